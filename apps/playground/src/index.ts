@@ -1,0 +1,2 @@
+// The browser playground arrives with its own issue.
+export {};

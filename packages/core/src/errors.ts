@@ -1,0 +1,68 @@
+/**
+ * Typed errors. Every error Graft throws on purpose is a `GraftError` with a stable `code`, so
+ * callers (and the CLI's exit codes) can tell problems apart without parsing messages.
+ */
+export class GraftError extends Error {
+  /** A stable, machine-readable identifier, e.g. `'shape_mismatch'`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Shapes that cannot be combined (broadcasting, matmul, concat, reshape…). */
+export class ShapeError extends GraftError {
+  constructor(message: string) {
+    super('shape_mismatch', message);
+  }
+}
+
+/** A dtype an op or a file format does not accept. */
+export class DTypeError extends GraftError {
+  constructor(message: string) {
+    super('dtype_unsupported', message);
+  }
+}
+
+/** A backend has no kernel for an op. */
+export class MissingKernelError extends GraftError {
+  readonly op: string;
+  readonly backend: string;
+
+  constructor(op: string, backend: string) {
+    super('missing_kernel', `backend '${backend}' has no kernel for op '${op}'`);
+    this.op = op;
+    this.backend = backend;
+  }
+}
+
+/** Tensors from two devices were passed to one op. */
+export class DeviceMismatchError extends GraftError {
+  constructor(op: string, devices: string[]) {
+    super('device_mismatch', `op '${op}' got tensors on different devices (${devices.join(', ')}); move them with .to(device) first`);
+  }
+}
+
+/** A tensor was used after its storage was released. */
+export class DisposedError extends GraftError {
+  constructor(what: string) {
+    super('disposed', `${what} was used after it was disposed`);
+  }
+}
+
+/** A malformed or unsupported file (safetensors, config, …). */
+export class FormatError extends GraftError {
+  constructor(code: string, message: string) {
+    super(code, message);
+  }
+}
+
+/** An argument outside what a function accepts (unknown option, bad axis, …). */
+export class ArgumentError extends GraftError {
+  constructor(message: string) {
+    super('invalid_argument', message);
+  }
+}
