@@ -15,7 +15,7 @@ export interface ShardIndex {
   metadata: Record<string, unknown> & { total_size?: number };
   /** Tensor name → shard file name. */
   weightMap: Map<string, string>;
-  /** The distinct shard files, in the order they first appear in `weight_map`. */
+  /** The distinct shard files, sorted (so `-00001-of-` comes first). */
   files: string[];
 }
 
@@ -39,13 +39,12 @@ export function parseShardIndex(json: string | unknown): ShardIndex {
     throw invalidIndex(`'metadata.total_size' is ${JSON.stringify(total)}, not a byte count`);
   }
   const weightMap = new Map<string, string>();
-  const files: string[] = [];
   for (const [name, file] of Object.entries(rawMap)) {
     if (typeof file !== 'string') throw invalidIndex(`maps tensor '${name}' to ${JSON.stringify(file)}, not a file name`, name);
     if (!isPlainFileName(file)) throw invalidIndex(`maps tensor '${name}' to '${file}', which is not a file in the checkpoint's folder`, name);
     weightMap.set(name, file);
-    if (!files.includes(file)) files.push(file);
   }
+  const files = [...new Set(weightMap.values())].sort(compareCodePoints);
   return { metadata: { ...rawMeta } as ShardIndex['metadata'], weightMap, files };
 }
 
