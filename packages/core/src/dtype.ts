@@ -67,3 +67,12 @@ export function promoteTypes(a: DType, b: DType): DType {
   const rank: Record<DType, number> = { bool: 0, int32: 1, float16: 2, float32: 3, float64: 4 };
   return rank[a] >= rank[b] ? a : b;
 }
+
+/** The dtype whose CPU array type `a` is. */
+export function arrayDType(a: TypedArray): DType {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof Int32Array) return 'int32';
+  if (a instanceof Uint8Array) return 'bool';
+  return 'float16';
+}

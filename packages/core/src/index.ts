@@ -1,1 +1,21 @@
-export const smoke = 42;
+/**
+ * @graft/core: tensors, autograd, memory scopes, backends, the seeded generator and safetensors.
+ * @packageDocumentation
+ */
+export { Tensor } from './tensor';
+export type { DType, TypedArray } from './dtype';
+export { bytesPerElement, isFloat, promoteTypes, DTYPES } from './dtype';
+export * from './errors';
+export { broadcastShapes, sizeOf, contiguousStrides, type Shape } from './shape';
+export * from './ops/index';
+export { noGrad, enableGrad, isGradEnabled, GradNode } from './autograd/graph';
+export { gradRules, type GradRule, type GradTable } from './autograd/rules';
+export { gradcheck, GradcheckError, type GradcheckOptions } from './autograd/gradcheck';
+export { scope, scopeAsync, keep, memory, scopeDepth, type MemoryInfo } from './memory';
+export type { Backend, BackendBuffer, Kernel, KernelTable, FullKernelTable, TensorView } from './backend/backend';
+export { BackendRegistry } from './backend/registry';
+export { backends, registerBackend, setBackend, getBackend, registerKernel } from './backend/global';
+export { cpuBackend, cpuKernels } from './backend/cpu/index';
+export * from './ops/spec';
+export * from './random/index';
+export * from './io/index';

@@ -1,0 +1,126 @@
+/**
+ * The autograd graph. Each recorded op makes one GradNode that knows its rule, its attributes,
+ * what it saved for the backward pass, and an edge per input: the input's own node, or the leaf
+ * tensor whose `.grad` receives the gradient.
+ *
+ * Nodes are reference-counted by their output tensor and by downstream edges, so a graph that
+ * never sees `backward()` is still released when its tensors are disposed; `backward()` drops the
+ * saved tensors of every node it runs through (unless asked to retain the graph).
+ */
+import type { DType } from '../dtype';
+import { GraftError } from '../errors';
+import type { AttrsOf, GradOp } from '../ops/spec';
+import type { Tensor } from '../tensor';
+
+export interface Edge {
+  /** The node that produced the input, or null for a leaf. */
+  readonly node: GradNode | null;
+  /** The leaf tensor that accumulates the gradient, when `node` is null. */
+  readonly leaf: Tensor | null;
+}
+
+export interface TensorMeta {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+export class GradNode<K extends GradOp = GradOp> {
+  #refs = 1;
+  #savedInputs: (Tensor | null)[] | null;
+  #savedOutput: Tensor | null;
+  #released = false;
+  #freedByBackward = false;
+
+  constructor(
+    readonly op: K,
+    readonly attrs: AttrsOf<K>,
+    /** One per input; null where the input needs no gradient. */
+    readonly edges: readonly (Edge | null)[],
+    readonly inputs: readonly TensorMeta[],
+    readonly output: TensorMeta,
+    saved: { inputs: (Tensor | null)[] | null; output: Tensor | null },
+  ) {
+    this.#savedInputs = saved.inputs;
+    this.#savedOutput = saved.output;
+  }
+
+  /** The inputs saved for the backward pass. */
+  savedInputs(): (Tensor | null)[] {
+    this.#checkAlive();
+    if (!this.#savedInputs) throw new GraftError('autograd_internal', `the gradient rule of '${this.op}' did not save its inputs`);
+    return this.#savedInputs;
+  }
+
+  /** The output saved for the backward pass. */
+  savedOutput(): Tensor {
+    this.#checkAlive();
+    if (!this.#savedOutput) throw new GraftError('autograd_internal', `the gradient rule of '${this.op}' did not save its output`);
+    return this.#savedOutput;
+  }
+
+  #checkAlive() {
+    if (this.#freedByBackward) {
+      throw new GraftError(
+        'graph_freed',
+        `tried to run backward through '${this.op}' a second time; its saved tensors were freed by the first backward() (pass { retainGraph: true } to keep them)`,
+      );
+    }
+    if (this.#released) throw new GraftError('graph_released', `the graph through '${this.op}' was released when its tensors were disposed`);
+  }
+
+  retain(): void {
+    this.#refs++;
+  }
+
+  /** Drops one reference; the last one releases saved tensors and upstream nodes. */
+  release(): void {
+    if (--this.#refs > 0 || this.#released) return;
+    this.#released = true;
+    this.#dropSaved();
+    for (const e of this.edges) e?.node?.release();
+  }
+
+  /** Called by backward(): the saved tensors are no longer needed. */
+  freeSaved(): void {
+    this.#freedByBackward = true;
+    this.#dropSaved();
+  }
+
+  #dropSaved() {
+    for (const t of this.#savedInputs ?? []) t?.dispose();
+    this.#savedOutput?.dispose();
+    this.#savedInputs = null;
+    this.#savedOutput = null;
+  }
+}
+
+let gradEnabled = true;
+
+/** Whether ops record the graph right now. */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    const r = fn();
+    if (r instanceof Promise) {
+      throw new GraftError('grad_mode_async', 'noGrad()/enableGrad() take synchronous functions; await outside of them');
+    }
+    return r;
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** Runs `fn` without recording the autograd graph (evaluation, optimizer updates). */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+/** Runs `fn` with graph recording on, even inside `noGrad`. */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}

@@ -1,0 +1,164 @@
+/** Creating tensors from values, constants and ranges. */
+import type { Backend } from '../backend/backend';
+import { backends } from '../backend/global';
+import { allocArray, arrayDType, type DType, isDType, type TypedArray } from '../dtype';
+import { ArgumentError, DTypeError, ShapeError } from '../errors';
+import { contiguousStrides, formatShape, sizeOf } from '../shape';
+import { Storage } from '../storage';
+import { Tensor } from '../tensor';
+
+export interface CreateOptions {
+  dtype?: DType;
+  /** Backend name; the default backend when omitted. */
+  device?: string;
+  requiresGrad?: boolean;
+}
+
+/** Nested arrays of numbers or booleans. */
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+function backendFor(device?: string): Backend {
+  return device === undefined ? backends.default() : backends.get(device);
+}
+
+/** Wraps host data (already in the dtype's array type) as a tensor on a device. */
+export function fromArray(data: TypedArray, shape: readonly number[], opts: CreateOptions & { dtype: DType }): Tensor {
+  const backend = backendFor(opts.device);
+  if (!backend.dtypes.includes(opts.dtype)) throw new DTypeError(`backend '${backend.name}' cannot hold ${opts.dtype}`);
+  const size = sizeOf(shape);
+  if (data.length !== size) throw new ShapeError(`${data.length} values do not fill shape ${formatShape(shape)} (${size} elements)`);
+  const storage = Storage.alloc(backend, opts.dtype, size);
+  if (size > 0) backend.write(storage.buffer, opts.dtype, data);
+  const t = new Tensor(storage, shape, contiguousStrides(shape), 0);
+  if (opts.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+function inferDType(data: TypedArray | NestedArray): DType {
+  if (ArrayBuffer.isView(data)) return arrayDType(data);
+  let sawFloat = false;
+  let sawNumber = false;
+  const visit = (v: NestedArray) => {
+    if (typeof v === 'boolean') return;
+    if (typeof v === 'number') {
+      sawNumber = true;
+      if (!Number.isInteger(v)) sawFloat = true;
+      return;
+    }
+    for (const x of v) visit(x);
+  };
+  visit(data as NestedArray);
+  if (!sawNumber) return Array.isArray(data) && (data as NestedArray[]).length === 0 ? 'float32' : 'bool';
+  return sawFloat ? 'float32' : 'int32';
+}
+
+function nestedShape(data: NestedArray): number[] {
+  const shape: number[] = [];
+  let cur: NestedArray = data;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    if (cur.length === 0) break;
+    cur = cur[0];
+  }
+  return shape;
+}
+
+function flatten(data: NestedArray, shape: number[], out: TypedArray): void {
+  let pos = 0;
+  const visit = (v: NestedArray, d: number) => {
+    if (d === shape.length) {
+      if (Array.isArray(v)) throw new ShapeError('ragged nested array: every row must have the same length');
+      out[pos++] = typeof v === 'boolean' ? Number(v) : (v as number);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[d]) throw new ShapeError(`ragged nested array: expected ${shape[d]} elements at depth ${d}`);
+    for (const x of v) visit(x, d + 1);
+  };
+  visit(data, 0);
+}
+
+/**
+ * A tensor from nested arrays, a typed array (flat, with `shape`), or a scalar. Integers give
+ * int32, any fraction gives float32, booleans give bool, unless `dtype` says otherwise.
+ * @example tensor([[1, 2], [3, 4]], { dtype: 'float32' })
+ */
+export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+  const dtype = opts.dtype ?? inferDType(data);
+  if (!isDType(dtype)) throw new ArgumentError(`unknown dtype '${String(dtype)}'`);
+  if (ArrayBuffer.isView(data)) {
+    const shape = opts.shape ?? [data.length];
+    const values = arrayDType(data) === dtype ? data : convertArray(data, dtype);
+    return fromArray(values, shape, { ...opts, dtype });
+  }
+  const shape = nestedShape(data as NestedArray);
+  if (opts.shape && sizeOf(opts.shape) !== sizeOf(shape)) throw new ShapeError(`data of shape ${formatShape(shape)} does not fit shape ${formatShape(opts.shape)}`);
+  const out = allocArray(dtype, sizeOf(shape));
+  flatten(data as NestedArray, shape, out);
+  return fromArray(out, opts.shape ?? shape, { ...opts, dtype });
+}
+
+function convertArray(data: TypedArray, dtype: DType): TypedArray {
+  const out = allocArray(dtype, data.length);
+  for (let i = 0; i < data.length; i++) out[i] = dtype === 'bool' ? Number(data[i] !== 0) : data[i];
+  return out;
+}
+
+/** A tensor filled with `value`. */
+export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+  const dtype = opts.dtype ?? 'float32';
+  const data = allocArray(dtype, sizeOf(shape));
+  if (value !== 0) data.fill(dtype === 'bool' ? Number(value !== 0) : value);
+  return fromArray(data, shape, { ...opts, dtype });
+}
+
+export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  return full(shape, 0, opts);
+}
+
+export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  return full(shape, 1, opts);
+}
+
+export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  return full(t.shape, 0, { dtype: t.dtype, device: t.device, ...opts });
+}
+
+export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
+  return full(t.shape, 1, { dtype: t.dtype, device: t.device, ...opts });
+}
+
+export function fullLike(t: Tensor, value: number, opts: CreateOptions = {}): Tensor {
+  return full(t.shape, value, { dtype: t.dtype, device: t.device, ...opts });
+}
+
+/**
+ * `[start, stop)` in steps of `step`; `arange(n)` is `0 … n-1`. int32 when all arguments are
+ * integers, float32 otherwise.
+ */
+export function arange(start: number, stop?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  if (stop === undefined) [start, stop] = [0, start];
+  if (step === 0) throw new ArgumentError('arange step must not be 0');
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const dtype = opts.dtype ?? ([start, stop, step].every(Number.isInteger) ? 'int32' : 'float32');
+  const data = allocArray(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return fromArray(data, [n], { ...opts, dtype });
+}
+
+/** `num` evenly spaced values from `start` to `stop` inclusive. */
+export function linspace(start: number, stop: number, num: number, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(num) || num < 0) throw new ArgumentError(`linspace needs a non-negative integer count, got ${num}`);
+  const dtype = opts.dtype ?? 'float32';
+  const data = allocArray(dtype, num);
+  const step = num > 1 ? (stop - start) / (num - 1) : 0;
+  for (let i = 0; i < num; i++) data[i] = i === num - 1 && num > 1 ? stop : start + i * step;
+  return fromArray(data, [num], { ...opts, dtype });
+}
+
+/** An `n × m` matrix with ones on the diagonal. */
+export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  const dtype = opts.dtype ?? 'float32';
+  const data = allocArray(dtype, n * m);
+  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
+  return fromArray(data, [n, m], { ...opts, dtype });
+}

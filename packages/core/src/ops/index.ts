@@ -1,0 +1,14 @@
+/** Every op, as free functions. Tensor methods call these. */
+export * from './convert';
+export * from './creation';
+export * from './elementwise';
+export * from './reduce';
+export * from './movement';
+export * from './indexing';
+export * from './linalg';
+export * from './autograd-ops';
+export * from './activations';
+export * from './normalization';
+export * from './losses';
+export * from './attention';
+export * from './random';

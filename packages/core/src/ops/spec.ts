@@ -1,0 +1,82 @@
+/**
+ * The primitive ops: the whole vocabulary a backend implements. Everything else in Graft
+ * (softmax, GELU, layerNorm, cross-entropy, attention, …) is a composite of these.
+ *
+ * Adding a primitive: add it here with its attributes, add its gradient rule to
+ * `autograd/rules.ts` (or list it as non-differentiable there), and a CPU kernel to
+ * `backend/cpu`. The mapped types below make each omission a compile error.
+ */
+import type { DType } from '../dtype';
+
+export const UNARY_OPS = [
+  'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'rsqrt', 'recip', 'tanh', 'sigmoid', 'relu', 'erf', 'sin', 'cos',
+  'floor', 'ceil', 'round', 'logicalNot',
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+export const BINARY_OPS = [
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'mod',
+  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr',
+] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+
+/** Binary ops whose result is `bool` whatever the inputs. */
+export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr']);
+
+export const REDUCE_OPS = ['sum', 'prod', 'max', 'min'] as const;
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+/** `[before, after, interior]` padding of one dimension (interior = elements inserted between neighbours). */
+export type PadWidth = readonly [number, number, number];
+
+/** Attributes of every primitive, by name. Ops whose attributes are `{}` take none. */
+export interface OpAttrs {
+  // elementwise
+  unary: { op: UnaryOp };
+  binary: { op: BinaryOp };
+  where: Record<string, never>;
+  cast: { dtype: DType };
+  // reductions: `axes` are removed from the output shape (keepDims is a reshape done by the caller)
+  reduce: { op: ReduceOp; axes: number[] };
+  argReduce: { op: 'argmax' | 'argmin'; axis: number };
+  // data movement that needs a kernel (views need none)
+  contiguous: Record<string, never>;
+  pad: { widths: PadWidth[]; value: number };
+  concat: { axis: number };
+  // linear algebra: [...batch, M, K] @ [...batch, K, N], batch dims already equal
+  matmul: Record<string, never>;
+  // indexing (torch.gather / scatter_add semantics; index is int32 with the output's shape)
+  gather: { axis: number };
+  scatterAdd: { axis: number };
+}
+
+/** Kernel-backed primitives: what a backend's kernel table is keyed by. */
+export type KernelOp = keyof OpAttrs;
+
+export const KERNEL_OPS: readonly KernelOp[] = [
+  'unary', 'binary', 'where', 'cast', 'reduce', 'argReduce', 'contiguous', 'pad', 'concat', 'matmul', 'gather', 'scatterAdd',
+];
+
+/** View primitives: they change shape/strides/offset and share storage, so no backend kernel runs. */
+export interface ViewAttrs {
+  reshape: { shape: number[] };
+  permute: { perm: number[] };
+  expand: { shape: number[] };
+  slice: { starts: number[]; stops: number[]; steps: number[] };
+}
+export type ViewOp = keyof ViewAttrs;
+
+/** Every op the autograd engine can record. Unary and binary ops are recorded by their own name. */
+export type AttrsOf<K extends GradOp> = K extends UnaryOp
+  ? Record<string, never>
+  : K extends BinaryOp
+    ? Record<string, never>
+    : K extends ReduceOp
+      ? { axes: number[] }
+      : K extends Exclude<KernelOp, 'unary' | 'binary' | 'reduce'>
+        ? OpAttrs[K]
+        : K extends ViewOp
+          ? ViewAttrs[K]
+          : never;
+
+export type GradOp = UnaryOp | BinaryOp | ReduceOp | Exclude<KernelOp, 'unary' | 'binary' | 'reduce'> | ViewOp;

@@ -1,0 +1,98 @@
+/** Pure functions over shapes and strides. Nothing here allocates tensors. */
+import { ArgumentError, ShapeError } from './errors';
+
+export type Shape = readonly number[];
+
+/** Number of elements of a shape (1 for a scalar). */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major strides of a dense tensor. */
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+/** Whether a view with these strides is dense and row-major (size-1 dims may have any stride). */
+export function isContiguous(shape: Shape, strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && strides[i] !== expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** NumPy broadcasting: align from the right; each pair of dims must be equal or contain a 1. */
+export function broadcastShapes(...shapes: Shape[]): number[] {
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(rank).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const o = rank - s.length + i;
+      const d = s[i];
+      if (out[o] === 1) out[o] = d;
+      else if (d !== 1 && d !== out[o]) {
+        throw new ShapeError(`shapes ${shapes.map(formatShape).join(' and ')} cannot be broadcast together (dim ${o - rank}: ${out[o]} vs ${d})`);
+      }
+    }
+  }
+  return out;
+}
+
+/** Resolves a possibly negative axis against a rank, with a clear error. */
+export function normalizeAxis(axis: number, rank: number, what = 'axis'): number {
+  if (!Number.isInteger(axis)) throw new ArgumentError(`${what} must be an integer, got ${axis}`);
+  const a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= Math.max(rank, 1)) {
+    throw new ArgumentError(`${what} ${axis} is out of range for a tensor of rank ${rank}`);
+  }
+  return a;
+}
+
+/** Resolves an optional axis or axes list to sorted, unique, non-negative axes (all axes when omitted). */
+export function normalizeAxes(axes: number | readonly number[] | undefined | null, rank: number): number[] {
+  if (axes === undefined || axes === null) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axes === 'number' ? [axes] : axes;
+  const out = [...new Set(list.map((a) => normalizeAxis(a, rank)))].sort((x, y) => x - y);
+  if (out.length !== list.length) throw new ArgumentError(`repeated axis in [${list.join(', ')}]`);
+  return out;
+}
+
+/** Validates a shape given by a user: non-negative integers, at most one -1 (inferred). */
+export function resolveShape(shape: readonly number[], size: number): number[] {
+  let inferred = -1;
+  let known = 1;
+  shape.forEach((d, i) => {
+    if (d === -1) {
+      if (inferred >= 0) throw new ShapeError(`only one dimension can be -1 in ${formatShape(shape)}`);
+      inferred = i;
+    } else if (!Number.isInteger(d) || d < 0) {
+      throw new ShapeError(`invalid dimension ${d} in shape ${formatShape(shape)}`);
+    } else known *= d;
+  });
+  const out = [...shape];
+  if (inferred >= 0) {
+    if (known === 0 || size % known !== 0) throw new ShapeError(`cannot reshape ${size} elements into ${formatShape(shape)}`);
+    out[inferred] = size / known;
+  } else if (known !== size) {
+    throw new ShapeError(`cannot reshape ${size} elements into ${formatShape(shape)}`);
+  }
+  return out;
+}

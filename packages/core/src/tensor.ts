@@ -1,0 +1,266 @@
+/**
+ * The Tensor: a shape, strides and offset over a reference-counted Storage, a dtype, and its place
+ * in the autograd graph. Every method is a one-line call of the free function of the same name,
+ * so ops are defined in one place (`ops/`) and never patched onto the prototype.
+ */
+import type { GradNode } from './autograd/graph';
+import { type DType, isFloat, type TypedArray } from './dtype';
+import { ArgumentError, DisposedError, GraftError } from './errors';
+import { countCollected, type Scope, trackTensor, trackTensorUnscoped, untrackTensor, keep as keepTensor } from './memory';
+import { isContiguous, sizeOf } from './shape';
+import type { Storage } from './storage';
+import * as ops from './ops/index';
+import type { TensorLike } from './ops/index';
+
+let leakWarned = false;
+let collected = 0;
+const finalizer = new FinalizationRegistry<{ storage: Storage; node: GradNode | null }>((held) => {
+  // Safety net only: a tensor became unreachable without dispose(). Release it and say so once.
+  held.storage.release();
+  held.node?.release();
+  countCollected();
+  collected++;
+  if (!leakWarned && typeof process !== 'undefined' && process.env?.GRAFT_WARN_LEAKS) {
+    leakWarned = true;
+    console.warn(`graft: ${collected} tensor(s) were garbage-collected without dispose(); wrap work in scope() or call dispose()`);
+  }
+});
+
+let nextId = 1;
+
+export class Tensor implements Disposable {
+  /** A process-unique id, for debugging and maps keyed by tensor. */
+  readonly id = nextId++;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly dtype: DType;
+  /** The gradient accumulated by `backward()`, for tensors that require it. */
+  grad: Tensor | null = null;
+  /** @internal */ _scope: Scope | null = null;
+  /** @internal the node that produced this tensor, when it was recorded */
+  _node: GradNode | null = null;
+  #storage: Storage | null;
+  #requiresGrad = false;
+  #held: { storage: Storage; node: GradNode | null };
+
+  /** @internal use the creation functions (`tensor`, `zeros`, …) instead. Takes over one reference of `storage`. */
+  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, opts: { scoped?: boolean } = {}) {
+    this.#storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.strides = Object.freeze([...strides]);
+    this.offset = offset;
+    this.dtype = storage.dtype;
+    this.#held = { storage, node: null };
+    finalizer.register(this, this.#held, this);
+    // Saved copies inside the autograd graph belong to their node, never to a scope, but they
+    // still count as live so that memory() shows a graph that was never released.
+    if (opts.scoped === false) trackTensorUnscoped();
+    else trackTensor(this);
+  }
+
+  /** @internal */
+  get storage(): Storage {
+    if (!this.#storage) throw new DisposedError(`tensor #${this.id} ${this.describe()}`);
+    return this.#storage;
+  }
+
+  /** @internal attaches the node that produced this tensor */
+  _setNode(node: GradNode): void {
+    this._node = node;
+    this.#held.node = node;
+  }
+
+  /** The name of the device (backend) holding the data. */
+  get device(): string {
+    return this.storage.backend.name;
+  }
+  get rank(): number {
+    return this.shape.length;
+  }
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+  get isDisposed(): boolean {
+    return this.#storage === null;
+  }
+  get isContiguous(): boolean {
+    return isContiguous(this.shape, this.strides);
+  }
+  /** Whether this tensor was created by the user rather than recorded from an op. */
+  get isLeaf(): boolean {
+    return this._node === null;
+  }
+  /** Whether gradients flow to (leaf) or through (recorded result) this tensor. */
+  get requiresGrad(): boolean {
+    return this.#requiresGrad || this._node !== null;
+  }
+  set requiresGrad(on: boolean) {
+    this.requiresGrad_(on);
+  }
+
+  /** Marks a leaf tensor as needing gradients. Returns it. */
+  requiresGrad_(on = true): this {
+    if (this._node) throw new GraftError('not_leaf', 'requiresGrad can only be set on leaf tensors; use detach() to start a new leaf');
+    if (on && !isFloat(this.dtype)) throw new ArgumentError(`only floating-point tensors can require gradients (got ${this.dtype})`);
+    this.#requiresGrad = on;
+    return this;
+  }
+
+  describe(): string {
+    return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype}${this.#storage ? `, device=${this.device}` : ', disposed'})`;
+  }
+  toString(): string {
+    return this.describe();
+  }
+
+  /** Releases this tensor's reference to its storage (views keep the storage alive). Idempotent. */
+  dispose(): void {
+    if (!this.#storage) return;
+    finalizer.unregister(this);
+    untrackTensor(this);
+    this.#storage.release();
+    this.#storage = null;
+    this._node?.release();
+    this._node = null;
+    this.#held.node = null;
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** Keeps this tensor alive past the enclosing scope. Returns it. */
+  keep(): this {
+    return keepTensor(this);
+  }
+
+  /** @internal swaps in new contents (same shape and dtype), for in-place updates like optimizer steps. */
+  _assign(src: Tensor): void {
+    if (src.dtype !== this.dtype || src.size !== this.size || !src.isContiguous || src.offset !== 0 || !this.isContiguous || this.offset !== 0) {
+      throw new GraftError('assign_mismatch', `cannot assign ${src.describe()} into ${this.describe()}`);
+    }
+    const next = src.storage.retain();
+    this.storage.release();
+    this.#storage = next;
+    this.#held.storage = next;
+  }
+
+  // ---- reading values (asynchronous first; dataSync where the backend allows it) ----
+
+  /** The elements in row-major order. */
+  async data(): Promise<TypedArray> {
+    return ops.readData(this);
+  }
+  /** The elements in row-major order, synchronously; throws on backends that cannot. */
+  dataSync(): TypedArray {
+    return ops.readDataSync(this);
+  }
+  /** The single value of a one-element tensor. */
+  async item(): Promise<number> {
+    return ops.itemOf(this, await this.data());
+  }
+  itemSync(): number {
+    return ops.itemOf(this, this.dataSync());
+  }
+  /** The values as nested arrays. */
+  async array(): Promise<unknown> {
+    return ops.toNested(this.shape, await this.data(), this.dtype === 'bool');
+  }
+  arraySync(): unknown {
+    return ops.toNested(this.shape, this.dataSync(), this.dtype === 'bool');
+  }
+
+  // ---- autograd ----
+  backward(gradient?: Tensor, opts?: { retainGraph?: boolean }): void {
+    ops.backward(this, gradient, opts);
+  }
+  /** A new leaf sharing this tensor's data, outside the graph. */
+  detach(): Tensor {
+    return ops.detach(this);
+  }
+  clone(): Tensor {
+    return ops.clone(this);
+  }
+
+  // ---- elementwise ----
+  add(o: TensorLike): Tensor { return ops.add(this, o); }
+  sub(o: TensorLike): Tensor { return ops.sub(this, o); }
+  mul(o: TensorLike): Tensor { return ops.mul(this, o); }
+  div(o: TensorLike): Tensor { return ops.div(this, o); }
+  pow(o: TensorLike): Tensor { return ops.pow(this, o); }
+  maximum(o: TensorLike): Tensor { return ops.maximum(this, o); }
+  minimum(o: TensorLike): Tensor { return ops.minimum(this, o); }
+  mod(o: TensorLike): Tensor { return ops.mod(this, o); }
+  eq(o: TensorLike): Tensor { return ops.eq(this, o); }
+  ne(o: TensorLike): Tensor { return ops.ne(this, o); }
+  lt(o: TensorLike): Tensor { return ops.lt(this, o); }
+  le(o: TensorLike): Tensor { return ops.le(this, o); }
+  gt(o: TensorLike): Tensor { return ops.gt(this, o); }
+  ge(o: TensorLike): Tensor { return ops.ge(this, o); }
+  logicalAnd(o: TensorLike): Tensor { return ops.logicalAnd(this, o); }
+  logicalOr(o: TensorLike): Tensor { return ops.logicalOr(this, o); }
+  logicalNot(): Tensor { return ops.logicalNot(this); }
+  neg(): Tensor { return ops.neg(this); }
+  abs(): Tensor { return ops.abs(this); }
+  sign(): Tensor { return ops.sign(this); }
+  exp(): Tensor { return ops.exp(this); }
+  log(): Tensor { return ops.log(this); }
+  sqrt(): Tensor { return ops.sqrt(this); }
+  rsqrt(): Tensor { return ops.rsqrt(this); }
+  reciprocal(): Tensor { return ops.reciprocal(this); }
+  square(): Tensor { return ops.square(this); }
+  tanh(): Tensor { return ops.tanh(this); }
+  sigmoid(): Tensor { return ops.sigmoid(this); }
+  relu(): Tensor { return ops.relu(this); }
+  erf(): Tensor { return ops.erf(this); }
+  sin(): Tensor { return ops.sin(this); }
+  cos(): Tensor { return ops.cos(this); }
+  floor(): Tensor { return ops.floor(this); }
+  ceil(): Tensor { return ops.ceil(this); }
+  round(): Tensor { return ops.round(this); }
+  clamp(min?: number | null, max?: number | null): Tensor { return ops.clamp(this, min, max); }
+  /** `cond ? this : other`, elementwise. */
+  where(cond: Tensor, other: TensorLike): Tensor { return ops.where(cond, this, other); }
+  maskedFill(mask: Tensor, value: number): Tensor { return ops.maskedFill(this, mask, value); }
+  cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+
+  // ---- reductions ----
+  sum(axis?: number | number[] | null, keepDims = false): Tensor { return ops.sum(this, axis, keepDims); }
+  mean(axis?: number | number[] | null, keepDims = false): Tensor { return ops.mean(this, axis, keepDims); }
+  prod(axis?: number | number[] | null, keepDims = false): Tensor { return ops.prod(this, axis, keepDims); }
+  max(axis?: number | number[] | null, keepDims = false): Tensor { return ops.max(this, axis, keepDims); }
+  min(axis?: number | number[] | null, keepDims = false): Tensor { return ops.min(this, axis, keepDims); }
+  argmax(axis?: number | null, keepDims = false): Tensor { return ops.argmax(this, axis, keepDims); }
+  argmin(axis?: number | null, keepDims = false): Tensor { return ops.argmin(this, axis, keepDims); }
+  variance(axis?: number | number[] | null, opts?: ops.VarOptions): Tensor { return ops.variance(this, axis, opts); }
+  std(axis?: number | number[] | null, opts?: ops.VarOptions): Tensor { return ops.std(this, axis, opts); }
+  logsumexp(axis?: number | number[] | null, keepDims = false): Tensor { return ops.logsumexp(this, axis, keepDims); }
+
+  // ---- shape and indexing ----
+  matmul(o: Tensor): Tensor { return ops.matmul(this, o); }
+  reshape(...shape: number[] | [number[]]): Tensor { return ops.reshape(this, ops.shapeArg(shape)); }
+  view(...shape: number[] | [number[]]): Tensor { return ops.view(this, ops.shapeArg(shape)); }
+  flatten(startAxis = 0, endAxis = -1): Tensor { return ops.flatten(this, startAxis, endAxis); }
+  permute(...perm: number[] | [number[]]): Tensor { return ops.permute(this, ops.shapeArg(perm)); }
+  transpose(a = -2, b = -1): Tensor { return ops.transpose(this, a, b); }
+  expand(...shape: number[] | [number[]]): Tensor { return ops.expand(this, ops.shapeArg(shape)); }
+  expandAs(o: Tensor): Tensor { return ops.expand(this, [...o.shape]); }
+  squeeze(axis?: number | number[]): Tensor { return ops.squeeze(this, axis); }
+  unsqueeze(axis: number): Tensor { return ops.unsqueeze(this, axis); }
+  slice(ranges: ops.SliceRange[]): Tensor { return ops.slice(this, ranges); }
+  narrow(axis: number, start: number, length: number): Tensor { return ops.narrow(this, axis, start, length); }
+  contiguous(): Tensor { return ops.contiguous(this); }
+  pad(widths: ops.PadSpec, value = 0): Tensor { return ops.pad(this, widths, value); }
+  split(sizes: number | number[], axis = 0): Tensor[] { return ops.split(this, sizes, axis); }
+  chunk(chunks: number, axis = 0): Tensor[] { return ops.chunk(this, chunks, axis); }
+  gather(axis: number, index: Tensor): Tensor { return ops.gather(this, axis, index); }
+  indexSelect(axis: number, index: Tensor): Tensor { return ops.indexSelect(this, axis, index); }
+  scatterAdd(axis: number, index: Tensor, src: Tensor): Tensor { return ops.scatterAdd(this, axis, index, src); }
+  tril(diagonal = 0): Tensor { return ops.tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return ops.triu(this, diagonal); }
+
+  // ---- composites ----
+  softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
+  logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
+}
+
