@@ -1,7 +1,7 @@
 /**
  * Browser-safe file formats: safetensors read/write (bytes in, bytes out), half-float codecs and
  * sharded-checkpoint indexes. The Node-only file helpers live in `./safetensors-file` and are
- * exported from the Node entry, so bundles for the browser never pull in `node:fs`.
+ * exported from the Node entry, so browser bundles never pull in Node's file system module.
  */
 export { SafetensorsError, type SafetensorsErrorCode } from './safetensors-error';
 export {

@@ -54,9 +54,9 @@ describe('malformed safetensors files', () => {
   it.each([
     ['invalid UTF-8', '{"a\xff":1}', /UTF-8/],
     ['not JSON', '{"w": ', /not valid JSON/],
-    ['a JSON array', '[1,2]', /start with '\{'/],
-    ['JSON null', 'null', /start with '\{'/],
-    ['leading whitespace (Python requires "{" first)', ' {}', /start with '\{'/],
+    ['a JSON array', '[1,2]', /not an object/],
+    ['JSON null', 'null', /not an object/],
+    ['a JSON string', '"{}"', /not an object/],
     ['a JSON object followed by junk', '{} x', /not valid JSON/],
   ])('rejects a header that is %s', (_, header, message) => {
     const bytes = header.includes('\xff') ? withByte(fileWith(header.replace('\xff', 'X')), 'X', 0xff) : fileWith(header);
@@ -101,6 +101,11 @@ describe('malformed safetensors files', () => {
   it('names the unsupported dtype in the message', () => {
     const err = errorOf(() => parseSafetensors(fileWith({ w: { dtype: 'F8_E4M3', shape: [4], data_offsets: [0, 4] } }, 4)));
     expect(err.message).toMatch(/'w'.*F8_E4M3.*not supported/);
+  });
+
+  it('accepts JSON whitespace around the header object, as Python does', () => {
+    const file = parseSafetensors(fileWith(' \n{"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}\t', 1));
+    expect([...file.tensors.keys()]).toEqual(['w']);
   });
 
   it('rejects trailing bytes that belong to no tensor, as Python does', () => {

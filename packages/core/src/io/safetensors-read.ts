@@ -114,10 +114,6 @@ function parseHeaderJson(raw: Uint8Array): Record<string, unknown> {
   } catch {
     throw new SafetensorsError('safetensors_invalid_json', 'safetensors header is not valid UTF-8');
   }
-  // Python safetensors requires the header to start with '{' exactly (no leading whitespace).
-  if (!text.startsWith('{')) {
-    throw new SafetensorsError('safetensors_invalid_json', `safetensors header must start with '{', found ${JSON.stringify(text.slice(0, 16))}`);
-  }
   let value: unknown;
   try {
     value = JSON.parse(text);
