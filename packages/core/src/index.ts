@@ -19,3 +19,4 @@ export { cpuBackend, cpuKernels } from './backend/cpu/index';
 export * from './ops/spec';
 export * from './random/index';
 export * from './io/index';
+export { loadSafetensors, saveSafetensors, type LoadSafetensorsOptions, type LoadedSafetensors, type SaveSafetensorsOptions } from './safetensors';

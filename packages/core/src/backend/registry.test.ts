@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { BackendRegistry, cpuBackend, cpuKernels, getBackend, MissingKernelError, registerBackend, backends, setBackend, tensor, type Backend } from '../index';
+
+/** A backend that holds CPU arrays but implements only `binary`: enough to see dispatch and errors. */
+function partialBackend(name: string): Backend {
+  const cpu = cpuBackend();
+  return { ...cpu, name, kernels: { binary: cpuKernels.binary } };
+}
+
+describe('backend registry', () => {
+  it('fails loudly, naming the op and the backend, when a kernel is missing', () => {
+    registerBackend(partialBackend('partial'));
+    try {
+      const a = tensor([1, 2], { dtype: 'float32', device: 'partial' });
+      expect(a.device).toBe('partial');
+      expect(a.add(a).arraySync()).toEqual([2, 4]);
+      let err: unknown;
+      try {
+        a.exp();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(MissingKernelError);
+      expect((err as MissingKernelError).message).toBe("backend 'partial' has no kernel for op 'unary'");
+      expect(() => a.add(tensor([1, 2], { dtype: 'float32' }))).toThrow(/different devices \(partial, cpu\)/);
+    } finally {
+      backends.unregister('partial');
+    }
+  });
+
+  it('chooses the default backend by setBackend, then by priority', () => {
+    const reg = new BackendRegistry();
+    reg.register(cpuBackend());
+    reg.register(partialBackend('fast'), { priority: 10 });
+    expect(reg.default().name).toBe('fast');
+    reg.setDefault('cpu');
+    expect(reg.default().name).toBe('cpu');
+    expect(() => reg.setDefault('nope')).toThrow(/no backend named 'nope'/);
+    expect(() => reg.register(cpuBackend())).toThrow(/already registered/);
+    setBackend('cpu');
+    expect(getBackend().name).toBe('cpu');
+  });
+
+  it('lets plugins replace a kernel', () => {
+    registerBackend(partialBackend('plugin'));
+    try {
+      backends.registerKernel('plugin', 'unary', cpuKernels.unary);
+      expect(tensor([0], { dtype: 'float32', device: 'plugin' }).exp().arraySync()).toEqual([1]);
+    } finally {
+      backends.unregister('plugin');
+    }
+  });
+});
