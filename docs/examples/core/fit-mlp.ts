@@ -56,8 +56,8 @@ export function fitSpirals(opts: { steps?: number; hidden?: number; log?: (line:
       noGrad(() => {
         params.forEach((p, i) => {
           const v = velocity[i].mul(0.9).add(p.grad!);
-          velocity[i]._assign(v);
-          p._assign(p.sub(v.mul(lr)));
+          velocity[i].assign(v);
+          p.assign(p.sub(v.mul(lr)));
           p.grad!.dispose();
           p.grad = null;
         });

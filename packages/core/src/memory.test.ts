@@ -95,7 +95,7 @@ describe('training loop leak test', () => {
         l.backward();
         noGrad(() => {
           for (const p of params) {
-            p._assign(p.sub(p.grad!.mul(0.5)));
+            p.assign(p.sub(p.grad!.mul(0.5)));
             p.grad!.dispose();
             p.grad = null;
           }

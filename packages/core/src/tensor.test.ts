@@ -102,3 +102,18 @@ describe('reading values', () => {
     expect(v).toBeInstanceOf(Tensor);
   });
 });
+
+describe('assign', () => {
+  it('rebinds the values in place, leaving earlier views untouched', () => {
+    const w = tensor([1, 2, 3], { dtype: 'float32' });
+    const before = w.slice([[0, 2]]);
+    w.assign(tensor([[4, 5, 6]]).reshape(3));
+    expect(w.arraySync()).toEqual([4, 5, 6]);
+    expect(w.dtype).toBe('float32');
+    expect(before.arraySync()).toEqual([1, 2]);
+    w.assign(tensor([[7], [8], [9]], { dtype: 'float32' }).transpose().reshape(3));
+    expect(w.arraySync()).toEqual([7, 8, 9]);
+    expect(() => w.assign(tensor([1, 2]))).toThrow(/cannot assign/);
+    expect(() => before.assign(tensor([1, 2]))).toThrow(/owns its data/);
+  });
+});

@@ -134,15 +134,25 @@ export class Tensor implements Disposable {
     return keepTensor(this);
   }
 
-  /** @internal swaps in new contents (same shape and dtype), for in-place updates like optimizer steps. */
-  _assign(src: Tensor): void {
-    if (src.dtype !== this.dtype || src.size !== this.size || !src.isContiguous || src.offset !== 0 || !this.isContiguous || this.offset !== 0) {
+  /**
+   * Replaces this tensor's values with `src`'s (same shape; cast to this dtype), keeping the
+   * tensor object: the in-place update of optimizer steps and EMA weights. Views taken earlier
+   * keep the old values, because storage is never mutated, only rebound. Not recorded by autograd.
+   */
+  assign(src: Tensor): this {
+    if (src.size !== this.size || src.shape.length !== this.shape.length || src.shape.some((d, i) => d !== this.shape[i])) {
       throw new GraftError('assign_mismatch', `cannot assign ${src.describe()} into ${this.describe()}`);
     }
-    const next = src.storage.retain();
+    if (!this.isContiguous || this.offset !== 0 || this.storage.size !== this.size) {
+      throw new GraftError('assign_view', `assign() needs a tensor that owns its data, not a view (${this.describe()})`);
+    }
+    const dense = ops.denseCopyOf(src, this.dtype);
+    const next = dense.storage.retain();
+    dense.dispose();
     this.storage.release();
     this.#storage = next;
     this.#held.storage = next;
+    return this;
   }
 
   // ---- reading values (asynchronous first; dataSync where the backend allows it) ----

@@ -5,7 +5,7 @@ import { ArgumentError, GraftError } from '../errors';
 import { keep } from '../memory';
 import { Tensor } from '../tensor';
 import { full } from './creation';
-import { runKernel } from './dispatch';
+import { makeView, runKernel } from './dispatch';
 
 /** What binary ops accept besides tensors: plain numbers and booleans, broadcast as scalars. */
 export type TensorLike = Tensor | number | boolean;
@@ -60,6 +60,13 @@ export function readDataSync(t: Tensor): TypedArray {
   } finally {
     if (dense !== t) dense.dispose();
   }
+}
+
+/** @internal a dense, unscoped tensor with `t`'s values in `dtype` (`t` itself when it already is one). */
+export function denseCopyOf(t: Tensor, dtype: DType = t.dtype): Tensor {
+  if (t.dtype !== dtype) return keep(runKernel('cast', [t], { dtype }, t.shape, dtype));
+  if (t.isContiguous && t.offset === 0 && t.storage.size === t.size) return keep(makeView(t, t.shape, t.strides, 0));
+  return keep(runKernel('contiguous', [t], {}, t.shape, t.dtype));
 }
 
 function denseOrCopy(t: Tensor): Tensor {
