@@ -1,0 +1,24 @@
+/**
+ * The `pattern` field shared by the Split pre-tokenizer and the Replace normalizer and decoder:
+ * `{"String": "..."}` (a literal) or `{"Regex": "..."}` (Oniguruma syntax).
+ */
+import { JsonReader } from './json-reader';
+import type { Pattern } from './pattern';
+import { compileRegex } from './regex';
+
+/** A pattern as written in tokenizer.json. */
+export type JsonPattern = { String: string } | { Regex: string };
+
+/** Reads `reader[field]` as a JsonPattern and compiles it. */
+export function readPattern(reader: JsonReader, field = 'pattern'): { json: JsonPattern; pattern: Pattern } {
+  const obj = new JsonReader(reader.object(field), `${reader.where} field "${field}"`);
+  if (obj.has('String')) {
+    const s = obj.string('String');
+    return { json: { String: s }, pattern: s };
+  }
+  if (obj.has('Regex')) {
+    const r = obj.string('Regex');
+    return { json: { Regex: r }, pattern: compileRegex(r) };
+  }
+  return reader.fail(field, 'an object with a "String" or "Regex" key');
+}

@@ -1,0 +1,69 @@
+/**
+ * Vocabulary helpers shared by the models: reading the `vocab` object of tokenizer.json into a
+ * token → id map with its id → token inverse, and writing it back ordered by id (as HF does).
+ */
+import { TokenizerError } from '../errors';
+import type { JsonReader } from '../json-reader';
+
+/** A token ↔ id mapping. */
+export interface Vocab {
+  tokenToId: Map<string, number>;
+  idToToken: string[];
+}
+
+/** Builds a Vocab from a token → id map, checking ids are non-negative integers. */
+export function vocabFromMap(map: Map<string, number>, where: string): Vocab {
+  const idToToken: string[] = [];
+  for (const [token, id] of map) {
+    if (!Number.isInteger(id) || id < 0) throw new TokenizerError('E_BAD_FIELD', `${where}: vocab id of ${JSON.stringify(token)} must be a non-negative integer, got ${id}`);
+    idToToken[id] = token;
+  }
+  return { tokenToId: map, idToToken };
+}
+
+/** Reads `reader.vocab` given as `{ token: id }`. */
+export function readVocabObject(r: JsonReader, field = 'vocab'): Vocab {
+  const obj = r.object(field);
+  const map = new Map<string, number>();
+  for (const key of Object.keys(obj)) {
+    const id = obj[key];
+    if (typeof id !== 'number') throw new TokenizerError('E_BAD_FIELD', `${r.where}: vocab entry ${JSON.stringify(key)} must map to a number`);
+    map.set(key, id);
+  }
+  return vocabFromMap(map, r.where);
+}
+
+/** The vocab as a `{ token: id }` object ordered by id. */
+export function vocabToObject(vocab: Vocab): Record<string, number> {
+  const entries = [...vocab.tokenToId].sort((a, b) => a[1] - b[1]);
+  const out: Record<string, number> = {};
+  for (const [t, id] of entries) out[t] = id;
+  return out;
+}
+
+/** Looks up `token` or fails with E_VOCAB naming the model and role. */
+export function requireId(vocab: Vocab, token: string, where: string, role: string): number {
+  const id = vocab.tokenToId.get(token);
+  if (id === undefined) throw new TokenizerError('E_VOCAB', `${where}: ${role} ${JSON.stringify(token)} is not in the vocabulary`);
+  return id;
+}
+
+/** A small bounded string-keyed cache; it simply starts over when full. */
+export class WordCache<V> {
+  private map = new Map<string, V>();
+  constructor(readonly capacity = 10_000) {}
+
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, value: V): void {
+    if (this.capacity <= 0) return;
+    if (this.map.size >= this.capacity) this.map = new Map();
+    this.map.set(key, value);
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}

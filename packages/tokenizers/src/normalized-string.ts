@@ -1,0 +1,374 @@
+/**
+ * A string being normalized that remembers, for every UTF-16 code unit of the normalized text,
+ * which range of the ORIGINAL text it came from. Offsets reported to users are always computed
+ * through this alignment, so they point into the text the user passed in, in UTF-16 code units
+ * (the unit of JS string indices; HF's Python API reports code point offsets instead).
+ *
+ * The transformation primitive mirrors HF's `transform_range`: new characters come with a change
+ * flag (0 = replaces one old character, 1 = inserted, -n = replaces one and removes n more), and
+ * an inserted character shares the alignment of the character before it. Untouched strings keep
+ * no alignment arrays at all (identity), which is the common case for ASCII input.
+ */
+import { applyBehavior, findMatches, type Pattern, type SplitBehavior } from './pattern';
+import { isAscii, isWhitespace } from './unicode';
+
+/** Length in code units of the code point starting at `i` (0 past the end). */
+function unitLength(s: string, i: number): number {
+  if (i >= s.length) return 0;
+  const c = s.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+    const d = s.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return 2;
+  }
+  return 1;
+}
+
+/** A normalized string with its alignment to the original. */
+export class NormalizedString {
+  /** The text before normalization (the slice of the user's input this covers). */
+  readonly original: string;
+  /** Where `original` starts inside the full input, in UTF-16 code units. */
+  readonly originalShift: number;
+  private norm: string;
+  // Per normalized code unit: [start, end) in `original`. null means positional: normalized and
+  // original have the same shape and code unit i came from code unit i (no arrays needed).
+  private starts: Int32Array | null;
+  private ends: Int32Array | null;
+
+  constructor(original: string, originalShift = 0, normalized?: string, starts?: Int32Array, ends?: Int32Array) {
+    this.original = original;
+    this.originalShift = originalShift;
+    this.norm = normalized ?? original;
+    this.starts = starts ?? null;
+    this.ends = ends ?? null;
+  }
+
+  /** The normalized text. */
+  get normalized(): string {
+    return this.norm;
+  }
+
+  /** Length of the normalized text in UTF-16 code units. */
+  get length(): number {
+    return this.norm.length;
+  }
+
+  /** True when the normalized text is empty. */
+  isEmpty(): boolean {
+    return this.norm.length === 0;
+  }
+
+  /** `[start, end)` of `original` inside the full input. */
+  offsetsOriginal(): [number, number] {
+    return [this.originalShift, this.originalShift + this.original.length];
+  }
+
+  /** The alignment arrays, created from the identity on first need. */
+  private materialize(): [Int32Array, Int32Array] {
+    if (this.starts && this.ends) return [this.starts, this.ends];
+    const n = this.norm.length;
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    for (let i = 0; i < n; ) {
+      const len = unitLength(this.norm, i);
+      for (let k = 0; k < len; k++) {
+        starts[i + k] = i;
+        ends[i + k] = i + len;
+      }
+      i += len;
+    }
+    this.starts = starts;
+    this.ends = ends;
+    return [starts, ends];
+  }
+
+  /** The original range `[start, end)` of normalized code unit `i`. */
+  alignment(i: number): [number, number] {
+    const [s, e] = this.materialize();
+    return [s[i], e[i]];
+  }
+
+  /**
+   * Maps a normalized range to the original range (relative to `original`), with HF's rules:
+   * an empty range is returned as is, a range past the end gives null.
+   */
+  convertOffsets(start: number, end: number): [number, number] | null {
+    if (start === end) return [start, end];
+    if (start > end || end > this.norm.length) return null;
+    if (this.starts === null || this.ends === null) return [start, end];
+    return [this.starts[start], this.ends[end - 1]];
+  }
+
+  /** A new NormalizedString for the normalized range `[start, end)`. */
+  slice(start: number, end: number): NormalizedString {
+    const o = this.convertOffsets(start, end) ?? [start, end];
+    const original = this.original.slice(o[0], o[1]);
+    const normalized = this.norm.slice(start, end);
+    if (this.starts === null || this.ends === null) {
+      return new NormalizedString(original, this.originalShift + o[0], normalized);
+    }
+    const starts = this.starts.slice(start, end);
+    const ends = this.ends.slice(start, end);
+    for (let i = 0; i < starts.length; i++) {
+      starts[i] -= o[0];
+      ends[i] -= o[0];
+    }
+    return new NormalizedString(original, this.originalShift + o[0], normalized, starts, ends);
+  }
+
+  /**
+   * Replaces the normalized range `[start, end)` by `chars` (one code point each) with HF's change
+   * flags; `initialOffset` old characters at the start of the range are dropped first.
+   */
+  transformRange(start: number, end: number, chars: readonly string[], changes: ArrayLike<number>, initialOffset = 0): void {
+    const [os, oe] = this.materialize();
+    const old = this.norm;
+    let offset = start;
+    for (let k = 0; k < initialOffset; k++) offset += unitLength(old, offset);
+    const midS: number[] = [];
+    const midE: number[] = [];
+    for (let j = 0; j < chars.length; j++) {
+      const c = chars[j];
+      const change = changes[j];
+      const idx = offset;
+      let as: number;
+      let ae: number;
+      if (change > 0) {
+        if (idx < 1) as = ae = 0;
+        else if (idx - 1 < os.length) (as = os[idx - 1]), (ae = oe[idx - 1]);
+        else as = ae = this.original.length;
+      } else if (idx < os.length) {
+        as = os[idx];
+        ae = oe[idx];
+      } else {
+        as = ae = this.original.length;
+      }
+      if (change <= 0) offset += unitLength(old, offset);
+      for (let k = 0; k < -change; k++) offset += unitLength(old, offset);
+      for (let k = 0; k < c.length; k++) {
+        midS.push(as);
+        midE.push(ae);
+      }
+    }
+    const text = chars.join('');
+    const n = start + text.length + (old.length - end);
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    starts.set(os.subarray(0, start));
+    ends.set(oe.subarray(0, start));
+    starts.set(midS, start);
+    ends.set(midE, start);
+    starts.set(os.subarray(end), start + text.length);
+    ends.set(oe.subarray(end), start + text.length);
+    this.norm = old.slice(0, start) + text + old.slice(end);
+    this.starts = starts;
+    this.ends = ends;
+  }
+
+  /** `transformRange` over the whole normalized text. */
+  transform(chars: readonly string[], changes: ArrayLike<number>, initialOffset = 0): void {
+    this.transformRange(0, this.norm.length, chars, changes, initialOffset);
+  }
+
+  /**
+   * Swaps in a text of the same length whose code unit `i` stands for old code unit `i` (a
+   * 1:1 character mapping), keeping the alignments. Callers guarantee the shape.
+   */
+  replaceSameShape(text: string): void {
+    if (text.length !== this.norm.length) throw new RangeError('replaceSameShape: length differs');
+    this.norm = text;
+  }
+
+  /** Keeps only the code points for which `keep` is true. */
+  filter(keep: (cp: number) => boolean): this {
+    const s = this.norm;
+    const chars: string[] = [];
+    const changes: number[] = [];
+    let initial = 0;
+    let removedAny = false;
+    for (let i = 0; i < s.length; ) {
+      const cp = s.codePointAt(i)!;
+      const len = cp > 0xffff ? 2 : 1;
+      if (keep(cp)) {
+        chars.push(len === 1 ? s[i] : s.slice(i, i + 2));
+        changes.push(0);
+      } else {
+        removedAny = true;
+        if (chars.length > 0) changes[changes.length - 1] -= 1;
+        else initial++;
+      }
+      i += len;
+    }
+    if (removedAny) this.transform(chars, changes, initial);
+    return this;
+  }
+
+  /** Maps every code point to another single code point. */
+  map(fn: (cp: number) => number): this {
+    const s = this.norm;
+    const chars: string[] = [];
+    let sameShape = true;
+    let changed = false;
+    for (let i = 0; i < s.length; ) {
+      const cp = s.codePointAt(i)!;
+      const len = cp > 0xffff ? 2 : 1;
+      const to = fn(cp);
+      if (to !== cp) changed = true;
+      if ((to > 0xffff ? 2 : 1) !== len) sameShape = false;
+      chars.push(String.fromCodePoint(to));
+      i += len;
+    }
+    if (!changed) return this;
+    if (sameShape) this.replaceSameShape(chars.join(''));
+    else this.transform(chars, new Int32Array(chars.length));
+    return this;
+  }
+
+  /** Applies a per-code-point mapping to 0..n code points (first replaces, the rest are inserted). */
+  private expandEach(fn: (ch: string) => string): void {
+    const s = this.norm;
+    const chars: string[] = [];
+    const changes: number[] = [];
+    let sameShape = true;
+    for (let i = 0; i < s.length; ) {
+      const len = unitLength(s, i);
+      const ch = s.slice(i, i + len);
+      const out = fn(ch);
+      if (out.length !== len || (len === 1 && out.length === 1 && unitLength(out, 0) !== 1)) sameShape = false;
+      let first = true;
+      for (const c of out) {
+        chars.push(c);
+        changes.push(first ? 0 : 1);
+        first = false;
+      }
+      if (first) sameShape = false; // mapped to nothing: not expected for case mappings
+      i += len;
+    }
+    if (sameShape) this.replaceSameShape(chars.join(''));
+    else this.transform(chars, changes);
+  }
+
+  /** Lowercases each code point on its own (no context rules, like Rust's `char::to_lowercase`). */
+  lowercase(): this {
+    if (isAscii(this.norm)) this.replaceSameShape(this.norm.toLowerCase());
+    else this.expandEach((ch) => ch.toLowerCase());
+    return this;
+  }
+
+  /** Uppercases each code point on its own. */
+  uppercase(): this {
+    if (isAscii(this.norm)) this.replaceSameShape(this.norm.toUpperCase());
+    else this.expandEach((ch) => ch.toUpperCase());
+    return this;
+  }
+
+  /** Applies a Unicode normalization form, keeping alignments per base character + marks. */
+  normalizeUnicode(form: 'NFC' | 'NFD' | 'NFKC' | 'NFKD'): this {
+    const s = this.norm;
+    if (isAscii(s)) return this;
+    const whole = s.normalize(form);
+    if (whole === s) return this;
+    const clusters = clusterForNormalization(s);
+    let chars: string[] = [];
+    let changes: number[] = [];
+    let joined = '';
+    for (const cluster of clusters) {
+      const out = cluster.normalize(form);
+      joined += out;
+      pushReplacement(chars, changes, [...cluster].length, [...out]);
+    }
+    if (joined !== whole) {
+      // Reordering or composition crossed our cluster boundaries: align the text as one block.
+      chars = [];
+      changes = [];
+      pushReplacement(chars, changes, [...s].length, [...whole]);
+    }
+    this.transform(chars, changes);
+    return this;
+  }
+
+  /** Prepends `s`; the new characters align with the first character. */
+  prepend(s: string): this {
+    if (this.norm.length === 0 || s.length === 0) return this;
+    const firstLen = unitLength(this.norm, 0);
+    const add = [...s];
+    const chars = [...add, this.norm.slice(0, firstLen)];
+    const changes = chars.map((_, i) => (i === 0 ? 0 : 1));
+    this.transformRange(0, firstLen, chars, changes, 0);
+    return this;
+  }
+
+  /** Appends `s`; the new characters align with the last character. */
+  append(s: string): this {
+    if (this.norm.length === 0 || s.length === 0) return this;
+    const n = this.norm.length;
+    const lastLen = n >= 2 && unitLength(this.norm, n - 2) === 2 ? 2 : 1;
+    const chars = [this.norm.slice(n - lastLen), ...s];
+    const changes = chars.map((_, i) => (i === 0 ? 0 : 1));
+    this.transformRange(n - lastLen, n, chars, changes, 0);
+    return this;
+  }
+
+  /** Removes leading and/or trailing whitespace. */
+  strip(left = true, right = true): this {
+    const cps = [...this.norm];
+    let lead = 0;
+    if (left) while (lead < cps.length && isWhitespace(cps[lead].codePointAt(0)!)) lead++;
+    let trail = 0;
+    if (right) while (trail < cps.length - lead && isWhitespace(cps[cps.length - 1 - trail].codePointAt(0)!)) trail++;
+    if (lead === 0 && trail === 0) return this;
+    const kept = cps.slice(lead, cps.length - trail);
+    const changes = kept.map(() => 0);
+    if (changes.length > 0) changes[changes.length - 1] = -trail;
+    this.transform(kept, changes, lead + (kept.length === 0 ? trail : 0));
+    return this;
+  }
+
+  /** Replaces every match of `pattern` by `content`; the new text aligns with the last replaced character. */
+  replace(pattern: Pattern, content: string): this {
+    let shift = 0;
+    const contentChars = [...content];
+    const ones = contentChars.map(() => 1);
+    for (const [start, end, isMatch] of findMatches(pattern, this.norm)) {
+      if (!isMatch) continue;
+      const a = start + shift;
+      const b = end + shift;
+      const removed = [...this.norm.slice(a, b)].length;
+      this.transformRange(a, b, contentChars, ones, removed);
+      shift += content.length - (end - start);
+    }
+    return this;
+  }
+
+  /** Splits on `pattern`, treating the delimiters as `behavior` says. */
+  split(pattern: Pattern, behavior: SplitBehavior): NormalizedString[] {
+    const pieces = applyBehavior(findMatches(pattern, this.norm), behavior);
+    const out: NormalizedString[] = [];
+    for (const [a, b, remove] of pieces) if (!remove) out.push(this.slice(a, b));
+    return out;
+  }
+}
+
+/** Replacement with HF's Precompiled rules: n old chars become `out`, extra ones inserted or removed. */
+export function pushReplacement(chars: string[], changes: number[], oldCount: number, out: readonly string[]): void {
+  for (const c of out) {
+    chars.push(c);
+    changes.push(0);
+  }
+  const diff = out.length - oldCount;
+  if (diff > 0) for (let k = 0; k < diff; k++) changes[changes.length - 1 - k] = 1;
+  // Like HF, a shrink is charged to the last change so far, even one from an earlier character.
+  else if (diff < 0 && changes.length > 0) changes[changes.length - 1] += diff;
+}
+
+const CONTINUATION = /^[\p{M}\u1160-\u11ff]$/u;
+
+/** Splits text into a base character followed by its combining marks (and Hangul V/T jamo). */
+function clusterForNormalization(s: string): string[] {
+  const out: string[] = [];
+  for (const ch of s) {
+    if (out.length > 0 && CONTINUATION.test(ch)) out[out.length - 1] += ch;
+    else out.push(ch);
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+/**
+ * Precompiled normalizer: applies a SentencePiece charsmap the way HF `tokenizers` does, grapheme
+ * by grapheme (whole grapheme first when it is under 6 UTF-8 bytes, else each character).
+ */
+import type { Normalizer } from '../components';
+import type { JsonReader } from '../json-reader';
+import { pushReplacement, type NormalizedString } from '../normalized-string';
+import { utf8Length } from '../unicode';
+import { base64ToBytes, bytesToBase64, PrecompiledCharsmap } from './precompiled-charsmap';
+
+let segmenter: Intl.Segmenter | null = null;
+
+/** Splits text into extended grapheme clusters. */
+export function graphemes(text: string): string[] {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const out: string[] = [];
+  for (const g of segmenter.segment(text)) out.push(g.segment);
+  return out;
+}
+
+function utf8Size(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const cp = s.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    n += utf8Length(cp);
+  }
+  return n;
+}
+
+/** Normalizer driven by a SentencePiece precompiled charsmap. */
+export class Precompiled implements Normalizer {
+  readonly charsmap: PrecompiledCharsmap;
+
+  constructor(bytes: Uint8Array) {
+    this.charsmap = new PrecompiledCharsmap(bytes);
+  }
+
+  /** Reads the tokenizer.json form (`precompiled_charsmap` is base64). */
+  static fromJSON(r: JsonReader): Precompiled {
+    return new Precompiled(base64ToBytes(r.string('precompiled_charsmap')));
+  }
+
+  normalize(s: NormalizedString): void {
+    const chars: string[] = [];
+    const changes: number[] = [];
+    let modified = false;
+    for (const g of graphemes(s.normalized)) {
+      if (utf8Size(g) < 6) {
+        const norm = this.charsmap.transform(g);
+        if (norm !== null) {
+          modified = true;
+          pushReplacement(chars, changes, [...g].length, [...norm]);
+          continue;
+        }
+      }
+      for (const ch of g) {
+        const norm = this.charsmap.transform(ch);
+        if (norm !== null) {
+          modified = true;
+          pushReplacement(chars, changes, 1, [...norm]);
+        } else {
+          chars.push(ch);
+          changes.push(0);
+        }
+      }
+    }
+    if (modified) s.transform(chars, changes);
+  }
+
+  toJSON() {
+    return { type: 'Precompiled', precompiled_charsmap: bytesToBase64(this.charsmap.bytes) };
+  }
+}

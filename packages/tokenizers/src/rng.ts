@@ -1,0 +1,16 @@
+/**
+ * A tiny seeded PRNG (mulberry32) for BPE dropout and the property tests: reproducible runs need
+ * the same numbers for the same seed, which `Math.random` cannot give.
+ */
+
+/** Returns a function yielding uniform floats in [0, 1) from a 32-bit seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
