@@ -15,7 +15,7 @@ export { scope, scopeAsync, keep, memory, scopeDepth, type MemoryInfo } from './
 export type { Backend, BackendBuffer, Kernel, KernelTable, FullKernelTable, TensorView } from './backend/backend';
 export { BackendRegistry } from './backend/registry';
 export { backends, registerBackend, setBackend, getBackend, registerKernel } from './backend/global';
-export { cpuBackend, cpuKernels } from './backend/cpu/index';
+export { cpuBackend, cpuKernels, cpuFusedKernels } from './backend/cpu/index';
 export * from './ops/spec';
 export * from './random/index';
 export * from './io/index';

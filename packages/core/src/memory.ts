@@ -45,6 +45,16 @@ export function keep<T extends Scoped>(t: T): T {
   return t;
 }
 
+/** @internal hands an unscoped tensor to the innermost scope (the reverse of keep) */
+export function adopt<T extends Scoped>(t: T): T {
+  const top = stack[stack.length - 1];
+  if (top && !t._scope) {
+    top.tensors.add(t);
+    t._scope = top;
+  }
+  return t;
+}
+
 /** Collects the tensors reachable from a returned value (arrays, plain objects, Maps). */
 function collect(value: unknown, out: Set<Scoped>, seen = new Set<unknown>()): void {
   if (value === null || typeof value !== 'object' || seen.has(value)) return;

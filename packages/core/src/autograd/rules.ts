@@ -5,8 +5,9 @@
  */
 import type { Tensor } from '../tensor';
 import type { GradNode } from './graph';
-import type { GradOp } from '../ops/spec';
+import type { FusedAttrs, GradOp } from '../ops/spec';
 import * as o from '../ops/index';
+import { fusedBackward, type DifferentiableFusedOp } from '../ops/fused';
 
 export interface GradRule<K extends GradOp> {
   /** What the backward pass needs kept alive. */
@@ -163,6 +164,14 @@ export const gradRules: GradTable = {
     backward: (g, n) => [g, null, wants(n, 2) ? o.gather(g, n.attrs.axis, input(n, 1)) : null],
   },
 
+  // ---- fused kernels: differentiated through their composites ----
+  softmax: { save: 'inputs', backward: (g, n) => recompute('softmax', g, n) },
+  logSoftmax: { save: 'inputs', backward: (g, n) => recompute('logSoftmax', g, n) },
+  gelu: { save: 'inputs', backward: (g, n) => recompute('gelu', g, n) },
+  layerNorm: { save: 'inputs', backward: (g, n) => recompute('layerNorm', g, n) },
+  attention: { save: 'inputs', backward: (g, n) => recompute('attention', g, n) },
+  adamwUpdate: 'nondiff',
+
   // ---- views ----
   reshape: { save: 'none', backward: (g, n) => [o.reshape(g, [...n.inputs[0].shape])] },
   permute: {
@@ -194,6 +203,10 @@ export const gradRules: GradTable = {
     },
   },
 };
+
+function recompute<K extends DifferentiableFusedOp>(op: K, g: Tensor, n: GradNode<K>): (Tensor | null)[] {
+  return fusedBackward(op, n.savedInputs(), n.attrs as FusedAttrs[K], g, n.edges.map((e) => e !== null));
+}
 
 /** Re-inserts reduced axes (as size 1) and broadcasts back to the input shape. */
 function broadcastBack(g: Tensor, inShape: readonly number[], axes: readonly number[]): Tensor {

@@ -4,7 +4,7 @@
  * already line up, and a freshly allocated dense output.
  */
 import type { DType, TypedArray } from '../dtype';
-import type { KernelOp, OpAttrs } from '../ops/spec';
+import type { AnyKernelOp, KernelAttrs, KernelOp } from '../ops/spec';
 
 /** A backend's handle to device memory. Opaque to everything but its backend. */
 export type BackendBuffer = unknown;
@@ -21,10 +21,13 @@ export interface TensorView {
 }
 
 /** A kernel writes `out` (dense, row-major, freshly allocated) from `inputs`. */
-export type Kernel<K extends KernelOp> = (inputs: TensorView[], out: TensorView, attrs: OpAttrs[K]) => void;
+export type Kernel<K extends AnyKernelOp> = (inputs: TensorView[], out: TensorView, attrs: KernelAttrs[K]) => void;
 
-/** A backend's kernels, keyed by primitive. A missing entry fails loudly when the op is used. */
-export type KernelTable = { [K in KernelOp]?: Kernel<K> };
+/**
+ * A backend's kernels, keyed by primitive (a missing one fails loudly when the op is used) and
+ * by fusable composite (a missing one falls back to the composite).
+ */
+export type KernelTable = { [K in AnyKernelOp]?: Kernel<K> };
 /** The complete table every reference backend (the CPU) must provide. */
 export type FullKernelTable = { [K in KernelOp]: Kernel<K> };
 

@@ -5,7 +5,7 @@
 import { cpuBackend } from './cpu/index';
 import type { Backend, Kernel } from './backend';
 import { BackendRegistry } from './registry';
-import type { KernelOp } from '../ops/spec';
+import type { AnyKernelOp } from '../ops/spec';
 
 export const backends = new BackendRegistry();
 backends.register(cpuBackend(), { priority: 0 });
@@ -26,6 +26,6 @@ export function getBackend(name?: string): Backend {
 }
 
 /** Adds or replaces a kernel of a registered backend. */
-export function registerKernel<K extends KernelOp>(backendName: string, op: K, kernel: Kernel<K>): void {
+export function registerKernel<K extends AnyKernelOp>(backendName: string, op: K, kernel: Kernel<K>): void {
   backends.registerKernel(backendName, op, kernel);
 }

@@ -3,7 +3,7 @@
  * lookup of a kernel by (backend, op) that fails with both names when one is missing.
  */
 import { ArgumentError, MissingKernelError } from '../errors';
-import type { KernelOp } from '../ops/spec';
+import type { AnyKernelOp } from '../ops/spec';
 import type { Backend, Kernel } from './backend';
 
 export class BackendRegistry {
@@ -57,12 +57,12 @@ export class BackendRegistry {
   }
 
   /** Adds or replaces one kernel of a registered backend (plugins use this for fused kernels). */
-  registerKernel<K extends KernelOp>(backendName: string, op: K, kernel: Kernel<K>): void {
+  registerKernel<K extends AnyKernelOp>(backendName: string, op: K, kernel: Kernel<K>): void {
     const backend = this.get(backendName);
     (backend.kernels as Record<string, unknown>)[op] = kernel;
   }
 
-  kernel<K extends KernelOp>(backend: Backend, op: K): Kernel<K> {
+  kernel<K extends AnyKernelOp>(backend: Backend, op: K): Kernel<K> {
     const k = backend.kernels[op] as Kernel<K> | undefined;
     if (!k) throw new MissingKernelError(op, backend.name);
     return k;

@@ -1,5 +1,7 @@
 /** Activation composites: softmax, logSoftmax, GELU, SiLU and friends. */
 import { ArgumentError } from '../errors';
+import { normalizeAxis } from '../shape';
+import { defineComposite, fused } from './fused';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
 import { detach } from './autograd-ops';
@@ -8,6 +10,11 @@ import { logsumexp, max, sum } from './reduce';
 
 /** `exp(x) / sum(exp(x))` along `axis`, shifted by the maximum for stability. */
 export function softmax(x: Tensor, axis = -1): Tensor {
+  return fused('softmax', [x], { axis: normalizeAxis(axis, x.rank) }, x.shape);
+}
+
+/** The composite softmax, the reference for fused kernels. */
+export function softmaxComposite(x: Tensor, axis = -1): Tensor {
   return scope(() => {
     const e = exp(sub(x, detach(max(x, axis, true))));
     return div(e, sum(e, axis, true));
@@ -16,6 +23,11 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 
 /** `x - logsumexp(x)` along `axis`. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  return fused('logSoftmax', [x], { axis: normalizeAxis(axis, x.rank) }, x.shape);
+}
+
+/** The composite logSoftmax, the reference for fused kernels. */
+export function logSoftmaxComposite(x: Tensor, axis = -1): Tensor {
   return scope(() => sub(x, logsumexp(x, axis, true)));
 }
 
@@ -24,9 +36,14 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
  * the approximation (`gelu_new`, `gelu_pytorch_tanh`).
  */
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  if (approximate !== 'none' && approximate !== 'tanh') throw new ArgumentError(`gelu: unknown approximation '${String(approximate)}' (use 'none' or 'tanh')`);
+  return fused('gelu', [x], { approximate }, x.shape);
+}
+
+/** The composite GELU, the reference for fused kernels. */
+export function geluComposite(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   return scope(() => {
     if (approximate === 'none') return mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));
-    if (approximate !== 'tanh') throw new ArgumentError(`gelu: unknown approximation '${String(approximate)}' (use 'none' or 'tanh')`);
     const inner = mul(add(x, mul(pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
     return mul(mul(x, 0.5), add(tanh(inner), 1));
   });
@@ -44,3 +61,7 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
     return add(pos, mul(sub(x, pos), slope));
   });
 }
+
+defineComposite('softmax', ([x], { axis }) => softmaxComposite(x, axis));
+defineComposite('logSoftmax', ([x], { axis }) => logSoftmaxComposite(x, axis));
+defineComposite('gelu', ([x], { approximate }) => geluComposite(x, approximate));

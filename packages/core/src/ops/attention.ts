@@ -1,16 +1,17 @@
 /** Scaled dot-product attention as a composite (backends may register a fused kernel). */
 import { ArgumentError, ShapeError } from '../errors';
 import { scope } from '../memory';
-import { formatShape } from '../shape';
+import { broadcastShapes, formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { softmax } from './activations';
 import { add, mul, where } from './elementwise';
 import { ones } from './creation';
 import { tril } from './indexing';
 import { matmul } from './linalg';
-import { transpose } from './movement';
+import { expand, transpose } from './movement';
 import { dropout } from './normalization';
 import type { RandomOptions } from './random';
+import { defineComposite, fused } from './fused';
 
 export interface AttentionOptions extends RandomOptions {
   /**
@@ -39,6 +40,24 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   const { mask = null, causal = false, dropoutP = 0, training = false } = opts;
   const scale = opts.scale ?? 1 / Math.sqrt(q.shape[q.rank - 1]);
   if (!(scale > 0)) throw new ArgumentError(`attention scale must be positive, got ${scale}`);
+  const useDropout = dropoutP > 0 && training;
+  if (!useDropout && (!mask || mask.dtype !== 'bool')) {
+    // the fused kernel sees one batch shape: broadcast q, k, v and the mask to it (views)
+    const batch = broadcastShapes(q.shape.slice(0, -2), k.shape.slice(0, -2), v.shape.slice(0, -2), mask ? mask.shape.slice(0, -2) : []);
+    const [lq, lk] = [q.shape[q.rank - 2], k.shape[k.rank - 2]];
+    return scope(() => {
+      const to = (t: Tensor, tail: number[]) => (shapesEqual(t.shape, [...batch, ...tail]) ? t : expand(t, [...batch, ...tail]));
+      const inputs = [to(q, q.shape.slice(-2)), to(k, k.shape.slice(-2)), to(v, v.shape.slice(-2))];
+      if (mask) inputs.push(to(mask, [lq, lk]));
+      return fused('attention', inputs, { scale, causal }, [...batch, lq, v.shape[v.rank - 1]]);
+    });
+  }
+  return attentionComposite(q, k, v, { ...opts, scale });
+}
+
+/** The composite attention, the reference for fused kernels. */
+export function attentionComposite(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions & { scale: number }): Tensor {
+  const { mask = null, causal = false, dropoutP = 0, training = false, scale } = opts;
   return scope(() => {
     let scores = mul(matmul(q, transpose(k, -2, -1)), scale);
     if (mask) scores = mask.dtype === 'bool' ? where(mask, scores, -Infinity) : add(scores, mask);
@@ -52,3 +71,5 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     return matmul(weights, v);
   });
 }
+
+defineComposite('attention', ([q, k, v, mask], { scale, causal }) => attentionComposite(q, k, v, { mask: mask ?? null, causal, scale }));

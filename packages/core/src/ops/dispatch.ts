@@ -12,7 +12,7 @@ import { DeviceMismatchError, DTypeError } from '../errors';
 import { contiguousStrides, sizeOf } from '../shape';
 import { Storage } from '../storage';
 import { Tensor } from '../tensor';
-import type { AttrsOf, GradOp, KernelOp, OpAttrs } from './spec';
+import type { AnyKernelOp, AttrsOf, GradOp, KernelAttrs } from './spec';
 
 /** The kernel's-eye view of a tensor. */
 export function viewOf(t: Tensor): TensorView {
@@ -29,7 +29,7 @@ export function backendOf(op: string, inputs: readonly Tensor[]): Backend {
 }
 
 /** Allocates a dense output on the inputs' backend and runs the op's kernel into it. */
-export function runKernel<K extends KernelOp>(op: K, inputs: Tensor[], attrs: OpAttrs[K], shape: readonly number[], dtype: DType, backend = backendOf(op, inputs)): Tensor {
+export function runKernel<K extends AnyKernelOp>(op: K, inputs: Tensor[], attrs: KernelAttrs[K], shape: readonly number[], dtype: DType, backend = backendOf(op, inputs)): Tensor {
   if (!backend.dtypes.includes(dtype)) throw new DTypeError(`backend '${backend.name}' cannot hold ${dtype} (op '${op}')`);
   const kernel = backends.kernel(backend, op);
   const size = sizeOf(shape);

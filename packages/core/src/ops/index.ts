@@ -12,3 +12,5 @@ export * from './normalization';
 export * from './losses';
 export * from './attention';
 export * from './random';
+export * from './optim';
+export { fused, compositeOf, defineComposite } from './fused';

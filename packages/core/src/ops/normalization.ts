@@ -8,6 +8,7 @@ import { add, cast, eq, mul, rsqrt, sub, where } from './elementwise';
 import { indexSelect } from './indexing';
 import { reshape } from './movement';
 import { bernoulliMask, type RandomOptions } from './random';
+import { defineComposite, fused } from './fused';
 import { mean } from './reduce';
 
 /**
@@ -19,6 +20,19 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
   if (n === 0 || n > x.rank || normalizedShape.some((d, i) => d !== x.shape[x.rank - n + i])) {
     throw new ShapeError(`layerNorm: normalized shape ${formatShape(normalizedShape)} does not end input shape ${formatShape(x.shape)}`);
   }
+  for (const [what, p] of [['weight', weight], ['bias', bias]] as const) {
+    if (p && (p.rank !== n || p.shape.some((d, i) => d !== normalizedShape[i]))) {
+      throw new ShapeError(`layerNorm: ${what} of shape ${formatShape(p.shape)} for normalized shape ${formatShape(normalizedShape)}`);
+    }
+  }
+  // the fused kernel takes both affine parameters; without them the composite runs
+  if (weight && bias) return fused('layerNorm', [x, weight, bias], { dims: n, eps }, x.shape);
+  return layerNormComposite(x, normalizedShape, weight, bias, eps);
+}
+
+/** The composite layerNorm, the reference for fused kernels. */
+export function layerNormComposite(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  const n = normalizedShape.length;
   return scope(() => {
     const axes = Array.from({ length: n }, (_, i) => x.rank - n + i);
     const mu = mean(x, axes, true);
@@ -66,3 +80,5 @@ export function rmsNorm(x: Tensor, weight?: Tensor | null, eps = 1e-6): Tensor {
   });
 }
 
+
+defineComposite('layerNorm', ([x, w, b], { dims, eps }) => layerNormComposite(x, x.shape.slice(x.rank - dims), w, b, eps));

@@ -50,8 +50,36 @@ export interface OpAttrs {
   scatterAdd: { axis: number };
 }
 
-/** Kernel-backed primitives: what a backend's kernel table is keyed by. */
+/** Kernel-backed primitives: what every backend implements. */
 export type KernelOp = keyof OpAttrs;
+
+/**
+ * Composites a backend may replace with one fused kernel. The composite stays the reference the
+ * fused kernel is tested against, and the fallback where a backend has none. Inputs are listed
+ * in the order the kernel receives them.
+ */
+export interface FusedAttrs {
+  /** inputs: [x] */
+  softmax: { axis: number };
+  /** inputs: [x] */
+  logSoftmax: { axis: number };
+  /** inputs: [x] */
+  gelu: { approximate: 'none' | 'tanh' };
+  /** inputs: [x, weight, bias], normalising over the last `dims` dims of x */
+  layerNorm: { dims: number; eps: number };
+  /** inputs: [q, k, v] or [q, k, v, additiveMask]; output [..., Lq, headDim of v] */
+  attention: { scale: number; causal: boolean };
+  /**
+   * inputs: [param, grad, expAvg, expAvgSq]; output `[3, ...param.shape]` holding the new
+   * param, expAvg and expAvgSq. `step` counts from 1. Not differentiable.
+   */
+  adamwUpdate: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; step: number };
+}
+export type FusedOp = keyof FusedAttrs;
+
+/** Every op a kernel table can hold: the primitives and the fusable composites. */
+export type AnyKernelOp = KernelOp | FusedOp;
+export type KernelAttrs = OpAttrs & FusedAttrs;
 
 export const KERNEL_OPS: readonly KernelOp[] = [
   'unary', 'binary', 'where', 'cast', 'reduce', 'argReduce', 'contiguous', 'pad', 'concat', 'matmul', 'gather', 'scatterAdd',
@@ -77,6 +105,8 @@ export type AttrsOf<K extends GradOp> = K extends UnaryOp
         ? OpAttrs[K]
         : K extends ViewOp
           ? ViewAttrs[K]
-          : never;
+          : K extends FusedOp
+            ? FusedAttrs[K]
+            : never;
 
-export type GradOp = UnaryOp | BinaryOp | ReduceOp | Exclude<KernelOp, 'unary' | 'binary' | 'reduce'> | ViewOp;
+export type GradOp = UnaryOp | BinaryOp | ReduceOp | Exclude<KernelOp, 'unary' | 'binary' | 'reduce'> | ViewOp | FusedOp;

@@ -3,14 +3,18 @@
  * every other backend is tested against.
  */
 import { allocArray, type DType, type TypedArray } from '../../dtype';
-import type { Backend, FullKernelTable } from '../backend';
+import type { Backend, FullKernelTable, KernelTable } from '../backend';
 import { binary, cast, contiguous, unary, where } from './elementwise';
 import { gather, scatterAdd } from './indexing';
 import { matmul } from './matmul';
 import { concat, pad } from './movement';
 import { argReduce, reduce } from './reduce';
+import { adamwUpdate, attention, gelu, layerNorm, logSoftmax, softmax } from './fused';
 
 export const cpuKernels: FullKernelTable = { unary, binary, where, cast, contiguous, reduce, argReduce, matmul, pad, concat, gather, scatterAdd };
+
+/** Fused kernels for hot composites; the composites stay the reference they are tested against. */
+export const cpuFusedKernels: KernelTable = { softmax, logSoftmax, gelu, layerNorm, attention, adamwUpdate };
 
 export function cpuBackend(): Backend {
   return {
@@ -22,6 +26,6 @@ export function cpuBackend(): Backend {
     read: async (buffer, _dtype, size) => (buffer as TypedArray).slice(0, size),
     readSync: (buffer, _dtype, size) => (buffer as TypedArray).slice(0, size),
     sync: async () => {},
-    kernels: { ...cpuKernels },
+    kernels: { ...cpuKernels, ...cpuFusedKernels },
   };
 }

@@ -1,0 +1,56 @@
+/**
+ * Fusable composites. Each has a composite implementation (the reference) and may be replaced
+ * by a backend's fused kernel of the same name. Gradients through a fused kernel are computed by
+ * re-running the composite on the saved inputs and differentiating it, so a fused forward kernel
+ * never needs a hand-written backward to be correct.
+ */
+import { enableGrad } from '../autograd/graph';
+import { isFloat } from '../dtype';
+import { adopt, scope } from '../memory';
+import type { Tensor } from '../tensor';
+import { backendOf, record, runKernel } from './dispatch';
+import type { AttrsOf, FusedAttrs, FusedOp, KernelAttrs } from './spec';
+
+export type DifferentiableFusedOp = Exclude<FusedOp, 'adamwUpdate'>;
+type Composite<K extends DifferentiableFusedOp> = (inputs: Tensor[], attrs: FusedAttrs[K]) => Tensor;
+
+const composites: { [K in DifferentiableFusedOp]?: Composite<K> } = {};
+
+/** @internal each composite file registers its reference implementation here */
+export function defineComposite<K extends DifferentiableFusedOp>(op: K, fn: Composite<K>): void {
+  (composites as Record<string, unknown>)[op] = fn;
+}
+
+/** The composite (reference) implementation of a fusable op. */
+export function compositeOf<K extends DifferentiableFusedOp>(op: K): Composite<K> {
+  const fn = composites[op] as Composite<K> | undefined;
+  if (!fn) throw new Error(`no composite registered for '${op}'`);
+  return fn;
+}
+
+/**
+ * Runs `op` as the backend's fused kernel when it has one, and as the composite otherwise.
+ * `shape`/`dtype` describe the output of the fused kernel.
+ */
+export function fused<K extends DifferentiableFusedOp>(op: K, inputs: Tensor[], attrs: FusedAttrs[K], shape: readonly number[], dtype = inputs[0].dtype): Tensor {
+  const backend = backendOf(op, inputs);
+  if (!backend.kernels[op]) return compositeOf(op)(inputs, attrs);
+    const out = runKernel(op, inputs, attrs as KernelAttrs[K], shape, dtype, backend);
+  return scope(() => record(op, inputs, out, attrs as AttrsOf<K>));
+}
+
+/** Vector-Jacobian product of a fused op, by differentiating its composite on the saved inputs. */
+export function fusedBackward<K extends DifferentiableFusedOp>(op: K, saved: readonly (Tensor | null)[], attrs: FusedAttrs[K], g: Tensor, wanted: readonly boolean[]): (Tensor | null)[] {
+  const leaves = saved.map((t, i) => (t && wanted[i] && isFloat(t.dtype) ? t.detach().requiresGrad_() : t?.detach() ?? null));
+  enableGrad(() => scope(() => compositeOf(op)(leaves as Tensor[], attrs).backward(g)));
+  return leaves.map((leaf, i) => {
+    if (!leaf || !wanted[i]) {
+      leaf?.dispose();
+      return null;
+    }
+    const grad = leaf.grad;
+    leaf.grad = null;
+    leaf.dispose();
+    return grad ? adopt(grad) : null;
+  });
+}
