@@ -2,6 +2,7 @@
  * The `pattern` field shared by the Split pre-tokenizer and the Replace normalizer and decoder:
  * `{"String": "..."}` (a literal) or `{"Regex": "..."}` (Oniguruma syntax).
  */
+import { TokenizerError } from './errors';
 import { JsonReader } from './json-reader';
 import type { Pattern } from './pattern';
 import { compileRegex } from './regex';
@@ -18,7 +19,12 @@ export function readPattern(reader: JsonReader, field = 'pattern'): { json: Json
   }
   if (obj.has('Regex')) {
     const r = obj.string('Regex');
-    return { json: { Regex: r }, pattern: compileRegex(r) };
+    try {
+      return { json: { Regex: r }, pattern: compileRegex(r) };
+    } catch (e) {
+      if (e instanceof TokenizerError) throw new TokenizerError(e.code, `${reader.where} field "${field}": ${e.message}`);
+      throw e;
+    }
   }
   return reader.fail(field, 'an object with a "String" or "Regex" key');
 }

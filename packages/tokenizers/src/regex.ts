@@ -138,7 +138,8 @@ export function compileRegex(source: string): RegExp {
   try {
     re = new RegExp(translated, 'gu');
   } catch (e) {
-    throw new TokenizerError('E_UNSUPPORTED', `regex ${JSON.stringify(source)} cannot be translated to JS (${(e as Error).message})`);
+    // Either the pattern is invalid or it uses Oniguruma syntax with no JS equivalent.
+    throw new TokenizerError('E_BAD_FIELD', `regex ${JSON.stringify(source)} is invalid or has no JS equivalent (${(e as Error).message})`);
   }
   cache.set(source, re);
   return re; // shared: every user resets lastIndex before scanning
