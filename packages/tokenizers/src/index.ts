@@ -32,3 +32,6 @@ export { parseSentencePieceModel, PieceType, type SentencePieceModel, type Sente
 export { SentencePieceProcessor, type SentencePieceEncoding } from './loaders/sentencepiece-processor';
 export { fromSentencePiece, type SentencePieceTokenizerOptions } from './loaders/sentencepiece-tokenizer';
 export { byteLevelAlphabet } from './pre-tokenizers/byte-level-alphabet';
+export { BpeTrainer, trainBpeFromCounts, type BpeTrainerOptions, type BpeTrainingResult } from './trainers/bpe-trainer';
+export { WordPieceTrainer, type WordPieceTrainerOptions } from './trainers/wordpiece-trainer';
+export { countWords } from './trainers/word-counts';
