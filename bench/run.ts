@@ -10,12 +10,21 @@ import { join, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const wanted = process.argv.slice(2);
-const suites = readdirSync(join(here, 'suites'))
+// `pnpm bench -- core-cpu` may pass the `--` through; a suite may be named with or without `.ts`
+const wanted = process.argv
+  .slice(2)
+  .filter((a) => a !== '--')
+  .map((a) => basename(a, '.ts'));
+const available = readdirSync(join(here, 'suites'))
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
   .map((f) => basename(f, '.ts'))
-  .filter((name) => wanted.length === 0 || wanted.includes(name))
   .sort();
+const unknown = wanted.filter((name) => !available.includes(name));
+if (unknown.length) {
+  console.error(`bench: no suite named ${unknown.map((n) => `'${n}'`).join(', ')} (suites: ${available.join(', ')})`);
+  process.exit(2);
+}
+const suites = available.filter((name) => wanted.length === 0 || wanted.includes(name));
 
 let failed = 0;
 for (const suite of suites) {
