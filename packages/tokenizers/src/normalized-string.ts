@@ -99,6 +99,19 @@ export class NormalizedString {
     return [this.starts[start], this.ends[end - 1]];
   }
 
+  /**
+   * Offsets of a token in the full input: `convertOffsets` plus `originalShift`, falling back to
+   * the normalized range itself when it cannot be converted (as HF does).
+   */
+  originalRange(start: number, end: number): [number, number] {
+    const shift = this.originalShift;
+    if (this.starts === null || this.ends === null || start === end) {
+      return end <= this.norm.length || start === end ? [shift + start, shift + end] : [start, end];
+    }
+    if (start > end || end > this.norm.length) return [start, end];
+    return [shift + this.starts[start], shift + this.ends[end - 1]];
+  }
+
   /** A new NormalizedString for the normalized range `[start, end)`. */
   slice(start: number, end: number): NormalizedString {
     const o = this.convertOffsets(start, end) ?? [start, end];
@@ -121,48 +134,58 @@ export class NormalizedString {
    * flags; `initialOffset` old characters at the start of the range are dropped first.
    */
   transformRange(start: number, end: number, chars: readonly string[], changes: ArrayLike<number>, initialOffset = 0): void {
+    this.applyEdits([{ start, end, chars, changes, initialOffset }]);
+  }
+
+  /**
+   * Applies several `transformRange` edits at once (sorted, non-overlapping ranges of the
+   * current text) in a single pass, so sparse changes to a long text stay linear.
+   */
+  applyEdits(edits: readonly Edit[]): void {
+    if (edits.length === 0) return;
     const [os, oe] = this.materialize();
     const old = this.norm;
-    let offset = start;
-    for (let k = 0; k < initialOffset; k++) offset += unitLength(old, offset);
-    const midS: number[] = [];
-    const midE: number[] = [];
-    for (let j = 0; j < chars.length; j++) {
-      const c = chars[j];
-      const change = changes[j];
-      const idx = offset;
-      let as: number;
-      let ae: number;
-      if (change > 0) {
-        if (idx < 1) as = ae = 0;
-        else if (idx - 1 < os.length) (as = os[idx - 1]), (ae = oe[idx - 1]);
-        else as = ae = this.original.length;
-      } else if (idx < os.length) {
-        as = os[idx];
-        ae = oe[idx];
-      } else {
-        as = ae = this.original.length;
+    const parts: string[] = [];
+    const newS: number[] = [];
+    const newE: number[] = [];
+    let copied = 0; // old code units copied or consumed so far
+    const copyUpTo = (to: number) => {
+      if (to <= copied) return;
+      parts.push(old.slice(copied, to));
+      for (let i = copied; i < to; i++) newS.push(os[i]), newE.push(oe[i]);
+      copied = to;
+    };
+    for (const { start, end, chars, changes, initialOffset = 0 } of edits) {
+      copyUpTo(start);
+      let offset = start;
+      for (let k = 0; k < initialOffset; k++) offset += unitLength(old, offset);
+      for (let j = 0; j < chars.length; j++) {
+        const c = chars[j];
+        const change = changes[j];
+        const idx = offset;
+        let as: number;
+        let ae: number;
+        if (change > 0) {
+          if (idx < 1) as = ae = 0;
+          else if (idx - 1 < os.length) (as = os[idx - 1]), (ae = oe[idx - 1]);
+          else as = ae = this.original.length;
+        } else if (idx < os.length) {
+          as = os[idx];
+          ae = oe[idx];
+        } else {
+          as = ae = this.original.length;
+        }
+        if (change <= 0) offset += unitLength(old, offset);
+        for (let k = 0; k < -change; k++) offset += unitLength(old, offset);
+        parts.push(c);
+        for (let k = 0; k < c.length; k++) newS.push(as), newE.push(ae);
       }
-      if (change <= 0) offset += unitLength(old, offset);
-      for (let k = 0; k < -change; k++) offset += unitLength(old, offset);
-      for (let k = 0; k < c.length; k++) {
-        midS.push(as);
-        midE.push(ae);
-      }
+      copied = end;
     }
-    const text = chars.join('');
-    const n = start + text.length + (old.length - end);
-    const starts = new Int32Array(n);
-    const ends = new Int32Array(n);
-    starts.set(os.subarray(0, start));
-    ends.set(oe.subarray(0, start));
-    starts.set(midS, start);
-    ends.set(midE, start);
-    starts.set(os.subarray(end), start + text.length);
-    ends.set(oe.subarray(end), start + text.length);
-    this.norm = old.slice(0, start) + text + old.slice(end);
-    this.starts = starts;
-    this.ends = ends;
+    copyUpTo(old.length);
+    this.norm = parts.join('');
+    this.starts = Int32Array.from(newS);
+    this.ends = Int32Array.from(newE);
   }
 
   /** `transformRange` over the whole normalized text. */
@@ -182,24 +205,19 @@ export class NormalizedString {
   /** Keeps only the code points for which `keep` is true. */
   filter(keep: (cp: number) => boolean): this {
     const s = this.norm;
-    const chars: string[] = [];
-    const changes: number[] = [];
-    let initial = 0;
-    let removedAny = false;
+    const edits: Edit[] = [];
     for (let i = 0; i < s.length; ) {
       const cp = s.codePointAt(i)!;
       const len = cp > 0xffff ? 2 : 1;
-      if (keep(cp)) {
-        chars.push(len === 1 ? s[i] : s.slice(i, i + 2));
-        changes.push(0);
-      } else {
-        removedAny = true;
-        if (chars.length > 0) changes[changes.length - 1] -= 1;
-        else initial++;
+      if (!keep(cp)) {
+        // Deleting is all a removal does to the alignment, wherever HF books the change.
+        const last = edits[edits.length - 1];
+        if (last && last.end === i) last.end = i + len;
+        else edits.push({ start: i, end: i + len, chars: [], changes: [] });
       }
       i += len;
     }
-    if (removedAny) this.transform(chars, changes, initial);
+    this.applyEdits(edits);
     return this;
   }
 
@@ -250,7 +268,15 @@ export class NormalizedString {
 
   /** Lowercases each code point on its own (no context rules, like Rust's `char::to_lowercase`). */
   lowercase(): this {
-    if (isAscii(this.norm)) this.replaceSameShape(this.norm.toLowerCase());
+    const s = this.norm;
+    if (isAscii(s)) {
+      this.replaceSameShape(s.toLowerCase());
+      return this;
+    }
+    // String-level lowercasing only differs from per-character lowercasing for final sigma;
+    // an unchanged length means no character expanded, so positions still correspond.
+    const lower = s.toLowerCase();
+    if (lower.length === s.length && !s.includes('\u03a3')) this.replaceSameShape(lower);
     else this.expandEach((ch) => ch.toLowerCase());
     return this;
   }
@@ -268,22 +294,30 @@ export class NormalizedString {
     if (isAscii(s)) return this;
     const whole = s.normalize(form);
     if (whole === s) return this;
-    const clusters = clusterForNormalization(s);
-    let chars: string[] = [];
-    let changes: number[] = [];
-    let joined = '';
-    for (const cluster of clusters) {
+    const edits: Edit[] = [];
+    let result = '';
+    let copied = 0;
+    for (const [start, end] of clusterRanges(s)) {
+      const cluster = s.slice(start, end);
       const out = cluster.normalize(form);
-      joined += out;
+      if (out === cluster) continue;
+      const chars: string[] = [];
+      const changes: number[] = [];
       pushReplacement(chars, changes, [...cluster].length, [...out]);
+      edits.push({ start, end, chars, changes });
+      result += s.slice(copied, start) + out;
+      copied = end;
     }
-    if (joined !== whole) {
+    result += s.slice(copied);
+    if (result !== whole) {
       // Reordering or composition crossed our cluster boundaries: align the text as one block.
-      chars = [];
-      changes = [];
+      const chars: string[] = [];
+      const changes: number[] = [];
       pushReplacement(chars, changes, [...s].length, [...whole]);
+      this.transform(chars, changes);
+      return this;
     }
-    this.transform(chars, changes);
+    this.applyEdits(edits);
     return this;
   }
 
@@ -363,12 +397,30 @@ export function pushReplacement(chars: string[], changes: number[], oldCount: nu
 
 const CONTINUATION = /^[\p{M}\u1160-\u11ff]$/u;
 
-/** Splits text into a base character followed by its combining marks (and Hangul V/T jamo). */
-function clusterForNormalization(s: string): string[] {
-  const out: string[] = [];
-  for (const ch of s) {
-    if (out.length > 0 && CONTINUATION.test(ch)) out[out.length - 1] += ch;
-    else out.push(ch);
+/**
+ * Ranges of the clusters that normalization may change: a non-ASCII base character, or any base
+ * character followed by combining marks (or Hangul V/T jamo). Plain ASCII runs are skipped.
+ */
+function clusterRanges(s: string): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < s.length; ) {
+    const start = i;
+    i += unitLength(s, i);
+    while (i < s.length && s.charCodeAt(i) >= 0x300) {
+      const len = unitLength(s, i);
+      if (!CONTINUATION.test(s.slice(i, i + len))) break;
+      i += len;
+    }
+    if (i - start > 1 || s.charCodeAt(start) > 127) out.push([start, i]);
   }
   return out;
+}
+
+/** One replacement of `transformRange` semantics, for `applyEdits`. */
+export interface Edit {
+  start: number;
+  end: number;
+  chars: readonly string[];
+  changes: ArrayLike<number>;
+  initialOffset?: number;
 }

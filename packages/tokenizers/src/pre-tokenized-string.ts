@@ -73,23 +73,26 @@ export class PreTokenizedString {
    * where the whole sequence is one word).
    */
   intoEncoding(wordIndex: number | null, typeId: number): Encoding {
-    const ids: number[] = [];
-    const tokens: string[] = [];
-    const offsets: [number, number][] = [];
-    const words: (number | null)[] = [];
+    let n = 0;
+    for (const split of this.splits) {
+      if (split.tokens === null) throw new Error('PreTokenizedString: a split was not tokenized');
+      n += split.tokens.length;
+    }
+    const ids = new Array<number>(n);
+    const tokens = new Array<string>(n);
+    const offsets = new Array<[number, number]>(n);
+    const words = new Array<number | null>(n);
+    let k = 0;
     for (let i = 0; i < this.splits.length; i++) {
       const { normalized, tokens: toks } = this.splits[i];
-      if (toks === null) throw new Error('PreTokenizedString: a split was not tokenized');
-      const shift = normalized.originalShift;
-      for (const t of toks) {
-        const o = normalized.convertOffsets(t.offsets[0], t.offsets[1]);
-        ids.push(t.id);
-        tokens.push(t.value);
-        offsets.push(o ? [shift + o[0], shift + o[1]] : [t.offsets[0], t.offsets[1]]);
-        words.push(wordIndex ?? i);
+      const word = wordIndex ?? i;
+      for (const t of toks!) {
+        ids[k] = t.id;
+        tokens[k] = t.value;
+        offsets[k] = normalized.originalRange(t.offsets[0], t.offsets[1]);
+        words[k++] = word;
       }
     }
-    const n = ids.length;
     return new Encoding({
       ids,
       tokens,

@@ -4,7 +4,7 @@
  */
 import type { Normalizer } from '../components';
 import type { JsonReader } from '../json-reader';
-import type { NormalizedString } from '../normalized-string';
+import type { Edit, NormalizedString } from '../normalized-string';
 import { isAscii, isBertControl, isChineseChar, isMarkNonspacing, isWhitespace } from '../unicode';
 
 /** Options of BertNormalizer (tokenizer.json field names). */
@@ -84,24 +84,12 @@ function cleanText(s: NormalizedString, ascii: boolean): void {
 /** Surrounds every CJK ideograph with spaces that align to the ideograph. */
 function spaceChineseChars(s: NormalizedString): void {
   const text = s.normalized;
-  let any = false;
-  for (const ch of text) {
-    if (isChineseChar(ch.codePointAt(0)!)) {
-      any = true;
-      break;
-    }
+  const edits: Edit[] = [];
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i)!;
+    const len = cp > 0xffff ? 2 : 1;
+    if (cp >= 0x3400 && isChineseChar(cp)) edits.push({ start: i, end: i + len, chars: [' ', text.slice(i, i + len), ' '], changes: [0, 1, 1] });
+    i += len;
   }
-  if (!any) return;
-  const chars: string[] = [];
-  const changes: number[] = [];
-  for (const ch of text) {
-    if (isChineseChar(ch.codePointAt(0)!)) {
-      chars.push(' ', ch, ' ');
-      changes.push(0, 1, 1);
-    } else {
-      chars.push(ch);
-      changes.push(0);
-    }
-  }
-  s.transform(chars, changes);
+  s.applyEdits(edits);
 }

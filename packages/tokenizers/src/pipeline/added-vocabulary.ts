@@ -59,6 +59,8 @@ interface Matcher {
   trie: Trie;
   tokens: ResolvedAddedToken[];
   firstUnits: Set<number>;
+  /** Finds the next position whose code unit can start a token (a native scan). */
+  firstUnitRe: RegExp | null;
 }
 
 /** The added vocabulary of a Tokenizer. */
@@ -184,11 +186,12 @@ export class AddedVocabulary {
     if (s.length === 0) return [[null, 0, 0]];
     const out: [ResolvedAddedToken | null, number, number][] = [];
     let startOffset = 0;
+    const jump = m.firstUnitRe!;
     for (let i = 0; i < s.length; ) {
-      if (!m.firstUnits.has(s.charCodeAt(i))) {
-        i++;
-        continue;
-      }
+      jump.lastIndex = i;
+      const next = jump.exec(s);
+      if (next === null) break;
+      i = next.index;
       let best = -1;
       let bestEnd = -1;
       m.trie.prefixes(s, i, (value, end) => {
@@ -233,7 +236,7 @@ export class AddedVocabulary {
 }
 
 function emptyMatcher(): Matcher {
-  return { trie: new Trie(), tokens: [], firstUnits: new Set() };
+  return { trie: new Trie(), tokens: [], firstUnits: new Set(), firstUnitRe: null };
 }
 
 function buildMatcher(patterns: string[], tokens: ResolvedAddedToken[]): Matcher {
@@ -244,6 +247,8 @@ function buildMatcher(patterns: string[], tokens: ResolvedAddedToken[]): Matcher
     m.tokens.push(tokens[i]);
     m.firstUnits.add(p.charCodeAt(0));
   });
+  const units = [...m.firstUnits].map((u) => `\\u${u.toString(16).padStart(4, '0')}`).join('');
+  m.firstUnitRe = units ? new RegExp(`[${units}]`, 'g') : null;
   return m;
 }
 

@@ -110,6 +110,42 @@ export class TemplateProcessing extends BasePostProcessor {
     return n;
   }
 
+  /** Builds the result in one pass when nothing overflowed (the common case). */
+  override process(encoding: Encoding, pair: Encoding | null, addSpecialTokens: boolean): Encoding {
+    if (encoding.overflowing.length > 0 || (pair && pair.overflowing.length > 0)) return super.process(encoding, pair, addSpecialTokens);
+    const out = Encoding.empty();
+    for (const piece of pair ? this.pair : this.single) {
+      if ('Sequence' in piece) {
+        const i = piece.Sequence.id === 'A' ? 0 : 1;
+        const e = i === 0 ? encoding : pair;
+        if (!e) continue;
+        const start = out.ids.length;
+        for (let k = 0; k < e.ids.length; k++) {
+          out.ids.push(e.ids[k]);
+          out.tokens.push(e.tokens[k]);
+          out.typeIds.push(piece.Sequence.type_id);
+          out.offsets.push(e.offsets[k]);
+          out.wordIds.push(e.wordIds[k]);
+          out.specialTokensMask.push(e.specialTokensMask[k]);
+          out.attentionMask.push(e.attentionMask[k]);
+        }
+        out.sequenceRanges.set(i, [start, out.ids.length]);
+      } else if (addSpecialTokens) {
+        const tok = this.specialTokens.get(piece.SpecialToken.id)!;
+        for (let k = 0; k < tok.ids.length; k++) {
+          out.ids.push(tok.ids[k]);
+          out.tokens.push(tok.tokens[k]);
+          out.typeIds.push(piece.SpecialToken.type_id);
+          out.offsets.push([0, 0]);
+          out.wordIds.push(null);
+          out.specialTokensMask.push(1);
+          out.attentionMask.push(1);
+        }
+      }
+    }
+    return out;
+  }
+
   processEncodings(encodings: Encoding[], addSpecialTokens: boolean): Encoding[] {
     const template = encodings.length === 2 ? this.pair : this.single;
     const out: Encoding[] = [];
