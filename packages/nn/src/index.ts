@@ -17,3 +17,5 @@ export { LayerNorm, RMSNorm, type LayerNormOptions, type RMSNormOptions } from '
 export { Dropout } from './layers/dropout';
 export { ReLU, GELU, Tanh, Sigmoid, SiLU, LeakyReLU, Softmax, LogSoftmax, Flatten } from './layers/activations';
 export { gradcheckModule } from './module/gradcheck-module';
+export * from './losses/functional';
+export * from './losses/modules';

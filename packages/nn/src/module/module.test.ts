@@ -163,7 +163,7 @@ describe('containers and functionalCall', () => {
     expect([...list].length).toBe(2);
     expect(list.at(-1)).toBe(list.at(1));
     expect(() => list.forward()).toThrow(/no forward/);
-    const dict = new ModuleDict({ cls: new Linear(2, 3), reg: new Linear(2, 1) });
+    const dict = new ModuleDict<Module<[Tensor], Tensor>>({ cls: new Linear(2, 3), reg: new Linear(2, 1) });
     expect(dict.keys()).toEqual(['cls', 'reg']);
     expect(Object.keys(dict.stateDict())).toEqual(['cls.weight', 'cls.bias', 'reg.weight', 'reg.bias']);
     expect(() => dict.set('call', new ReLU())).toThrow(ModulePathError);
