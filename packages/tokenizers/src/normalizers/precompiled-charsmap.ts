@@ -87,12 +87,22 @@ function offsetOf(unit: number): number {
   return (unit >>> 10) << ((unit & (1 << 9)) >>> 6);
 }
 
-/** Decodes standard base64 (as tokenizer.json stores the charsmap). */
+/** Decodes standard base64 (as tokenizer.json stores the charsmap); atob works in browsers too. */
 export function base64ToBytes(b64: string): Uint8Array {
-  return new Uint8Array(Buffer.from(b64, 'base64'));
+  let binary: string;
+  try {
+    binary = atob(b64);
+  } catch {
+    throw new TokenizerError('E_FORMAT', 'Precompiled: precompiled_charsmap is not valid base64');
+  }
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
 }
 
 /** Encodes bytes as standard base64. */
 export function bytesToBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
