@@ -19,3 +19,13 @@ export { ReLU, GELU, Tanh, Sigmoid, SiLU, LeakyReLU, Softmax, LogSoftmax, Flatte
 export { gradcheckModule } from './module/gradcheck-module';
 export * from './losses/functional';
 export * from './losses/modules';
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './layers/batch-norm';
+export { Optimizer, checkRange, type HyperValue, type OptimizerStateDict, type ParamGroup, type ParamGroupInput, type ParamState } from './optim/optimizer';
+export { SGD, type SGDOptions } from './optim/sgd';
+export { Adam, AdamW, type AdamOptions } from './optim/adam';
+export { clipGradNorm, clipGradValue, scaleGradients, GradientAccumulation } from './optim/clip';
+export { weightDecayGroups, layerwiseLrDecayGroups, isNoDecay, defaultLayerId, type BuiltGroup, type LayerwiseDecayOptions } from './optim/param-groups';
+export * from './schedulers/schedules';
+export { LrScheduler, type LrSchedulerState } from './schedulers/lr-scheduler';
+export { ReduceLrOnPlateau, type PlateauOptions, type PlateauState } from './schedulers/plateau';
+export type { StepContext, StepOutput, TrainStep, EvalStep } from './train-step';

@@ -1,0 +1,102 @@
+/**
+ * Gradient clipping and accumulation. Clipping runs on the device: the total norm stays a
+ * tensor (no read-back in the training loop), and every gradient is scaled by
+ * `min(1, maxNorm / (norm + 1e-6))`, as `torch.nn.utils.clip_grad_norm_`.
+ */
+import { ArgumentError, GraftError, maximum, minimum, noGrad, scope, stack, type Tensor, tensor } from '@graft/core';
+import type { Parameter } from '../module/parameter';
+
+function gradsOf(params: Iterable<Parameter>): Tensor[] {
+  return [...params].flatMap((p) => (p.grad ? [p.grad] : []));
+}
+
+/**
+ * Scales gradients in place so their total `normType`-norm is at most `maxNorm`, and returns the
+ * norm before clipping as a scalar tensor (in the caller's scope; `await norm.item()` to log).
+ * With `errorIfNonfinite` a nan/inf norm throws instead (this reads the norm back).
+ */
+export function clipGradNorm(params: Iterable<Parameter>, maxNorm: number, opts: { normType?: number; errorIfNonfinite?: boolean } = {}): Tensor {
+  const { normType = 2, errorIfNonfinite = false } = opts;
+  if (!(maxNorm >= 0)) throw new ArgumentError(`clipGradNorm: maxNorm must be non-negative, got ${maxNorm}`);
+  if (!(normType > 0)) throw new ArgumentError(`clipGradNorm: normType must be positive (or Infinity), got ${normType}`);
+  const grads = gradsOf(params);
+  if (grads.length === 0) return tensor(0, { dtype: 'float32' });
+  const total = noGrad(() =>
+    scope(() => {
+      // each gradient's norm first, then the norm of those norms (what PyTorch computes)
+      const norms = grads.map((g) => {
+        const a = g.abs().cast('float32');
+        return normType === Infinity ? a.max() : a.pow(normType).sum().pow(1 / normType);
+      });
+      const all = stack(norms);
+      return normType === Infinity ? all.max() : all.pow(normType).sum().pow(1 / normType);
+    }),
+  );
+  if (errorIfNonfinite && !Number.isFinite(total.itemSync())) {
+    throw new GraftError('nonfinite_grad_norm', `the total gradient norm is ${total.itemSync()}; refusing to clip (errorIfNonfinite)`);
+  }
+  scope(() =>
+    noGrad(() => {
+      const coef = minimum(total.add(1e-6).reciprocal().mul(maxNorm), 1);
+      for (const g of grads) g.assign(g.mul(coef.cast(g.dtype)));
+    }),
+  );
+  return total;
+}
+
+/** Clamps every gradient element into `[-clipValue, clipValue]`, in place. */
+export function clipGradValue(params: Iterable<Parameter>, clipValue: number): void {
+  if (!(clipValue >= 0)) throw new ArgumentError(`clipGradValue: clipValue must be non-negative, got ${clipValue}`);
+  scope(() => noGrad(() => {
+    for (const g of gradsOf(params)) g.assign(maximum(minimum(g, clipValue), -clipValue));
+  }));
+}
+
+/** Multiplies every gradient by `factor`, in place (e.g. to average accumulated micro-batches). */
+export function scaleGradients(params: Iterable<Parameter>, factor: number): void {
+  scope(() => noGrad(() => {
+    for (const g of gradsOf(params)) g.assign(g.mul(factor));
+  }));
+}
+
+/**
+ * Gradient accumulation bookkeeping: scale each micro-batch loss by `lossScale`, call `tick()`
+ * after each backward, and step the optimizer when it returns true. Gradients add up across
+ * backward calls by themselves; this only counts and scales. State is JSON.
+ */
+export class GradientAccumulation {
+  #micro = 0;
+
+  constructor(readonly steps: number) {
+    if (!Number.isInteger(steps) || steps < 1) throw new ArgumentError(`GradientAccumulation: steps must be a positive integer, got ${steps}`);
+  }
+
+  /** The factor each micro-batch loss is multiplied by, so the sum is a mean over the window. */
+  get lossScale(): number {
+    return 1 / this.steps;
+  }
+
+  /** Micro-batches seen since the last optimizer step. */
+  get pending(): number {
+    return this.#micro;
+  }
+
+  /** Records one micro-batch; true when the window is full and the optimizer should step. */
+  tick(): boolean {
+    this.#micro += 1;
+    if (this.#micro < this.steps) return false;
+    this.#micro = 0;
+    return true;
+  }
+
+  stateDict(): { pending: number } {
+    return { pending: this.#micro };
+  }
+
+  loadStateDict(state: { pending: number }): void {
+    if (!Number.isInteger(state.pending) || state.pending < 0 || state.pending >= this.steps) {
+      throw new ArgumentError(`GradientAccumulation: pending ${state.pending} is outside [0, ${this.steps})`);
+    }
+    this.#micro = state.pending;
+  }
+}
