@@ -44,3 +44,16 @@ describe('normalizers', () => {
     expect(normalizerFromJSON(precompiled).toJSON()).toEqual(precompiled);
   });
 });
+
+describe('normalizer registry', () => {
+  it('lets plugins register a component that tokenizer.json files can then name', async () => {
+    const { registerNormalizer, normalizers } = await import('./index');
+    registerNormalizer('Uppercase', () => ({ normalize: (s: NormalizedString) => void s.uppercase(), toJSON: () => ({ type: 'Uppercase' }) }));
+    try {
+      expect(run({ type: 'Sequence', normalizers: [{ type: 'Uppercase' }] }, 'abc').normalized).toBe('ABC');
+    } finally {
+      delete normalizers.Uppercase;
+    }
+    expect(() => normalizerFromJSON({ type: 'Uppercase' })).toThrow(/unknown type "Uppercase"/);
+  });
+});
