@@ -29,3 +29,7 @@ export * from './schedulers/schedules';
 export { LrScheduler, type LrSchedulerState } from './schedulers/lr-scheduler';
 export { ReduceLrOnPlateau, type PlateauOptions, type PlateauState } from './schedulers/plateau';
 export type { StepContext, StepOutput, TrainStep, EvalStep } from './train-step';
+export { MultiheadAttention, type MultiheadAttentionOptions, type AttentionMasks } from './layers/attention';
+export {
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, type TransformerLayerOptions, type EncoderMasks, type DecoderMasks,
+} from './layers/transformer';
