@@ -61,7 +61,8 @@ async function main() {
     for (const model of ['bert-base-uncased', 'gpt2'] as const) {
       const measured: { name: string; seconds: number; tokens: number }[] = [];
       for (const impl of implementations(model)) {
-        // Warm the JIT (and caches, for every implementation alike) on a tenth of the corpus.
+        // Warm the JIT (and caches, for every implementation alike) on a tenth of the corpus;
+        // the reported time is the median of three full passes.
         for (const t of corpus.texts.slice(0, Math.ceil(corpus.texts.length / 10))) impl.encode(t);
         let tokens = 0;
         const timing = await time(
@@ -69,7 +70,7 @@ async function main() {
             tokens = 0;
             for (const t of corpus.texts) tokens += impl.encode(t);
           },
-          { warmup: 0, minRuns: 2, minTime: 0 },
+          { warmup: 0, minRuns: 3, minTime: 0 },
         );
         measured.push({ name: impl.name, seconds: timing.median, tokens });
       }
