@@ -33,3 +33,7 @@ export { MultiheadAttention, type MultiheadAttentionOptions, type AttentionMasks
 export {
   TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, type TransformerLayerOptions, type EncoderMasks, type DecoderMasks,
 } from './layers/transformer';
+export { conv1d, conv2d, convTranspose2d, im2col, type Conv2dOptions, type ConvTranspose2dOptions, type Size2 } from './functional/conv';
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, upsampleNearest, type Pool2dOptions } from './functional/pooling';
+export { Conv1d, Conv2d, ConvTranspose2d, type ConvOptions, type ConvTransposeOptions } from './layers/conv';
+export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, Upsample } from './layers/pooling';

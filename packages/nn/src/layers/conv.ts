@@ -1,0 +1,110 @@
+/**
+ * Convolution layers with PyTorch's parameter layouts and default init (Kaiming-uniform with
+ * `a = √5`, bias uniform on `±1/√fanIn`): Conv1d, Conv2d and ConvTranspose2d. Zero padding only.
+ */
+import type { Tensor } from '@graft/core';
+import { LayerConfigError } from '../errors';
+import { Module } from '../module/module';
+import type { Parameter } from '../module/parameter';
+import * as init from '../init';
+import { conv1d, conv2d, convTranspose2d, pair, type Size2 } from '../functional/conv';
+import { checkPositive, type FactoryOptions, newParameter, uniformParameter } from './factory';
+
+/** Options of the convolution layers. */
+export interface ConvOptions extends FactoryOptions {
+  stride?: Size2;
+  padding?: Size2 | 'valid' | 'same';
+  dilation?: Size2;
+  groups?: number;
+  bias?: boolean;
+}
+
+function checkChannels(layer: string, cin: number, cout: number, groups: number): void {
+  checkPositive(layer, 'inChannels', cin);
+  checkPositive(layer, 'outChannels', cout);
+  checkPositive(layer, 'groups', groups);
+  if (cin % groups !== 0 || cout % groups !== 0) throw new LayerConfigError(`${layer}: channels ${cin} → ${cout} are not divisible by groups ${groups}`);
+}
+
+/** Weight and bias with PyTorch's default init for a weight of `shape`. */
+function convParameters(shape: number[], bias: boolean, opts: FactoryOptions): [Parameter, Parameter | null] {
+  const weight = newParameter(shape, opts, (t) => init.kaimingUniform(t, { a: Math.sqrt(5), generator: opts.generator }));
+  return [weight, bias ? uniformParameter([shape[0]], 1 / Math.sqrt(init.fans(shape).fanIn), opts) : null];
+}
+
+/** 2-D convolution over `[N, C, H, W]`; weight `[out, in/groups, kh, kw]`. */
+export class Conv2d extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+  readonly kernelSize: [number, number];
+
+  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Size2, readonly options: ConvOptions = {}) {
+    super();
+    const groups = options.groups ?? 1;
+    checkChannels('Conv2d', inChannels, outChannels, groups);
+    this.kernelSize = pair('kernelSize', kernelSize);
+    [this.weight, this.bias] = convParameters([outChannels, inChannels / groups, ...this.kernelSize], options.bias ?? true, options);
+  }
+
+  forward(x: Tensor): Tensor {
+    const { stride, padding, dilation, groups } = this.options;
+    return conv2d(x, this.weight, this.bias, { stride, padding, dilation, groups });
+  }
+}
+
+/** 1-D convolution over `[N, C, L]`; weight `[out, in/groups, k]`. */
+export class Conv1d extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: number,
+    readonly options: { stride?: number; padding?: number | 'valid' | 'same'; dilation?: number; groups?: number; bias?: boolean } & FactoryOptions = {},
+  ) {
+    super();
+    const groups = options.groups ?? 1;
+    checkChannels('Conv1d', inChannels, outChannels, groups);
+    checkPositive('Conv1d', 'kernelSize', kernelSize);
+    [this.weight, this.bias] = convParameters([outChannels, inChannels / groups, kernelSize], options.bias ?? true, options);
+  }
+
+  forward(x: Tensor): Tensor {
+    const { stride, padding, dilation, groups } = this.options;
+    return conv1d(x, this.weight, this.bias, { stride, padding, dilation, groups });
+  }
+}
+
+/** Options of ConvTranspose2d. */
+export interface ConvTransposeOptions extends FactoryOptions {
+  stride?: Size2;
+  padding?: Size2;
+  outputPadding?: Size2;
+  dilation?: Size2;
+  groups?: number;
+  bias?: boolean;
+}
+
+/** Transposed 2-D convolution (the gradient of Conv2d w.r.t. its input); weight `[in, out/groups, kh, kw]`. */
+export class ConvTranspose2d extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+  readonly kernelSize: [number, number];
+
+  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Size2, readonly options: ConvTransposeOptions = {}) {
+    super();
+    const groups = options.groups ?? 1;
+    checkChannels('ConvTranspose2d', inChannels, outChannels, groups);
+    this.kernelSize = pair('kernelSize', kernelSize);
+    const shape = [inChannels, outChannels / groups, ...this.kernelSize];
+    this.weight = newParameter(shape, options, (t) => init.kaimingUniform(t, { a: Math.sqrt(5), generator: options.generator }));
+    // PyTorch bounds the bias by the weight's fan-in, which for this layout is (out/groups)·kh·kw
+    this.bias = options.bias ?? true ? uniformParameter([outChannels], 1 / Math.sqrt(init.fans(shape).fanIn), options) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    const { stride, padding, outputPadding, dilation, groups } = this.options;
+    return convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation, groups });
+  }
+}
