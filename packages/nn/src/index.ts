@@ -37,3 +37,5 @@ export { conv1d, conv2d, convTranspose2d, im2col, type Conv2dOptions, type ConvT
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, upsampleNearest, type Pool2dOptions } from './functional/pooling';
 export { Conv1d, Conv2d, ConvTranspose2d, type ConvOptions, type ConvTransposeOptions } from './layers/conv';
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, Upsample } from './layers/pooling';
+export { RNNCell, LSTMCell, GRUCell, cellStep, type CellKind, type CellOptions } from './layers/rnn-cells';
+export { RNN, LSTM, GRU, type RecurrentOptions, type RecurrentOutput, type RecurrentState, type SequenceOptions } from './layers/rnn';
