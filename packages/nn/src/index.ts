@@ -39,3 +39,5 @@ export { Conv1d, Conv2d, ConvTranspose2d, type ConvOptions, type ConvTransposeOp
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, Upsample } from './layers/pooling';
 export { RNNCell, LSTMCell, GRUCell, cellStep, type CellKind, type CellOptions } from './layers/rnn-cells';
 export { RNN, LSTM, GRU, type RecurrentOptions, type RecurrentOutput, type RecurrentState, type SequenceOptions } from './layers/rnn';
+export { propagate, gatherNodes, scatterAddNodes, addSelfLoops, inDegree, endpoints, checkEdgeIndex } from './functional/message-passing';
+export { GCNConv, GATConv, type GCNOptions, type GATOptions } from './layers/graph';
