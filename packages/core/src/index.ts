@@ -16,6 +16,7 @@ export type { Backend, BackendBuffer, Kernel, KernelTable, FullKernelTable, Tens
 export { BackendRegistry } from './backend/registry';
 export { backends, registerBackend, setBackend, getBackend, registerKernel } from './backend/global';
 export { cpuBackend, cpuKernels, cpuFusedKernels } from './backend/cpu/index';
+export { setCpuThreads, setCpuKernels, cpuInfo, type CpuKernelMode } from './backend/cpu/settings';
 export * from './ops/spec';
 export * from './random/index';
 export * from './io/index';

@@ -1,0 +1,129 @@
+// Row-wise f32 kernels: reductions, softmax/logSoftmax, layerNorm forward and backward, and
+// the fused AdamW update. A "row" is `n` contiguous floats; row i starts at x + i·xr.
+#include "vmath.h"
+
+enum { SUM, MAX, MIN };
+
+// out[i] = reduce(row i); n ≥ 1. Four accumulators hide the add latency.
+EXPORT void graft_reduce_rows(int op, int rows, int n, const float *x0, int xr, float *out) {
+  for (int i = 0; i < rows; i++) {
+    const float *x = x0 + i * xr;
+    int j = 0;
+    float r;
+    if (op == SUM) {
+      v128_t s0 = F4(0.0f), s1 = s0, s2 = s0, s3 = s0;
+      for (; j + 16 <= n; j += 16) {
+        s0 = wasm_f32x4_add(s0, wasm_v128_load(x + j)), s1 = wasm_f32x4_add(s1, wasm_v128_load(x + j + 4));
+        s2 = wasm_f32x4_add(s2, wasm_v128_load(x + j + 8)), s3 = wasm_f32x4_add(s3, wasm_v128_load(x + j + 12));
+      }
+      for (; j + 4 <= n; j += 4) s0 = wasm_f32x4_add(s0, wasm_v128_load(x + j));
+      r = hsum(wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3)));
+      for (; j < n; j++) r += x[j];
+    } else {
+      v128_t m = wasm_v128_load32_splat(x);
+      for (; j + 4 <= n; j += 4) m = op == MAX ? wasm_f32x4_max(m, wasm_v128_load(x + j)) : wasm_f32x4_min(m, wasm_v128_load(x + j));
+      for (; j < n; j++) m = op == MAX ? wasm_f32x4_max(m, wasm_v128_load32_splat(x + j)) : wasm_f32x4_min(m, wasm_v128_load32_splat(x + j));
+      r = op == MAX ? hmax(m) : -hmax(wasm_f32x4_neg(m));
+    }
+    out[i] = r;
+  }
+}
+
+// out[p, j] = reduce over i of x[p·xo + i·xr + j], for j < n: reducing leading axes (bias
+// gradients, column sums) with the kept axis dense, vectorised across j.
+EXPORT void graft_reduce_cols(int op, int outer, int rows, int n, const float *x0, int xo, int xr, float *out0) {
+  for (int p = 0; p < outer; p++) {
+    const float *x = x0 + p * xo;
+    float *out = out0 + p * n;
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+      v128_t acc = op == SUM ? F4(0.0f) : wasm_v128_load(x + j);
+      for (int i = 0; i < rows; i++) {
+        v128_t v = wasm_v128_load(x + i * xr + j);
+        acc = op == SUM ? wasm_f32x4_add(acc, v) : op == MAX ? wasm_f32x4_max(acc, v) : wasm_f32x4_min(acc, v);
+      }
+      wasm_v128_store(out + j, acc);
+    }
+    for (; j < n; j++) {
+      v128_t acc = op == SUM ? F4(0.0f) : wasm_v128_load32_zero(x + j);
+      for (int i = 0; i < rows; i++) {
+        v128_t v = wasm_v128_load32_zero(x + i * xr + j);
+        acc = op == SUM ? wasm_f32x4_add(acc, v) : op == MAX ? wasm_f32x4_max(acc, v) : wasm_f32x4_min(acc, v);
+      }
+      wasm_v128_store32_lane(out + j, acc, 0);
+    }
+  }
+}
+
+// softmax (log = 0) or logSoftmax (log = 1) of each row, out dense. exp is evaluated once per
+// element: softmax stores e^{x−max} and rescales it in place.
+EXPORT void graft_softmax_rows(int rows, int n, const float *x0, int xr, float *out0, int log) {
+  for (int i = 0; i < rows; i++) {
+    const float *x = x0 + i * xr;
+    float *o = out0 + i * n;
+    v128_t mv = F4(-__builtin_inff());
+    int j = 0;
+    for (; j + 4 <= n; j += 4) mv = wasm_f32x4_max(mv, wasm_v128_load(x + j));
+    for (; j < n; j++) mv = wasm_f32x4_max(mv, wasm_v128_load32_splat(x + j));
+    float max = hmax(mv);
+    if (max == -__builtin_inff()) max = 0.0f; // an all -inf row stays nan/-inf like the composite
+    v128_t m = F4(max), s = F4(0.0f);
+    float tail = 0.0f;
+    for (j = 0; j + 4 <= n; j += 4) {
+      v128_t e = vexp(wasm_f32x4_sub(wasm_v128_load(x + j), m));
+      s = wasm_f32x4_add(s, e);
+      if (!log) wasm_v128_store(o + j, e);
+    }
+    for (; j < n; j++) {
+      float e = sexp(x[j] - max);
+      tail += e;
+      if (!log) o[j] = e;
+    }
+    float sum = hsum(s) + tail;
+    if (log) {
+      v128_t lse = F4(slog(sum) + max);
+      for (j = 0; j + 4 <= n; j += 4) wasm_v128_store(o + j, wasm_f32x4_sub(wasm_v128_load(x + j), lse));
+      for (; j < n; j++) o[j] = x[j] - wasm_f32x4_extract_lane(lse, 0);
+    } else {
+      v128_t inv = F4(1.0f / sum);
+      for (j = 0; j + 4 <= n; j += 4) wasm_v128_store(o + j, wasm_f32x4_mul(wasm_v128_load(o + j), inv));
+      for (; j < n; j++) o[j] *= wasm_f32x4_extract_lane(inv, 0);
+    }
+  }
+}
+
+// Mean and 1/sqrt(var + eps) of one row (two passes: the centred variance does not cancel).
+static inline void moments(const float *x, int n, float eps, float *mean_out, float *rstd_out) {
+  v128_t s = F4(0.0f);
+  int j = 0;
+  for (; j + 4 <= n; j += 4) s = wasm_f32x4_add(s, wasm_v128_load(x + j));
+  float sum = hsum(s);
+  for (; j < n; j++) sum += x[j];
+  float mean = sum / (float)n;
+  v128_t mv = F4(mean), q = F4(0.0f);
+  for (j = 0; j + 4 <= n; j += 4) {
+    v128_t d = wasm_f32x4_sub(wasm_v128_load(x + j), mv);
+    q = vfma(d, d, q);
+  }
+  float var = hsum(q);
+  for (; j < n; j++) var += (x[j] - mean) * (x[j] - mean);
+  *mean_out = mean;
+  *rstd_out = 1.0f / wasm_f32x4_extract_lane(wasm_f32x4_sqrt(F4(var / (float)n + eps)), 0);
+}
+
+// layerNorm over rows of n: out = (x − mean)·rstd·w + b, with w and b dense of length n.
+EXPORT void graft_layernorm_rows(int rows, int n, const float *x0, int xr, const float *w, const float *b, float eps, float *out0) {
+  for (int i = 0; i < rows; i++) {
+    const float *x = x0 + i * xr;
+    float *o = out0 + i * n;
+    float mean, rstd;
+    moments(x, n, eps, &mean, &rstd);
+    v128_t mv = F4(mean), rv = F4(rstd);
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+      v128_t xh = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + j), mv), rv);
+      wasm_v128_store(o + j, vfma(xh, wasm_v128_load(w + j), wasm_v128_load(b + j)));
+    }
+    for (; j < n; j++) o[j] = (x[j] - mean) * rstd * w[j] + b[j];
+  }
+}
