@@ -26,7 +26,7 @@ describe('GCNConv', () => {
   it('equals the dense formula D^-1/2 (A + I) D^-1/2 X Wᵀ + b', () => {
     const conv = new GCNConv(3, 2, f64);
     const x = randn([V, 3], f64);
-    const a = Array.from({ length: V }, (_, i) => Array.from({ length: V }, (_, j) => (i === j ? 1 : 0)));
+    const a = Array.from({ length: V }, (_, i) => Array.from({ length: V }, (_, j): number => (i === j ? 1 : 0)));
     for (const [s, t] of E) a[t][s] += 1; // row = target, as aggregation runs into targets
     const deg = a.map((row) => row.reduce((p, q) => p + q));
     const norm = a.map((row, i) => row.map((v, j) => v / Math.sqrt(deg[i] * deg[j])));
