@@ -180,6 +180,26 @@ export class Tensor implements Disposable {
     return ops.toNested(this.shape, this.dataSync(), this.dtype === 'bool');
   }
 
+  // ---- devices ----
+  /**
+   * A copy of this tensor on `device` (this tensor itself when it is already there). Runs
+   * synchronously when this tensor's backend can read synchronously (the CPU, so `cpu → webgpu`
+   * always works); from a GPU use `await t.toAsync(device)`. The copy is a new leaf: autograd
+   * does not flow through device moves.
+   */
+  to(device: string): Tensor {
+    if (device === this.device) return this;
+    if (!this.storage.backend.readSync) {
+      throw new GraftError('sync_read_unsupported', `${this.describe()} cannot move to '${device}' synchronously; use \`await tensor.toAsync('${device}')\``);
+    }
+    return ops.tensor(this.dataSync(), { shape: this.shape, dtype: this.dtype, device });
+  }
+  /** A copy of this tensor on `device`, from any backend (this tensor itself when already there). */
+  async toAsync(device: string): Promise<Tensor> {
+    if (device === this.device) return this;
+    return ops.tensor(await this.data(), { shape: this.shape, dtype: this.dtype, device });
+  }
+
   // ---- autograd ----
   backward(gradient?: Tensor, opts?: { retainGraph?: boolean }): void {
     ops.backward(this, gradient, opts);

@@ -1,0 +1,4 @@
+/** The conformance suite on the CPU backend (float32 results against the CPU's float64 reference). */
+import { conformanceSuite } from './suite';
+
+conformanceSuite('cpu');

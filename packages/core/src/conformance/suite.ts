@@ -1,0 +1,149 @@
+/**
+ * The conformance suite as a function of a device name: every forward case and every gradient
+ * case runs on that device and, in float64, on the CPU reference; results are compared with the
+ * shared tolerance table. Two coverage tests fail when a kernel (each unary, binary and reduce op,
+ * each fused kernel the backend has) or a differentiable gradient rule was never exercised.
+ * Everything is read with `await t.data()`, so it runs on backends without synchronous reads.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectClose, tolerance } from '../../../../test-utils/close';
+import type { GradNode } from '../autograd/graph';
+import { gradRules } from '../autograd/rules';
+import type { Kernel, KernelTable } from '../backend/backend';
+import { getBackend } from '../backend/global';
+import { isFloat } from '../dtype';
+import { scope } from '../memory';
+import * as g from '../ops/index';
+import { BINARY_OPS, KERNEL_OPS, REDUCE_OPS, UNARY_OPS, type AnyKernelOp } from '../ops/spec';
+import { Generator } from '../random/index';
+import type { Tensor } from '../tensor';
+import { forwardCases } from './forward-cases';
+import { gradCases } from './grad-cases';
+import { materialize } from './inputs';
+
+const FUSED_OPS = ['softmax', 'logSoftmax', 'gelu', 'layerNorm', 'attention', 'adamwUpdate'] as const;
+
+const list = (r: Tensor | Tensor[]) => (Array.isArray(r) ? r : [r]);
+
+/** Asserts `actual` (on the device) matches `expected` (the CPU reference) in shape, dtype class and values. */
+async function compare(actual: Tensor, expected: Tensor, backendName: string, cls: Parameters<typeof tolerance>[2], what: string) {
+  expect(actual.shape, `${what}: shape`).toEqual(expected.shape);
+  const refDType = expected.dtype === 'float64' ? 'float32' : expected.dtype;
+  expect(actual.dtype === 'float16' ? 'float32' : actual.dtype, `${what}: dtype`).toBe(refDType);
+  const tol = tolerance(actual.dtype, backendName, cls);
+  const got = await actual.data();
+  const want = await expected.data();
+  try {
+    expectClose(got, want, tol);
+  } catch (e) {
+    throw new Error(`${what}: ${(e as Error).message}`);
+  }
+}
+
+/** Instruments a backend's kernel table to record which kernels (and which unary/binary/reduce ops) ran. */
+function recordKernels(kernels: KernelTable, seen: Set<string>, active: () => boolean): () => void {
+  const original = { ...kernels };
+  const table = kernels as Record<string, Kernel<AnyKernelOp>>;
+  for (const [op, kernel] of Object.entries(original) as [AnyKernelOp, Kernel<AnyKernelOp>][]) {
+    table[op] = (inputs, out, attrs) => {
+      if (active()) {
+        const sub = (attrs as { op?: string }).op;
+        seen.add(sub ? `${op}:${sub}` : op);
+      }
+      kernel(inputs, out, attrs);
+    };
+  }
+  return () => Object.assign(table, original);
+}
+
+/** Registers the suite for `device`; `skip` (a reason) skips it with that reason in the test name. */
+export function conformanceSuite(device: string, opts: { skip?: string | null } = {}): void {
+  const title = opts.skip ? `conformance on ${device} (skipped: ${opts.skip})` : `conformance on ${device}`;
+  (opts.skip ? describe.skip : describe)(title, () => {
+    const seen = new Set<string>();
+    let recording = false;
+    let restore = () => {};
+    let backendName = device;
+    beforeAll(() => {
+      const backend = getBackend(device);
+      backendName = backend.name;
+      restore = recordKernels(backend.kernels, seen, () => recording);
+    });
+    afterAll(() => restore());
+
+    const onDevice = <T>(fn: () => T): T => {
+      recording = true;
+      try {
+        return fn();
+      } finally {
+        recording = false;
+      }
+    };
+
+    describe('forward', () => {
+      it.each(forwardCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+        const actual = onDevice(() => scope(() => list(c.fn(...c.inputs.map((h) => materialize(h, device, false))))));
+        const expected = scope(() => list(c.fn(...c.inputs.map((h) => materialize(h, 'cpu', true)))));
+        try {
+          expect(actual.length).toBe(expected.length);
+          for (let i = 0; i < actual.length; i++) await compare(actual[i], expected[i], backendName, c.cls, `output ${i}`);
+        } finally {
+          for (const t of [...actual, ...expected]) t.dispose();
+        }
+      });
+
+      it('exercised every primitive kernel, every unary/binary/reduce op and every fused kernel', () => {
+        const kernels = getBackend(device).kernels;
+        const want = [
+          ...KERNEL_OPS.filter((op) => !['unary', 'binary', 'reduce', 'argReduce'].includes(op)),
+          ...UNARY_OPS.map((op) => `unary:${op}`),
+          ...BINARY_OPS.map((op) => `binary:${op}`),
+          ...REDUCE_OPS.map((op) => `reduce:${op}`),
+          'argReduce:argmax',
+          'argReduce:argmin',
+          ...FUSED_OPS.filter((op) => kernels[op]),
+        ];
+        expect(want.filter((k) => !seen.has(k))).toEqual([]);
+      });
+    });
+
+    describe('gradients', () => {
+      const seenRules = new Set<string>();
+      const visit = (node: GradNode | null, visited: Set<GradNode>) => {
+        if (!node || visited.has(node)) return;
+        visited.add(node);
+        seenRules.add(node.op);
+        for (const e of node.edges) visit(e?.node ?? null, visited);
+      };
+
+      const grads = (c: (typeof gradCases)[number], dev: string, reference: boolean): { grads: Tensor[]; leaves: Tensor[] } => {
+        const wrt = c.wrt ?? c.inputs.flatMap((h, i) => (isFloat(h.dtype) ? [i] : []));
+        const leaves = c.inputs.map((h, i) => materialize(h, dev, reference, wrt.includes(i)));
+        scope(() => {
+          const out = c.fn(...leaves);
+          if (!reference) visit(out._node, new Set());
+          const w = new Generator(99).normal(out.size, 'float64');
+          g.sum(g.mul(out, g.tensor(Array.from(w), { shape: out.shape, dtype: out.dtype, device: dev }))).backward();
+        });
+        return { grads: wrt.map((i) => leaves[i].grad ?? g.zerosLike(leaves[i])), leaves };
+      };
+
+      it.each(gradCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+        const actual = onDevice(() => grads(c, device, false));
+        const expected = grads(c, 'cpu', true);
+        try {
+          for (let i = 0; i < actual.grads.length; i++) await compare(actual.grads[i], expected.grads[i], backendName, 'gradient', `gradient ${i}`);
+        } finally {
+          for (const t of [...actual.leaves, ...expected.leaves, ...actual.grads, ...expected.grads]) t.dispose();
+        }
+      });
+
+      it('covered every differentiable gradient rule', () => {
+        const kernels = getBackend(device).kernels;
+        const fusedMissing = new Set<string>(FUSED_OPS.filter((op) => !kernels[op]));
+        const differentiable = Object.entries(gradRules).filter(([op, r]) => r !== 'nondiff' && !fusedMissing.has(op)).map(([op]) => op);
+        expect(differentiable.filter((op) => !seenRules.has(op))).toEqual([]);
+      });
+    });
+  });
+}
