@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const target = join(here, '..', 'src', 'backend', 'cpu', 'wasm', 'binary.ts');
-const SOURCES = ['gemm.c', 'elementwise.c', 'rows.c', 'optim.c'];
+const SOURCES = ['gemm.c', 'elementwise.c', 'rows.c', 'optim.c', 'memory.c', 'backward.c'];
 const check = process.argv.includes('--check');
 
 function findClang() {

@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor';
 import type { GradNode } from './graph';
 import type { FusedAttrs, GradOp } from '../ops/spec';
 import * as o from '../ops/index';
-import { fusedBackward, type DifferentiableFusedOp } from '../ops/fused';
+import { fusedBackward, fusedBackwardKernel, type DifferentiableFusedOp } from '../ops/fused';
 
 export interface GradRule<K extends GradOp> {
   /** What the backward pass needs kept alive. */
@@ -167,8 +167,9 @@ export const gradRules: GradTable = {
   // ---- fused kernels: differentiated through their composites ----
   softmax: { save: 'inputs', backward: (g, n) => recompute('softmax', g, n) },
   logSoftmax: { save: 'inputs', backward: (g, n) => recompute('logSoftmax', g, n) },
-  gelu: { save: 'inputs', backward: (g, n) => recompute('gelu', g, n) },
-  layerNorm: { save: 'inputs', backward: (g, n) => recompute('layerNorm', g, n) },
+  // a backend's fused backward kernel when it has one, else the composite differentiated
+  gelu: { save: 'inputs', backward: (g, n) => fusedBackwardKernel('gelu', n.savedInputs(), n.attrs, g, wanted(n)) ?? recompute('gelu', g, n) },
+  layerNorm: { save: 'inputs', backward: (g, n) => fusedBackwardKernel('layerNorm', n.savedInputs(), n.attrs, g, wanted(n)) ?? recompute('layerNorm', g, n) },
   attention: { save: 'inputs', backward: (g, n) => recompute('attention', g, n) },
   adamwUpdate: 'nondiff',
 
@@ -203,6 +204,8 @@ export const gradRules: GradTable = {
     },
   },
 };
+
+const wanted = (n: GradNode) => n.edges.map((e) => e !== null);
 
 function recompute<K extends DifferentiableFusedOp>(op: K, g: Tensor, n: GradNode<K>): (Tensor | null)[] {
   return fusedBackward(op, n.savedInputs(), n.attrs as FusedAttrs[K], g, n.edges.map((e) => e !== null));

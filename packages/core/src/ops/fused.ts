@@ -10,6 +10,7 @@ import { adopt, scope } from '../memory';
 import type { Tensor } from '../tensor';
 import { backendOf, record, runKernel } from './dispatch';
 import type { AttrsOf, FusedAttrs, FusedOp, KernelAttrs } from './spec';
+import { narrow, reshape } from './movement';
 
 export type DifferentiableFusedOp = Exclude<FusedOp, 'adamwUpdate'>;
 type Composite<K extends DifferentiableFusedOp> = (inputs: Tensor[], attrs: FusedAttrs[K]) => Tensor;
@@ -53,4 +54,27 @@ export function fusedBackward<K extends DifferentiableFusedOp>(op: K, saved: rea
     leaf.dispose();
     return grad ? adopt(grad) : null;
   });
+}
+
+/**
+ * Gradients of `gelu` or `layerNorm` from the backend's fused backward kernel, or null when the
+ * backend has none (the rule then differentiates the composite). Same contract as `fusedBackward`.
+ */
+export function fusedBackwardKernel(op: 'gelu' | 'layerNorm', saved: readonly (Tensor | null)[], attrs: FusedAttrs['gelu'] | FusedAttrs['layerNorm'], g: Tensor, wanted: readonly boolean[]): (Tensor | null)[] | null {
+  const x = saved[0];
+  if (!x || g.dtype !== x.dtype) return null;
+  const backend = backendOf(op, [x, g]);
+  if (op === 'gelu') {
+    if (!backend.kernels.geluBackward) return null;
+    return [runKernel('geluBackward', [x, g], attrs as FusedAttrs['gelu'], x.shape, x.dtype, backend)];
+  }
+  const w = saved[1];
+  if (!backend.kernels.layerNormBackward || !w || w.dtype !== x.dtype) return null;
+  const n = w.size;
+  const flat = runKernel('layerNormBackward', [x, w, g], attrs as FusedAttrs['layerNorm'], [x.size + 2 * n], x.dtype, backend);
+  return scope(() => [
+    wanted[0] ? reshape(narrow(flat, 0, 0, x.size), [...x.shape]) : null,
+    wanted[1] ? reshape(narrow(flat, 0, x.size, n), [...w.shape]) : null,
+    wanted[2] ? reshape(narrow(flat, 0, x.size + n, n), [...w.shape]) : null,
+  ]);
 }

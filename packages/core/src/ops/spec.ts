@@ -77,9 +77,25 @@ export interface FusedAttrs {
 }
 export type FusedOp = keyof FusedAttrs;
 
-/** Every op a kernel table can hold: the primitives and the fusable composites. */
-export type AnyKernelOp = KernelOp | FusedOp;
-export type KernelAttrs = OpAttrs & FusedAttrs;
+/**
+ * Optional backward kernels of fusable composites. Where a backend has one, the gradient rule
+ * calls it instead of re-running and differentiating the composite (which stays the reference
+ * the kernel is tested against, and the path of backends without one). Never recorded.
+ */
+export interface FusedBackwardAttrs {
+  /** inputs: [x, gradOut]; output: gradX, x's shape */
+  geluBackward: { approximate: 'none' | 'tanh' };
+  /**
+   * inputs: [x, weight, gradOut], normalising the last `dims` dims of x; output: flat
+   * `[x.size + 2·weight.size]` holding gradX, gradWeight and gradBias, in that order
+   */
+  layerNormBackward: { dims: number; eps: number };
+}
+export type FusedBackwardOp = keyof FusedBackwardAttrs;
+
+/** Every op a kernel table can hold: the primitives, the fusable composites and their backward kernels. */
+export type AnyKernelOp = KernelOp | FusedOp | FusedBackwardOp;
+export type KernelAttrs = OpAttrs & FusedAttrs & FusedBackwardAttrs;
 
 export const KERNEL_OPS: readonly KernelOp[] = [
   'unary', 'binary', 'where', 'cast', 'reduce', 'argReduce', 'contiguous', 'pad', 'concat', 'matmul', 'gather', 'scatterAdd',

@@ -12,13 +12,17 @@ import { matmul } from './matmul';
 import { concat, pad } from './movement';
 import { argReduce, reduce } from './reduce';
 import { adamwUpdate, attention, gelu, layerNorm, logSoftmax, softmax } from './fused';
+import { geluBackward, layerNormBackward } from './fused-backward';
 import { heapRuntime, onCpuModeChange, wasmContext } from './settings';
 import { wasmKernels } from './wasm/kernels';
 
 export const cpuKernels: FullKernelTable = { unary, binary, where, cast, contiguous, reduce, argReduce, matmul, pad, concat, gather, scatterAdd };
 
-/** Fused kernels for hot composites; the composites stay the reference they are tested against. */
-export const cpuFusedKernels: KernelTable = { softmax, logSoftmax, gelu, layerNorm, attention, adamwUpdate };
+/**
+ * Fused kernels for hot composites, and backward kernels for two of them; the composites (and
+ * their differentiation) stay the reference these are tested against.
+ */
+export const cpuFusedKernels: KernelTable = { softmax, logSoftmax, gelu, layerNorm, attention, adamwUpdate, geluBackward, layerNormBackward };
 
 const ARRAYS = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array, float16: Uint16Array } as const;
 
@@ -36,6 +40,13 @@ function free(buffer: unknown): void {
   const a = buffer as TypedArray;
   const rt = heapRuntime();
   if (rt?.heap.owns(a)) rt.heap.free(a.byteOffset, a.byteLength);
+}
+
+/** A host copy of the first `size` elements (`slice` of a shared-memory array is very slow in V8; `set` is not). */
+function copyOut(a: TypedArray, size: number): TypedArray {
+  const out = new (a.constructor as new (n: number) => TypedArray)(size);
+  out.set(a.subarray(0, size));
+  return out;
 }
 
 /** The kernel table for the current mode: WASM kernels with TypeScript fallbacks, or TypeScript only. */
@@ -68,8 +79,8 @@ export function cpuBackend(): Backend {
     alloc,
     free,
     write: (buffer, _dtype, src: TypedArray) => (buffer as TypedArray).set(src),
-    read: async (buffer, _dtype, size) => (buffer as TypedArray).slice(0, size),
-    readSync: (buffer, _dtype, size) => (buffer as TypedArray).slice(0, size),
+    read: async (buffer, _dtype, size) => copyOut(buffer as TypedArray, size),
+    readSync: (buffer, _dtype, size) => copyOut(buffer as TypedArray, size),
     sync: async () => {},
     kernels,
   };

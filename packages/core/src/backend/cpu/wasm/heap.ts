@@ -28,8 +28,12 @@ export class Heap {
   #top: number;
   #live = 0;
 
-  constructor(memory: WebAssembly.Memory, base: number) {
+  readonly #zero: (ptr: number, bytes: number) => void;
+
+  /** `zero` clears a block (the WASM module's memory.fill; a TypedArray.fill over shared memory is slow). */
+  constructor(memory: WebAssembly.Memory, base: number, zero?: (ptr: number, bytes: number) => void) {
     this.#memory = memory;
+    this.#zero = zero ?? ((ptr, bytes) => new Uint8Array(this.#memory.buffer, ptr, bytes).fill(0));
     this.#top = Math.ceil(base / 64) * 64;
     this.#buffers.add(memory.buffer);
   }
@@ -64,7 +68,7 @@ export class Heap {
     const list = this.#free.get(cls);
     if (list && list.length) {
       const ptr = list.pop()!;
-      if (zero) new Uint8Array(this.#memory.buffer, ptr, cls).fill(0);
+      if (zero) this.#zero(ptr, cls);
       this.#live += cls;
       return ptr;
     }

@@ -6,6 +6,7 @@
 import type { KernelTable, TensorView } from '../../backend';
 import type { FullKernelTable } from '../../backend';
 import { wasmAttention } from './attention';
+import { wasmGeluBackward, wasmLayerNormBackward } from './backward';
 import { wasmBinary, wasmUnary, wasmUnaryId, GELU_IDS } from './elementwise';
 import { wasmMatmul } from './gemm';
 import type { ThreadPool } from './pool';
@@ -45,6 +46,13 @@ export function wasmKernels(rt: WasmRuntime, pool: ThreadPool, scalar: FullKerne
     layerNorm: (inputs, out, attrs) => {
       const [x, w, b] = inputs;
       if (!wasmLayerNorm(rt, pool, x, w, b, out, attrs.dims, attrs.eps)) fused.layerNorm!(inputs, out, attrs);
+    },
+    geluBackward: (inputs, out, attrs) => {
+      if (!wasmGeluBackward(rt, pool, inputs[0], inputs[1], out, attrs.approximate)) fused.geluBackward!(inputs, out, attrs);
+    },
+    layerNormBackward: (inputs, out, attrs) => {
+      const [x, w, g] = inputs;
+      if (!wasmLayerNormBackward(rt, pool, x, w, g, out, attrs.dims, attrs.eps)) fused.layerNormBackward!(inputs, out, attrs);
     },
     adamwUpdate: (inputs, out, attrs) => {
       if (!wasmAdamW(rt, pool, inputs, out, attrs)) fused.adamwUpdate!(inputs, out, attrs);

@@ -14,7 +14,7 @@ import { CTRL, runChunks } from './chunks';
 import type { KernelExports, WasmRuntime } from './runtime';
 
 /** Exports a task may name, by index (the worker receives the same list). */
-export const TASK_FNS = ['graft_gemm_task', 'graft_binary', 'graft_unary', 'graft_reduce_rows', 'graft_softmax_rows', 'graft_layernorm_rows', 'graft_adamw'] as const;
+export const TASK_FNS = ['graft_gemm_task', 'graft_binary', 'graft_unary', 'graft_reduce_rows', 'graft_softmax_rows', 'graft_layernorm_rows', 'graft_adamw', 'graft_gelu_backward', 'graft_layernorm_backward_rows'] as const;
 export type TaskFn = (typeof TASK_FNS)[number];
 
 const WORKER_SOURCE = `'use strict';

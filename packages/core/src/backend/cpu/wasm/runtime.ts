@@ -19,6 +19,10 @@ export interface KernelExports {
   graft_reduce_cols(op: number, outer: number, rows: number, n: number, x: number, xo: number, xr: number, out: number): void;
   graft_softmax_rows(rows: number, n: number, x: number, xr: number, out: number, log: number): void;
   graft_layernorm_rows(rows: number, n: number, x: number, xr: number, w: number, b: number, eps: number, out: number): void;
+  graft_zero(ptr: number, bytes: number): void;
+  graft_gelu_backward(n: number, x: number, g: number, out: number, tanhForm: number): void;
+  graft_layernorm_backward_rows(rows: number, n: number, x: number, xr: number, w: number, g: number, eps: number, dx: number, stats: number): void;
+  graft_layernorm_backward_params(rows: number, n: number, x: number, xr: number, g: number, stats: number, dw: number, db: number): void;
   graft_adamw(n: number, p: number, g: number, m: number, v: number, op: number, om: number, ov: number, beta1: number, beta2: number, eps: number, decay: number, stepSize: number, sqrtBc2: number): void;
 }
 
@@ -65,7 +69,7 @@ function load(): WasmRuntime | null {
     const instance = new WebAssembly.Instance(module, { env: { memory: mem } });
     const x = instance.exports as unknown as KernelExports & { __heap_base?: WebAssembly.Global };
     const base = Number(x.__heap_base?.value ?? 65536);
-    return { module, memory: mem, shared, x, heap: new Heap(mem, base) };
+    return { module, memory: mem, shared, x, heap: new Heap(mem, base, (p, n) => x.graft_zero(p, n)) };
   } catch {
     // e.g. a browser main thread that refuses synchronous compilation
     return null;
