@@ -34,9 +34,9 @@ export class BufferPool {
     private readonly maxPooledBytes = 512 * 2 ** 20,
   ) {}
 
-  /** A storage buffer of at least `bytes` bytes (its class size). Not necessarily zeroed. */
-  acquire(bytes: number): { buffer: GPUBuffer; fresh: boolean } {
-    const size = sizeClass(bytes);
+  /** A storage buffer of at least `bytes` bytes (its class size, capped at `maxSize`). Not necessarily zeroed. */
+  acquire(bytes: number, maxSize = Infinity): { buffer: GPUBuffer; fresh: boolean } {
+    const size = Math.max(Math.ceil(bytes / 4) * 4, Math.min(sizeClass(bytes), Math.floor(maxSize / 4) * 4));
     const list = this.#free.get(size);
     this.#stats.liveBuffers++;
     this.#stats.liveBytes += size;

@@ -12,6 +12,17 @@ export interface WebGPUOptions {
   powerPreference?: GPUPowerPreference;
   /** Ask for the `shader-f16` feature when the adapter has it (default true): enables float16 storage. */
   float16?: boolean;
+  /** Lower (never raise) the limits the backend respects, e.g. to test the limit errors. */
+  limits?: Partial<GpuLimits>;
+}
+
+/** The device limits the backend checks before it allocates or dispatches. */
+export interface GpuLimits {
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+  maxComputeWorkgroupsPerDimension: number;
+  minStorageBufferOffsetAlignment: number;
+  maxStorageBuffersPerShaderStage: number;
 }
 
 /** The GPU, adapter and device a backend runs on, with the limits the device was created with. */
@@ -24,7 +35,7 @@ export interface GpuContext {
   readonly device: GPUDevice;
   readonly adapterInfo: { vendor: string; architecture: string; device: string; description: string };
   readonly f16: boolean;
-  readonly limits: GPUSupportedLimits;
+  readonly limits: GpuLimits;
 }
 
 /** The `GPU` object of this environment: `navigator.gpu`, else Dawn's Node binding (loaded lazily). */
@@ -83,6 +94,18 @@ export async function createGpuContext(opts: WebGPUOptions = {}): Promise<GpuCon
     device,
     adapterInfo: { vendor: info.vendor ?? '', architecture: info.architecture ?? '', device: info.device ?? '', description: info.description ?? '' },
     f16,
-    limits: device.limits,
+    limits: effectiveLimits(device.limits, opts.limits ?? {}),
+  };
+}
+
+function effectiveLimits(device: GPUSupportedLimits, lower: Partial<GpuLimits>): GpuLimits {
+  const pick = (name: keyof GpuLimits) => Math.min(device[name], lower[name] ?? Infinity);
+  return {
+    maxBufferSize: pick('maxBufferSize'),
+    maxStorageBufferBindingSize: pick('maxStorageBufferBindingSize'),
+    maxComputeWorkgroupsPerDimension: pick('maxComputeWorkgroupsPerDimension'),
+    // an alignment can only be raised safely
+    minStorageBufferOffsetAlignment: Math.max(device.minStorageBufferOffsetAlignment, lower.minStorageBufferOffsetAlignment ?? 0),
+    maxStorageBuffersPerShaderStage: pick('maxStorageBuffersPerShaderStage'),
   };
 }

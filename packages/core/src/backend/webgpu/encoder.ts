@@ -74,10 +74,11 @@ export class CommandStream {
 
   /** A buffer for `bytes` bytes; zero-filled (lazily, when nothing overwrites it first). */
   alloc(bytes: number): GpuTensorBuffer {
-    this.checkAlive('alloc');
-    const max = Math.min(this.ctx.limits.maxBufferSize, this.ctx.limits.maxStorageBufferBindingSize);
-    if (bytes > max) throw new WebGPULimitError('alloc', `a tensor of ${bytes} bytes exceeds the device's largest buffer binding (${max} bytes)`);
-    const { buffer, fresh } = this.pool.acquire(bytes);
+    // no liveness check: on a lost device createBuffer is a harmless no-op, and the dispatch
+    // that follows reports the loss under the op's name
+    const max = this.ctx.limits.maxBufferSize;
+    if (bytes > max) throw new WebGPULimitError('alloc', `a tensor of ${bytes} bytes exceeds the device's maxBufferSize (${max} bytes)`);
+    const { buffer, fresh } = this.pool.acquire(bytes, max);
     return { gpu: buffer, bytes, dirty: !fresh, batch: 0 };
   }
 
@@ -122,6 +123,12 @@ export class CommandStream {
     this.checkAlive(op);
     const maxWg = this.ctx.limits.maxComputeWorkgroupsPerDimension;
     if (workgroups.some((w) => w > maxWg)) throw new WebGPULimitError(op, `needs ${workgroups.join('×')} workgroups; the device allows ${maxWg} per dimension`);
+    const maxBinding = this.ctx.limits.maxStorageBufferBindingSize;
+    for (const b of [...inputs, ...outputs]) {
+      if (b.bytes > maxBinding) {
+        throw new WebGPULimitError(op, `a tensor of ${b.bytes} bytes exceeds the device's maxStorageBufferBindingSize (${maxBinding} bytes); split the work into smaller tensors`);
+      }
+    }
     const metaBytes = Math.max(16, Math.ceil((meta.length * 4) / 16) * 16);
     if (metaBytes > ARENA_BYTES) throw new WebGPULimitError(op, 'too many kernel parameters');
     if (this.#arenaUsed + metaBytes > ARENA_BYTES) this.flush();
