@@ -1,55 +1,97 @@
-/** CPU kernels for unary, binary, where, cast and contiguous. */
+/**
+ * CPU kernels for unary, binary, where, cast and contiguous. The hot arithmetic ops have loops
+ * of their own (a shared loop calling a per-op function goes megamorphic, and slow, once a program
+ * uses several ops); the rest call their scalar function from `math.ts`. Views are walked row by
+ * row (`rows.ts`), never through a per-element offset table.
+ */
 import type { Kernel } from '../backend';
 import { BINARY, UNARY } from './math';
-import { data, denseCopy, viewOffsets } from './strided';
+import { rowPlan } from './rows';
+import { data, denseCopy } from './strided';
 
 export const unary: Kernel<'unary'> = ([x], out, { op }) => {
-  const f = UNARY[op];
   const xs = data(x);
   const o = data(out);
-  const offs = viewOffsets(x);
-  const n = o.length;
-  if (!offs) for (let i = 0, base = x.offset; i < n; i++) o[i] = f(xs[base + i]);
-  else for (let i = 0; i < n; i++) o[i] = f(xs[offs[i]]);
+  const { rows, len, starts, steps } = rowPlan(out.shape, [x]);
+  const sx = steps[0];
+  const f = UNARY[op];
+  for (let r = 0; r < rows; r++) {
+    let i = starts[0][r];
+    const base = r * len;
+    switch (op) {
+      case 'neg':
+        for (let c = 0; c < len; c++, i += sx) o[base + c] = -xs[i];
+        break;
+      case 'exp':
+        for (let c = 0; c < len; c++, i += sx) o[base + c] = Math.exp(xs[i]);
+        break;
+      case 'log':
+        for (let c = 0; c < len; c++, i += sx) o[base + c] = Math.log(xs[i]);
+        break;
+      case 'sqrt':
+        for (let c = 0; c < len; c++, i += sx) o[base + c] = Math.sqrt(xs[i]);
+        break;
+      case 'tanh':
+        for (let c = 0; c < len; c++, i += sx) o[base + c] = Math.tanh(xs[i]);
+        break;
+      default:
+        for (let c = 0; c < len; c++, i += sx) o[base + c] = f(xs[i]);
+    }
+  }
 };
 
 export const binary: Kernel<'binary'> = ([a, b], out, { op }) => {
-  const f = BINARY[op];
   const as = data(a);
   const bs = data(b);
   const o = data(out);
-  const n = o.length;
-  const ao = viewOffsets(a);
-  const bo = viewOffsets(b);
-  if (!ao && !bo) {
-    for (let i = 0; i < n; i++) o[i] = f(as[a.offset + i], bs[b.offset + i]);
-    return;
+  const { rows, len, starts, steps } = rowPlan(out.shape, [a, b]);
+  const [sa, sb] = steps;
+  const f = BINARY[op];
+  for (let r = 0; r < rows; r++) {
+    let i = starts[0][r];
+    let j = starts[1][r];
+    const base = r * len;
+    switch (op) {
+      case 'add':
+        for (let c = 0; c < len; c++, i += sa, j += sb) o[base + c] = as[i] + bs[j];
+        break;
+      case 'sub':
+        for (let c = 0; c < len; c++, i += sa, j += sb) o[base + c] = as[i] - bs[j];
+        break;
+      case 'mul':
+        for (let c = 0; c < len; c++, i += sa, j += sb) o[base + c] = as[i] * bs[j];
+        break;
+      case 'div':
+        for (let c = 0; c < len; c++, i += sa, j += sb) o[base + c] = as[i] / bs[j];
+        break;
+      default:
+        for (let c = 0; c < len; c++, i += sa, j += sb) o[base + c] = f(as[i], bs[j]);
+    }
   }
-  // a broadcast scalar is common (x * 0.5): read it once
-  if (!ao && b.strides.every((s) => s === 0)) {
-    const bv = bs[b.offset];
-    for (let i = 0; i < n; i++) o[i] = f(as[a.offset + i], bv);
-    return;
-  }
-  for (let i = 0; i < n; i++) o[i] = f(as[ao ? ao[i] : a.offset + i], bs[bo ? bo[i] : b.offset + i]);
 };
 
 export const where: Kernel<'where'> = ([c, a, b], out) => {
   const [cs, as, bs, o] = [data(c), data(a), data(b), data(out)];
-  const [co, ao, bo] = [viewOffsets(c), viewOffsets(a), viewOffsets(b)];
-  for (let i = 0; i < o.length; i++) {
-    o[i] = cs[co ? co[i] : c.offset + i] ? as[ao ? ao[i] : a.offset + i] : bs[bo ? bo[i] : b.offset + i];
+  const { rows, len, starts, steps } = rowPlan(out.shape, [c, a, b]);
+  const [sc, sa, sb] = steps;
+  for (let r = 0; r < rows; r++) {
+    let [k, i, j] = [starts[0][r], starts[1][r], starts[2][r]];
+    for (let e = 0; e < len; e++, k += sc, i += sa, j += sb) o[r * len + e] = cs[k] ? as[i] : bs[j];
   }
 };
 
 export const cast: Kernel<'cast'> = ([x], out, { dtype }) => {
   const xs = data(x);
   const o = data(out);
-  const offs = viewOffsets(x);
-  const at = (i: number) => xs[offs ? offs[i] : x.offset + i];
-  if (dtype === 'bool') for (let i = 0; i < o.length; i++) o[i] = at(i) !== 0 ? 1 : 0;
-  else if (dtype === 'int32') for (let i = 0; i < o.length; i++) o[i] = Math.trunc(at(i)); // Int32Array wraps like a C cast
-  else for (let i = 0; i < o.length; i++) o[i] = at(i);
+  const { rows, len, starts, steps } = rowPlan(out.shape, [x]);
+  const sx = steps[0];
+  for (let r = 0; r < rows; r++) {
+    let i = starts[0][r];
+    const base = r * len;
+    if (dtype === 'bool') for (let e = 0; e < len; e++, i += sx) o[base + e] = xs[i] !== 0 ? 1 : 0;
+    else if (dtype === 'int32') for (let e = 0; e < len; e++, i += sx) o[base + e] = Math.trunc(xs[i]); // Int32Array wraps like a C cast
+    else for (let e = 0; e < len; e++, i += sx) o[base + e] = xs[i];
+  }
 };
 
 export const contiguous: Kernel<'contiguous'> = ([x], out) => denseCopy(x, data(out));

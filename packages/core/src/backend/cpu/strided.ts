@@ -46,11 +46,21 @@ export function data(v: TensorView): TypedArray {
   return v.buffer as TypedArray;
 }
 
-/** Copies a view into a dense array of the same type. */
+/** Copies a view into a dense array of the same type, a row (innermost dim) at a time. */
 export function denseCopy(v: TensorView, out: TypedArray): void {
   const src = data(v);
-  const offs = viewOffsets(v);
   const n = out.length;
-  if (!offs) out.set(src.subarray(v.offset, v.offset + n));
-  else for (let i = 0; i < n; i++) out[i] = src[offs[i]];
+  if (isContiguous(v.shape, v.strides)) {
+    out.set(src.subarray(v.offset, v.offset + n));
+    return;
+  }
+  const r = v.shape.length;
+  const len = v.shape[r - 1];
+  const step = v.strides[r - 1];
+  const starts = offsets(v.shape.slice(0, r - 1), v.strides.slice(0, r - 1), v.offset);
+  for (let row = 0; row < starts.length; row++) {
+    const base = row * len;
+    if (step === 1) out.set(src.subarray(starts[row], starts[row] + len), base);
+    else for (let c = 0, i = starts[row]; c < len; c++, i += step) out[base + c] = src[i];
+  }
 }
