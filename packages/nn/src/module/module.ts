@@ -4,7 +4,7 @@
  * are the identity of every parameter: state-dict keys, optimizer groups and PEFT targets.
  * `#private` fields and getters are invisible to discovery by design (see the package README).
  */
-import { type Tensor, GraftError } from '@graft/core';
+import { GraftError, noGrad, type Tensor } from '@graft/core';
 import { ModulePathError } from '../errors';
 import { isParameter, type Parameter } from './parameter';
 import { loadStateDictInto, stateDictOf, type LoadStateDictOptions, type LoadStateDictResult, type StateDictLike } from './state-dict';
@@ -79,13 +79,16 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
 
   /**
    * Registers a buffer: module state that is not trained (BatchNorm running statistics). The
-   * tensor is kept and set as field `name`; persistent buffers go into the state dict.
+   * tensor is kept (a view is copied first) and set as field `name`; persistent buffers go into
+   * the state dict.
    */
   registerBuffer(name: string, value: Tensor | null, opts: { persistent?: boolean } = {}): void {
     if (name.includes('.') || name === '') throw new ModulePathError(`buffer name '${name}' must be non-empty and contain no '.'`);
-    value?.keep();
+    // a view is copied: loading a state dict updates buffers with assign(), which needs owned data
+    const owned = value && !(value.isContiguous && value.offset === 0 && value.storage.size === value.size) ? noGrad(() => value.clone()) : value;
+    owned?.keep();
     this.#buffers.set(name, { persistent: opts.persistent ?? true });
-    (this as unknown as Record<string, unknown>)[name] = value;
+    (this as unknown as Record<string, unknown>)[name] = owned;
   }
 
   /** Sets field `name` to a parameter (for names chosen at run time, like LSTM's `weight_ih_l0`). */

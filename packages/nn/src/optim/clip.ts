@@ -11,6 +11,23 @@ function gradsOf(params: Iterable<Parameter>): Tensor[] {
 }
 
 /**
+ * Replaces each gradient with `fn(grad)`. The gradient is swapped rather than `assign`ed into,
+ * because autograd may hand out a gradient that is a view into a larger buffer.
+ */
+function mapGrads(params: Iterable<Parameter>, fn: (g: Tensor) => Tensor): void {
+  scope(() =>
+    noGrad(() => {
+      for (const p of params) {
+        const old = p.grad;
+        if (!old) continue;
+        p.grad = fn(old).keep();
+        old.dispose();
+      }
+    }),
+  );
+}
+
+/**
  * Scales gradients in place so their total `normType`-norm is at most `maxNorm`, and returns the
  * norm before clipping as a scalar tensor (in the caller's scope; `await norm.item()` to log).
  * With `errorIfNonfinite` a nan/inf norm throws instead (this reads the norm back).
@@ -19,7 +36,8 @@ export function clipGradNorm(params: Iterable<Parameter>, maxNorm: number, opts:
   const { normType = 2, errorIfNonfinite = false } = opts;
   if (!(maxNorm >= 0)) throw new ArgumentError(`clipGradNorm: maxNorm must be non-negative, got ${maxNorm}`);
   if (!(normType > 0)) throw new ArgumentError(`clipGradNorm: normType must be positive (or Infinity), got ${normType}`);
-  const grads = gradsOf(params);
+  const list = [...params];
+  const grads = gradsOf(list);
   if (grads.length === 0) return tensor(0, { dtype: 'float32' });
   const total = noGrad(() =>
     scope(() => {
@@ -35,28 +53,21 @@ export function clipGradNorm(params: Iterable<Parameter>, maxNorm: number, opts:
   if (errorIfNonfinite && !Number.isFinite(total.itemSync())) {
     throw new GraftError('nonfinite_grad_norm', `the total gradient norm is ${total.itemSync()}; refusing to clip (errorIfNonfinite)`);
   }
-  scope(() =>
-    noGrad(() => {
-      const coef = minimum(total.add(1e-6).reciprocal().mul(maxNorm), 1);
-      for (const g of grads) g.assign(g.mul(coef.cast(g.dtype)));
-    }),
-  );
+  const coef = noGrad(() => minimum(total.add(1e-6).reciprocal().mul(maxNorm), 1).keep());
+  mapGrads(list, (g) => g.mul(coef.cast(g.dtype)));
+  coef.dispose();
   return total;
 }
 
 /** Clamps every gradient element into `[-clipValue, clipValue]`, in place. */
 export function clipGradValue(params: Iterable<Parameter>, clipValue: number): void {
   if (!(clipValue >= 0)) throw new ArgumentError(`clipGradValue: clipValue must be non-negative, got ${clipValue}`);
-  scope(() => noGrad(() => {
-    for (const g of gradsOf(params)) g.assign(maximum(minimum(g, clipValue), -clipValue));
-  }));
+  mapGrads(params, (g) => maximum(minimum(g, clipValue), -clipValue));
 }
 
 /** Multiplies every gradient by `factor`, in place (e.g. to average accumulated micro-batches). */
 export function scaleGradients(params: Iterable<Parameter>, factor: number): void {
-  scope(() => noGrad(() => {
-    for (const g of gradsOf(params)) g.assign(g.mul(factor));
-  }));
+  mapGrads(params, (g) => g.mul(factor));
 }
 
 /**
