@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, GraftError, memory, mul, noGrad, enableGrad, ones, scope, sum, tensor, isGradEnabled, ArgumentError } from '../index';
+import { add, concat, GraftError, memory, mul, noGrad, enableGrad, ones, scope, sum, tensor, isGradEnabled, ArgumentError, zerosLike } from '../index';
 
 const leaf = (v: number[]) => tensor(v, { dtype: 'float64' }).requiresGrad_();
 
@@ -98,5 +98,20 @@ describe('autograd', () => {
     const e = new GraftError('autograd_internal', 'x');
     expect(e.code).toBe('autograd_internal');
     expect(ones([1]).requiresGrad).toBe(false);
+  });
+});
+
+describe('leaf gradients', () => {
+  it('own their storage even when the incoming gradient is a view of a larger buffer', () => {
+    const a = tensor([1, 2], { dtype: 'float32' }).requiresGrad_();
+    const b = tensor([3], { dtype: 'float32' }).requiresGrad_();
+    // concat's backward hands each input a narrow view of the output gradient
+    sum(mul(concat([a, b]), tensor([1, 2, 3], { dtype: 'float32' }))).backward();
+    for (const t of [a, b]) {
+      expect(t.grad!.isContiguous).toBe(true);
+      expect(t.grad!.storage.size).toBe(t.size);
+      t.grad!.assign(zerosLike(t.grad!));
+    }
+    expect(b.grad!.arraySync()).toEqual([0]);
   });
 });

@@ -7,7 +7,8 @@ import { formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { onesLike } from './creation';
 import { add, cast } from './elementwise';
-import { contiguous, reshape } from './movement';
+import { reshape } from './movement';
+import { denseCopyOf } from './convert';
 import { makeView, record, runKernel } from './dispatch';
 import { sum } from './reduce';
 
@@ -58,8 +59,9 @@ function topoOrder(root: GradNode): GradNode[] {
 
 function accumulateLeaf(leaf: Tensor, g: Tensor): void {
   const prev = leaf.grad;
-  // a fresh tensor object, so two leaves never share one grad tensor
-  const next = prev ? add(prev, g) : contiguous(g);
+  // a fresh tensor object that owns all of its (dense) storage, so two leaves never share one
+  // grad tensor and optimizers can assign() into it
+  const next = prev ? add(prev, g) : denseCopyOf(g);
   keep(next);
   leaf.grad = next;
   prev?.dispose();
