@@ -1,8 +1,14 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+// core's WebGPU tests in headless Chromium: always in CI (a missing browser must fail there),
+// elsewhere only where a Chromium is installed
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const browserProjects = process.env.CI || existsSync(chromium) ? ['packages/core/vitest.browser.config.ts'] : [];
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'docs', 'packages/core/vitest.scalar.config.ts'],
+    projects: ['packages/*', 'apps/*', 'docs', 'packages/core/vitest.scalar.config.ts', ...browserProjects],
     reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });

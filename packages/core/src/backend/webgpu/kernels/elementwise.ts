@@ -27,8 +27,8 @@ const FLOAT_UNARY: Record<UnaryOp, string> = {
   sigmoid: 'sigmoid_(x)',
   relu: 'select(select(0.0, x, x > 0.0), x, isnan_(x))',
   erf: 'erf_(x)',
-  sin: 'sin(x)',
-  cos: 'cos(x)',
+  sin: 'sincos_(x)[0]',
+  cos: 'sincos_(x)[1]',
   floor: 'floor(x)',
   ceil: 'ceil(x)',
   // WGSL's round() rounds half to even, as the CPU reference does

@@ -132,6 +132,20 @@ fn imod_(a: i32, b: i32) -> i32 {
   let r = a % b;
   return select(r, r + b, r != 0 && ((r < 0) != (b < 0)));
 }
+fn sincos_(x: f32) -> vec2<f32> {
+  // WGSL only promises 2^-11 absolute error for sin/cos (SwiftShader is that coarse), so reduce by
+  // pi/2 in two parts (Cody-Waite) and evaluate Taylor polynomials on [-pi/4, pi/4] instead
+  let q = round(x * 0.6366197723675814);
+  let r = (x - q * 1.5707963705062866) + q * 4.371139000186243e-8;
+  let r2 = r * r;
+  let s = r + r * r2 * (-0.16666666666666666 + r2 * (0.008333333333333333 + r2 * (-0.0001984126984126984 + r2 * 2.7557319223985893e-6)));
+  let c = 1.0 + r2 * (-0.5 + r2 * (0.041666666666666664 + r2 * (-0.001388888888888889 + r2 * 2.48015873015873e-5)));
+  let k = i32(q) & 3;
+  if (k == 0) { return vec2<f32>(s, c); }
+  if (k == 1) { return vec2<f32>(c, -s); }
+  if (k == 2) { return vec2<f32>(-s, -c); }
+  return vec2<f32>(-c, s);
+}
 fn sigmoid_(x: f32) -> f32 {
   if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
   let e = exp(x);
