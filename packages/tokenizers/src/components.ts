@@ -20,6 +20,26 @@ export interface PreTokenizer {
   toJSON(): JsonObject;
 }
 
+/**
+ * A pre-tokenizer whose splits are plain ranges of the text it is given: it only cuts, never
+ * changes characters, and keeps nothing of what it drops. Such a pre-tokenizer can report the
+ * ranges directly, which lets the tokenizer skip building a NormalizedString per word.
+ */
+export interface RangePreTokenizer extends PreTokenizer {
+  /** Appends `start, end` for each non-empty split of `text`, in order, to `out`. */
+  splitRanges(text: string, out: number[]): void;
+}
+
+/** Receives the tokens of a `RangeModel`; `start`/`end` are positions in the text it was given. */
+export interface TokenSink {
+  push(id: number, value: string, start: number, end: number): void;
+}
+
+/** A model that can tokenize `text[start..end)` in place, with the same tokens as `tokenize`. */
+export interface RangeModel extends Model {
+  tokenizeRange(text: string, start: number, end: number, sink: TokenSink): void;
+}
+
 /** Turns one split into tokens; owns the vocabulary. */
 export interface Model {
   tokenize(text: string): Token[];

@@ -3,9 +3,10 @@
  * first carry the continuing-subword prefix ("##"). A word with an unmatched part, or longer than
  * `max_input_chars_per_word` characters, becomes the unknown token.
  */
-import type { Model } from '../components';
+import type { RangeModel, TokenSink } from '../components';
 import type { JsonReader } from '../json-reader';
 import type { Token } from '../pre-tokenized-string';
+import { FlatTrie } from './flat-trie';
 import { readVocabObject, requireId, vocabFromMap, vocabToObject, WordCache, type Vocab } from './vocab';
 
 /** Options of WordPiece (tokenizer.json field names). */
@@ -16,33 +17,33 @@ export interface WordPieceOptions {
 }
 
 /** The WordPiece model. */
-export class WordPiece implements Model {
+export class WordPiece implements RangeModel {
   readonly vocab: Vocab;
   readonly unkToken: string;
   readonly prefix: string;
   readonly maxInputCharsPerWord: number;
-  // Continuation pieces keyed without their prefix, so matching needs no string concatenation.
-  private readonly continuing = new Map<string, number>();
-  private readonly maxLen: number;
-  private readonly maxContinuingLen: number;
+  // One trie over the whole vocabulary. Continuation pieces are the keys below the prefix's
+  // node, so both kinds of piece are found by walking the word's characters. It is built here,
+  // not on first use: building it in the middle of an encode makes V8 see that encode's objects
+  // survive collections and pretenure their allocation sites, which slows every later encode.
+  private readonly trie: FlatTrie;
+  private readonly continuingRoot: number;
+  private readonly tokens: string[];
+  private readonly ids: number[];
   private readonly cache = new WordCache<Token[]>(50_000);
+  // Scratch for the pieces of the word being matched (a word has at most one piece per unit).
+  private pieceEnds = new Int32Array(64);
+  private pieceKeys = new Int32Array(64);
 
   constructor(vocab: Map<string, number>, o: WordPieceOptions = {}) {
     this.vocab = vocabFromMap(vocab, 'model "WordPiece"');
     this.unkToken = o.unk_token ?? '[UNK]';
     this.prefix = o.continuing_subword_prefix ?? '##';
     this.maxInputCharsPerWord = o.max_input_chars_per_word ?? 100;
-    let maxLen = 0;
-    let maxCont = 0;
-    for (const [token, id] of vocab) {
-      maxLen = Math.max(maxLen, token.length);
-      if (token.startsWith(this.prefix)) {
-        this.continuing.set(token.slice(this.prefix.length), id);
-        maxCont = Math.max(maxCont, token.length - this.prefix.length);
-      }
-    }
-    this.maxLen = maxLen;
-    this.maxContinuingLen = maxCont;
+    this.tokens = [...vocab.keys()];
+    this.ids = [...vocab.values()];
+    this.trie = new FlatTrie(this.tokens.map((t, i) => [t, i] as const));
+    this.continuingRoot = this.trie.walk(this.trie.root, this.prefix);
   }
 
   /** Reads the tokenizer.json form. */
@@ -70,11 +71,6 @@ export class WordPiece implements Model {
     return new Map(this.vocab.tokenToId);
   }
 
-  private unk(length: number): Token[] {
-    const id = requireId(this.vocab, this.unkToken, 'model "WordPiece"', 'unk_token');
-    return [{ id, value: this.unkToken, offsets: [0, length] }];
-  }
-
   tokenize(word: string): Token[] {
     const hit = this.cache.get(word);
     if (hit) return hit;
@@ -84,30 +80,37 @@ export class WordPiece implements Model {
   }
 
   private tokenizeUncached(word: string): Token[] {
-    const n = word.length;
-    if (n > this.maxInputCharsPerWord && [...word].length > this.maxInputCharsPerWord) return this.unk(n);
     const out: Token[] = [];
-    let start = 0;
-    while (start < n) {
-      const table = start === 0 ? this.vocab.tokenToId : this.continuing;
-      let end = Math.min(n, start + (start === 0 ? this.maxLen : this.maxContinuingLen));
-      // Never cut a surrogate pair.
-      if (end < n && isLowSurrogate(word.charCodeAt(end))) end--;
-      let found: Token | null = null;
-      while (start < end) {
-        const sub = word.slice(start, end);
-        const id = table.get(sub);
-        if (id !== undefined) {
-          found = { id, value: start === 0 ? sub : this.prefix + sub, offsets: [start, end] };
-          break;
-        }
-        end -= end - 2 >= start && isLowSurrogate(word.charCodeAt(end - 1)) ? 2 : 1;
-      }
-      if (found === null) return this.unk(n);
-      out.push(found);
-      start = end;
-    }
+    this.tokenizeRange(word, 0, word.length, { push: (id, value, start, end) => out.push({ id, value, offsets: [start, end] }) });
     return out;
+  }
+
+  /** Tokenizes `text[start..end)` as one word, without copying it out of `text`. */
+  tokenizeRange(text: string, start: number, end: number, sink: TokenSink): void {
+    const n = end - start;
+    if (n > this.maxInputCharsPerWord && countCodePoints(text, start, end) > this.maxInputCharsPerWord) return this.pushUnk(start, end, sink);
+    const trie = this.trie;
+    // Greedy longest match first, as HF: the longest vocabulary piece at `at` (with the prefix
+    // after the first piece) is the longest key on the trie path of the rest of the word. The
+    // pieces are only emitted once the whole word matched, since a miss makes it one unknown.
+    if (n > this.pieceEnds.length) (this.pieceEnds = new Int32Array(n)), (this.pieceKeys = new Int32Array(n));
+    const ends = this.pieceEnds;
+    const keys = this.pieceKeys;
+    let count = 0;
+    for (let at = start; at < end; ) {
+      const node = at === start ? trie.root : this.continuingRoot;
+      const stop = node < 0 ? -1 : trie.longestMatch(node, text, at, end);
+      if (stop < 0) return this.pushUnk(start, end, sink);
+      ends[count] = stop;
+      keys[count++] = trie.matchedValue;
+      at = stop;
+    }
+    for (let k = 0, at = start; k < count; at = ends[k++]) sink.push(this.ids[keys[k]], this.tokens[keys[k]], at, ends[k]);
+  }
+
+  private pushUnk(start: number, end: number, sink: TokenSink): void {
+    const id = requireId(this.vocab, this.unkToken, 'model "WordPiece"', 'unk_token');
+    sink.push(id, this.unkToken, start, end);
   }
 
   toJSON() {
@@ -121,7 +124,14 @@ export class WordPiece implements Model {
   }
 }
 
-function isLowSurrogate(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
+function countCodePoints(text: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++, n++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
 }
-

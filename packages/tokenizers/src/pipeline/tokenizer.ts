@@ -4,7 +4,7 @@
  * tokenizer.json is the contract: `fromJSON` reads what HF writes and `toJSON` writes what HF
  * reads. Offsets are UTF-16 code unit indices into the input string.
  */
-import type { Decoder, Model, Normalizer, PostProcessor, PreTokenizer } from '../components';
+import type { Decoder, Model, Normalizer, PostProcessor, PreTokenizer, RangeModel } from '../components';
 import { decoderFromJSON } from '../decoders/index';
 import { Encoding } from '../encoding';
 import { TokenizerError } from '../errors';
@@ -14,6 +14,7 @@ import { normalizerFromJSON } from '../normalizers/index';
 import { postProcessorFromJSON } from '../processors/index';
 import { preTokenizerFromJSON } from '../pre-tokenizers/index';
 import { AddedVocabulary, readAddedToken, type AddedToken } from './added-vocabulary';
+import { encodeRanges, supportsRanges } from './range-encoding';
 import { padEncodings, paddingFromJSON, paddingToJSON, resolvePadding, type PaddingParams, type ResolvedPadding } from './padding';
 import { resolveTruncation, truncateEncodings, truncationFromJSON, truncationToJSON, type ResolvedTruncation, type TruncationParams } from './truncation';
 
@@ -144,6 +145,7 @@ export class Tokenizer {
   /** Encodes one sequence without post-processing. */
   private encodeSequence(text: string, typeId: number): Encoding {
     const pre = this.addedVocabulary.extractAndNormalize(this.normalizerStage, text);
+    if (supportsRanges(this.preTokenizer, this.model)) return encodeRanges(pre, this.preTokenizer, this.model as RangeModel, typeId);
     this.preTokenizer?.preTokenize(pre);
     pre.tokenize((s) => this.model.tokenize(s));
     return pre.intoEncoding(null, typeId);

@@ -113,37 +113,55 @@ export class TemplateProcessing extends BasePostProcessor {
   /** Builds the result in one pass when nothing overflowed (the common case). */
   override process(encoding: Encoding, pair: Encoding | null, addSpecialTokens: boolean): Encoding {
     if (encoding.overflowing.length > 0 || (pair && pair.overflowing.length > 0)) return super.process(encoding, pair, addSpecialTokens);
-    const out = Encoding.empty();
+    // Gather each field's pieces and concatenate once: a few array copies instead of seven
+    // pushes per token.
+    const ids: number[][] = [];
+    const tokens: string[][] = [];
+    const typeIds: number[][] = [];
+    const offsets: [number, number][][] = [];
+    const wordIds: (number | null)[][] = [];
+    const special: number[][] = [];
+    const attention: number[][] = [];
+    const sequenceRanges = new Map<number, [number, number]>();
+    let length = 0;
     for (const piece of pair ? this.pair : this.single) {
       if ('Sequence' in piece) {
         const i = piece.Sequence.id === 'A' ? 0 : 1;
         const e = i === 0 ? encoding : pair;
         if (!e) continue;
-        const start = out.ids.length;
-        for (let k = 0; k < e.ids.length; k++) {
-          out.ids.push(e.ids[k]);
-          out.tokens.push(e.tokens[k]);
-          out.typeIds.push(piece.Sequence.type_id);
-          out.offsets.push(e.offsets[k]);
-          out.wordIds.push(e.wordIds[k]);
-          out.specialTokensMask.push(e.specialTokensMask[k]);
-          out.attentionMask.push(e.attentionMask[k]);
-        }
-        out.sequenceRanges.set(i, [start, out.ids.length]);
+        const n = e.ids.length;
+        ids.push(e.ids);
+        tokens.push(e.tokens);
+        typeIds.push(new Array<number>(n).fill(piece.Sequence.type_id));
+        offsets.push(e.offsets);
+        wordIds.push(e.wordIds);
+        special.push(e.specialTokensMask);
+        attention.push(e.attentionMask);
+        sequenceRanges.set(i, [length, length + n]);
+        length += n;
       } else if (addSpecialTokens) {
         const tok = this.specialTokens.get(piece.SpecialToken.id)!;
-        for (let k = 0; k < tok.ids.length; k++) {
-          out.ids.push(tok.ids[k]);
-          out.tokens.push(tok.tokens[k]);
-          out.typeIds.push(piece.SpecialToken.type_id);
-          out.offsets.push([0, 0]);
-          out.wordIds.push(null);
-          out.specialTokensMask.push(1);
-          out.attentionMask.push(1);
-        }
+        const n = tok.ids.length;
+        ids.push(tok.ids);
+        tokens.push(tok.tokens);
+        typeIds.push(new Array<number>(n).fill(piece.SpecialToken.type_id));
+        offsets.push(Array.from({ length: n }, (): [number, number] => [0, 0]));
+        wordIds.push(new Array<null>(n).fill(null));
+        special.push(new Array<number>(n).fill(1));
+        attention.push(new Array<number>(n).fill(1));
+        length += n;
       }
     }
-    return out;
+    return new Encoding({
+      ids: concat(ids),
+      tokens: concat(tokens),
+      typeIds: concat(typeIds),
+      offsets: concat(offsets),
+      wordIds: concat(wordIds),
+      specialTokensMask: concat(special),
+      attentionMask: concat(attention),
+      sequenceRanges,
+    });
   }
 
   processEncodings(encodings: Encoding[], addSpecialTokens: boolean): Encoding[] {
@@ -181,4 +199,8 @@ export class TemplateProcessing extends BasePostProcessor {
     for (const [name, t] of this.specialTokens) special_tokens[name] = { id: t.id, ids: t.ids, tokens: t.tokens };
     return { type: 'TemplateProcessing', single: this.single, pair: this.pair, special_tokens };
   }
+}
+
+function concat<T>(parts: T[][]): T[] {
+  return parts.length === 0 ? [] : parts[0].concat(...parts.slice(1));
 }
