@@ -11,7 +11,7 @@ export { findMatches, type Pattern, type SplitBehavior } from './pattern';
 export { compileRegex } from './regex';
 export { toCodePointOffsets } from './unicode';
 export { seededRandom } from './rng';
-export type { Decoder, Model, Normalizer, PostProcessor, PreTokenizer } from './components';
+export type { Decoder, Model, Normalizer, PostProcessor, PreTokenizer, RangeModel, RangePreTokenizer, TokenSink } from './components';
 export { JsonReader, type JsonObject } from './json-reader';
 export type { ComponentFactory } from './registry';
 

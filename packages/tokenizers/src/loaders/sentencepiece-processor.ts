@@ -1,7 +1,8 @@
 /**
- * A faithful re-implementation of SentencePiece's own encoder for Unigram models: its normalizer
- * (longest match in the precompiled charsmap, dummy prefix, collapsing and trimming whitespace,
- * spaces escaped as "▁"), the optimized Viterbi with float32 scores, and the merging of runs of
+ * A faithful re-implementation of SentencePiece's own encoder for Unigram and BPE models: its
+ * normalizer (longest match in the precompiled charsmap, dummy prefix, collapsing and trimming
+ * whitespace, spaces escaped as "▁"), the optimized Viterbi with float32 scores (Unigram) or
+ * score-ordered merges (BPE, in sentencepiece-bpe.ts), byte fallback, and the merging of runs of
  * unknown pieces. This is what `spm.encode(text)` returns, which can differ from the
  * tokenizer.json pipeline HF converts a `.model` into.
  */
@@ -9,6 +10,7 @@ import { TokenizerError } from '../errors';
 import { Trie } from '../models/trie';
 import { UNK_PENALTY } from '../models/unigram';
 import { PrecompiledCharsmap } from '../normalizers/precompiled-charsmap';
+import { SentencePieceBpe } from './sentencepiece-bpe';
 import { parseSentencePieceModel, PieceType, type SentencePieceModel } from './sentencepiece-model';
 
 const encoder = new TextEncoder();
@@ -21,7 +23,7 @@ export interface SentencePieceEncoding {
   pieces: string[];
 }
 
-/** SentencePiece-compatible encoder for Unigram `.model` files. */
+/** SentencePiece-compatible encoder for Unigram and BPE `.model` files. */
 export class SentencePieceProcessor {
   readonly model: SentencePieceModel;
   private readonly charsmap: PrecompiledCharsmap | null;
@@ -31,10 +33,14 @@ export class SentencePieceProcessor {
   private readonly minScore: number;
   private readonly maxScore: number;
   private readonly hasUserDefined: boolean;
+  private readonly bpe: SentencePieceBpe | null;
 
   constructor(model: SentencePieceModel) {
-    if (model.modelType !== 1) throw new TokenizerError('E_UNSUPPORTED', `SentencePiece model: only Unigram models (type 1) are supported, got type ${model.modelType}`);
+    if (model.modelType !== 1 && model.modelType !== 2) {
+      throw new TokenizerError('E_UNSUPPORTED', `SentencePiece model: only Unigram (type 1) and BPE (type 2) models are supported, got type ${model.modelType}`);
+    }
     this.model = model;
+    this.bpe = model.modelType === 2 ? new SentencePieceBpe(model) : null;
     const cm = model.normalizer.precompiledCharsmap;
     this.charsmap = cm.length > 0 ? new PrecompiledCharsmap(cm) : null;
     let min = Infinity;
@@ -62,6 +68,7 @@ export class SentencePieceProcessor {
 
   /** Id of a piece, or the unknown id. */
   pieceToId(piece: string): number {
+    if (this.bpe) return this.bpe.pieceToId(piece);
     return this.pieceIds.get(piece) ?? this.model.unkId;
   }
 
@@ -121,7 +128,7 @@ export class SentencePieceProcessor {
     const normalized = this.normalize(text);
     const result: SentencePieceEncoding = { ids: [], pieces: [] };
     let prevUnk = false;
-    for (const [piece, id] of this.viterbi(normalized)) {
+    for (const [piece, id] of this.bpe ? this.bpe.encode(normalized) : this.viterbi(normalized)) {
       const isUnk = id === this.model.unkId;
       if (isUnk && this.model.byteFallback) {
         for (const b of encoder.encode(piece)) {
