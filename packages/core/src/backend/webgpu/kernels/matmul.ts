@@ -1,6 +1,8 @@
 /**
- * Batched, strided matmul, register-blocked: each invocation computes a 4×4 block of the output
- * and each 8×8 workgroup a 32×32 tile. Operands are read through their strides, so the transposed
+ * Batched, strided matmul, register-blocked: each invocation computes 4×4 outputs and each 8×8
+ * workgroup a 32×32 tile. An invocation's rows and columns are interleaved with its neighbours'
+ * (row `ly + 8t`, column `lx + 8t`), so adjacent invocations read adjacent elements of B and write
+ * adjacent outputs, which software adapters turn into vector loads and stores. Operands are read through their strides, so the transposed
  * operands of the backward pass (`g @ bᵀ`, `aᵀ @ g`) and broadcast batches need no copies.
  * Shared-memory tiling is left out on purpose: on software adapters (lavapipe, SwiftShader) its
  * barriers cost more than they save, while register blocking helps everywhere.
@@ -39,10 +41,10 @@ export function makeMatmulKernel(ctx: KernelContext): Kernel<'matmul'> {
 @group(0) @binding(2) var<storage, read_write> out: array<${storageType(out.dtype)}>;
 @group(0) @binding(3) var<storage, read> prm: array<u32>;
 @compute @workgroup_size(${WG}, ${WG})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wg: vec3<u32>) {
+fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wg: vec3<u32>) {
   let M = prm[0]; let N = prm[1]; let K = i32(prm[2]);
-  let row0 = gid.y * ${BLOCK}u;
-  let col0 = gid.x * ${BLOCK}u;
+  let row0 = wg.y * ${BLOCK * WG}u + lid.y;
+  let col0 = wg.x * ${BLOCK * WG}u + lid.x;
   if (row0 >= M || col0 >= N) { return; }
   let z = wg.z;
   ${decode('z', br, bShape, 'bz')}
@@ -50,8 +52,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wg
   let bBase = i32(prm[${offs + 1}])${sum('bz', bBs)};
   let as0 = i32(prm[${strides}]); let as1 = i32(prm[${strides + 1}]);
   let bs0 = i32(prm[${strides + 2}]); let bs1 = i32(prm[${strides + 3}]);
-  ${rows.map((t) => `let ar${t} = aBase + i32(min(row0 + ${t}u, M - 1u)) * as0;`).join('\n  ')}
-  ${rows.map((t) => `let bc${t} = bBase + i32(min(col0 + ${t}u, N - 1u)) * bs1;`).join('\n  ')}
+  ${rows.map((t) => `let ar${t} = aBase + i32(min(row0 + ${t * WG}u, M - 1u)) * as0;`).join('\n  ')}
+  ${rows.map((t) => `let bc${t} = bBase + i32(min(col0 + ${t * WG}u, N - 1u)) * bs1;`).join('\n  ')}
   ${rows.map((t) => `var acc${t} = vec4<${ct}>();`).join('\n  ')}
   for (var kk = 0; kk < K; kk++) {
     let ak = kk * as1;
@@ -62,9 +64,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wg
   let obase = z * M * N;
   ${rows
     .map(
-      (t) => `if (row0 + ${t}u < M) {
-    let o = obase + (row0 + ${t}u) * N + col0;
-    ${rows.map((c) => `if (col0 + ${c}u < N) { out[o + ${c}u] = ${storageType(out.dtype)}(acc${t}[${c}]); }`).join('\n    ')}
+      (t) => `if (row0 + ${t * WG}u < M) {
+    let o = obase + (row0 + ${t * WG}u) * N + col0;
+    ${rows.map((c) => `if (col0 + ${c * WG}u < N) { out[o + ${c * WG}u] = ${storageType(out.dtype)}(acc${t}[${c}]); }`).join('\n    ')}
   }`,
     )
     .join('\n  ')}
