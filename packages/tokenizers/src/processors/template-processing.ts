@@ -113,55 +113,54 @@ export class TemplateProcessing extends BasePostProcessor {
   /** Builds the result in one pass when nothing overflowed (the common case). */
   override process(encoding: Encoding, pair: Encoding | null, addSpecialTokens: boolean): Encoding {
     if (encoding.overflowing.length > 0 || (pair && pair.overflowing.length > 0)) return super.process(encoding, pair, addSpecialTokens);
-    // Gather each field's pieces and concatenate once: a few array copies instead of seven
-    // pushes per token.
-    const ids: number[][] = [];
-    const tokens: string[][] = [];
-    const typeIds: number[][] = [];
-    const offsets: [number, number][][] = [];
-    const wordIds: (number | null)[][] = [];
-    const special: number[][] = [];
-    const attention: number[][] = [];
-    const sequenceRanges = new Map<number, [number, number]>();
-    let length = 0;
-    for (const piece of pair ? this.pair : this.single) {
+    // Size the output first and fill it by index: no array grows, and short inputs (where the
+    // per-call overhead dominates) pay for nothing but the copy.
+    const template = pair ? this.pair : this.single;
+    let n = 0;
+    for (const piece of template) {
+      if ('Sequence' in piece) n += (piece.Sequence.id === 'A' ? encoding : pair)?.ids.length ?? 0;
+      else if (addSpecialTokens) n += this.specialTokens.get(piece.SpecialToken.id)!.ids.length;
+    }
+    const out = new Encoding({
+      ids: new Array<number>(n),
+      tokens: new Array<string>(n),
+      typeIds: new Array<number>(n),
+      offsets: new Array<[number, number]>(n),
+      wordIds: new Array<number | null>(n),
+      specialTokensMask: new Array<number>(n),
+      attentionMask: new Array<number>(n),
+    });
+    let at = 0;
+    for (const piece of template) {
       if ('Sequence' in piece) {
         const i = piece.Sequence.id === 'A' ? 0 : 1;
         const e = i === 0 ? encoding : pair;
         if (!e) continue;
-        const n = e.ids.length;
-        ids.push(e.ids);
-        tokens.push(e.tokens);
-        typeIds.push(new Array<number>(n).fill(piece.Sequence.type_id));
-        offsets.push(e.offsets);
-        wordIds.push(e.wordIds);
-        special.push(e.specialTokensMask);
-        attention.push(e.attentionMask);
-        sequenceRanges.set(i, [length, length + n]);
-        length += n;
+        const start = at;
+        for (let k = 0; k < e.ids.length; k++, at++) {
+          out.ids[at] = e.ids[k];
+          out.tokens[at] = e.tokens[k];
+          out.typeIds[at] = piece.Sequence.type_id;
+          out.offsets[at] = e.offsets[k];
+          out.wordIds[at] = e.wordIds[k];
+          out.specialTokensMask[at] = e.specialTokensMask[k];
+          out.attentionMask[at] = e.attentionMask[k];
+        }
+        out.sequenceRanges.set(i, [start, at]);
       } else if (addSpecialTokens) {
         const tok = this.specialTokens.get(piece.SpecialToken.id)!;
-        const n = tok.ids.length;
-        ids.push(tok.ids);
-        tokens.push(tok.tokens);
-        typeIds.push(new Array<number>(n).fill(piece.SpecialToken.type_id));
-        offsets.push(Array.from({ length: n }, (): [number, number] => [0, 0]));
-        wordIds.push(new Array<null>(n).fill(null));
-        special.push(new Array<number>(n).fill(1));
-        attention.push(new Array<number>(n).fill(1));
-        length += n;
+        for (let k = 0; k < tok.ids.length; k++, at++) {
+          out.ids[at] = tok.ids[k];
+          out.tokens[at] = tok.tokens[k];
+          out.typeIds[at] = piece.SpecialToken.type_id;
+          out.offsets[at] = [0, 0];
+          out.wordIds[at] = null;
+          out.specialTokensMask[at] = 1;
+          out.attentionMask[at] = 1;
+        }
       }
     }
-    return new Encoding({
-      ids: concat(ids),
-      tokens: concat(tokens),
-      typeIds: concat(typeIds),
-      offsets: concat(offsets),
-      wordIds: concat(wordIds),
-      specialTokensMask: concat(special),
-      attentionMask: concat(attention),
-      sequenceRanges,
-    });
+    return out;
   }
 
   processEncodings(encodings: Encoding[], addSpecialTokens: boolean): Encoding[] {
@@ -201,6 +200,3 @@ export class TemplateProcessing extends BasePostProcessor {
   }
 }
 
-function concat<T>(parts: T[][]): T[] {
-  return parts.length === 0 ? [] : parts[0].concat(...parts.slice(1));
-}
