@@ -56,9 +56,13 @@ function sharedMemory(): WebAssembly.Memory | null {
   return null;
 }
 
-function load(): WasmRuntime | null {
+/**
+ * Loads the kernels; `shared: false` forces the plain-memory variant (what pages without
+ * SharedArrayBuffer get; tests use it to exercise the copy-in/copy-out path).
+ */
+export function loadWasmRuntime(opts: { shared?: boolean } = {}): WasmRuntime | null {
   if (typeof WebAssembly === 'undefined') return null;
-  const memory = sharedMemory();
+  const memory = opts.shared === false ? null : sharedMemory();
   const shared = memory !== null;
   const bytes = decode(shared ? WASM_SHARED : WASM_PLAIN);
   // validation fails exactly where the engine lacks an instruction set we use (SIMD)
@@ -80,6 +84,6 @@ let runtime: WasmRuntime | null | undefined;
 
 /** The process's WASM kernels, loaded on first use; null where they cannot run. */
 export function wasmRuntime(): WasmRuntime | null {
-  if (runtime === undefined) runtime = load();
+  if (runtime === undefined) runtime = loadWasmRuntime();
   return runtime;
 }
