@@ -1,3 +1,5 @@
+import { mergeConfig } from 'vitest/config';
 import { packageVitest } from '../../vitest.shared';
 
-export default packageVitest('nn');
+// `ci` tells the WebGPU conformance suite to fail, not skip, when no adapter exists
+export default mergeConfig(packageVitest('nn'), { test: { provide: { ci: process.env.CI === 'true' || process.env.CI === '1' } } });

@@ -57,3 +57,10 @@ export class LayerConfigError extends GraftError {
     super('layer_config', message);
   }
 }
+
+/** `clipGradNorm(…, { errorIfNonfinite: true })` met a nan/inf total norm; no gradient was changed. */
+export class NonfiniteGradNormError extends GraftError {
+  constructor(readonly norm: number) {
+    super('nonfinite_grad_norm', `the total gradient norm is ${norm}; refusing to clip (errorIfNonfinite)`);
+  }
+}

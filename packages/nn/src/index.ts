@@ -23,7 +23,7 @@ export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './layers/batch-
 export { Optimizer, checkRange, type HyperValue, type OptimizerStateDict, type ParamGroup, type ParamGroupInput, type ParamState } from './optim/optimizer';
 export { SGD, type SGDOptions } from './optim/sgd';
 export { Adam, AdamW, type AdamOptions } from './optim/adam';
-export { clipGradNorm, clipGradValue, scaleGradients, GradientAccumulation } from './optim/clip';
+export { clipGradNorm, clipGradNormAsync, clipGradValue, scaleGradients, GradientAccumulation, type ClipGradNormOptions } from './optim/clip';
 export { weightDecayGroups, layerwiseLrDecayGroups, isNoDecay, defaultLayerId, type BuiltGroup, type LayerwiseDecayOptions } from './optim/param-groups';
 export * from './schedulers/schedules';
 export { LrScheduler, type LrSchedulerState } from './schedulers/lr-scheduler';

@@ -1,8 +1,10 @@
 /**
  * Initialisers. Each overwrites a tensor in place (through `assign`, so parameters keep their
  * identity) with values from the seeded generator, and returns it. Samples are drawn on the host
- * in float64 and cast to the tensor's dtype: initialisation runs once, and this keeps a seeded
- * init identical on every backend. Semantics follow `torch.nn.init`.
+ * in float64, rounded to the tensor's dtype on the host and then uploaded to the tensor's device
+ * (one write; no float64 tensor is ever made on the device, since WebGPU has none): initialisation
+ * runs once, and this keeps a seeded init bit-identical on every backend. Semantics follow
+ * `torch.nn.init`.
  */
 import { ArgumentError, defaultGenerator, type Generator, scope, type Tensor, tensor } from '@graft/core';
 
@@ -35,7 +37,8 @@ export function fans(shape: readonly number[]): { fanIn: number; fanOut: number 
 }
 
 function fill(t: Tensor, values: Float64Array): Tensor {
-  scope(() => void t.assign(tensor(values, { shape: t.shape, dtype: 'float64', device: t.device })));
+  // `tensor` converts to t.dtype on the host, the same rounding as a float64 → float32 cast
+  scope(() => void t.assign(tensor(values, { shape: t.shape, dtype: t.dtype, device: t.device })));
   return t;
 }
 

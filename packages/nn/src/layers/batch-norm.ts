@@ -77,10 +77,14 @@ abstract class BatchNormBase extends Module {
     noGrad(() => {
       const count = this.num_batches_tracked!;
       count.assign(count.add(1));
-      const m = this.momentum ?? 1 / count.itemSync();
+      const running = this.running_mean!;
+      // the cumulative average (momentum null) weighs batch k by 1/k; the count stays on the
+      // device, so a training step never waits for a read-back
+      const m: number | Tensor = this.momentum ?? count.cast(running.dtype).reciprocal();
+      const keepOld = typeof m === 'number' ? 1 - m : m.neg().add(1);
       const unbiased = variance.reshape(this.numFeatures).mul(n / Math.max(n - 1, 1));
-      this.running_mean!.assign(this.running_mean!.mul(1 - m).add(mean.reshape(this.numFeatures).mul(m)));
-      this.running_var!.assign(this.running_var!.mul(1 - m).add(unbiased.mul(m)));
+      running.assign(running.mul(keepOld).add(mean.reshape(this.numFeatures).mul(m)));
+      this.running_var!.assign(this.running_var!.mul(keepOld).add(unbiased.mul(m)));
     });
   }
 }

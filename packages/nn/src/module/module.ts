@@ -6,8 +6,9 @@
  */
 import { GraftError, noGrad, type Tensor } from '@graft/core';
 import { ModulePathError } from '../errors';
+import { moveModule, moveModuleAsync } from './device';
 import { isParameter, type Parameter } from './parameter';
-import { loadStateDictInto, stateDictOf, type LoadStateDictOptions, type LoadStateDictResult, type StateDictLike } from './state-dict';
+import { loadStateDictInto, loadStateDictIntoAsync, stateDictOf, type LoadStateDictOptions, type LoadStateDictResult, type StateDictLike } from './state-dict';
 
 /** A module of any signature. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -256,6 +257,32 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
    */
   loadStateDict(sd: StateDictLike, opts: LoadStateDictOptions = {}): LoadStateDictResult {
     return loadStateDictInto(this, sd, opts);
+  }
+
+  /**
+   * Copies tensors from `sd` like `loadStateDict`, first moving each incoming tensor that lives
+   * on another device than its target with `toAsync` (so a state dict held on a GPU loads into
+   * a CPU module too; `loadStateDict` moves only what can move synchronously, i.e. from the CPU).
+   */
+  async loadStateDictAsync(sd: StateDictLike, opts: LoadStateDictOptions = {}): Promise<LoadStateDictResult> {
+    return loadStateDictIntoAsync(this, sd, opts);
+  }
+
+  /**
+   * Moves every parameter, buffer and gradient to `device` and returns this module. Parameters
+   * and buffers keep their identity (their storage is rebound, as an optimizer step does), so
+   * an optimizer built before the move still holds them; its state tensors do not move, though,
+   * so build optimizers after moving. Synchronous: the tensors must be readable synchronously
+   * (from the CPU, e.g. `cpu → webgpu`); from a GPU use `await module.toAsync('cpu')`. All or
+   * nothing: a failure (float64 parameters onto WebGPU, say) leaves the module where it was.
+   */
+  to(device: string): this {
+    return moveModule(this, device);
+  }
+
+  /** `to(device)` from any device (GPU → CPU included), waiting for the read-back. */
+  async toAsync(device: string): Promise<this> {
+    return moveModuleAsync(this, device);
   }
 
   /** Disposes every parameter and buffer; the module is unusable afterwards. */

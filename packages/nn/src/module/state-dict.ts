@@ -43,6 +43,15 @@ export function stateDictOf(m: AnyModule, prefix: string): Record<string, Tensor
   return Object.fromEntries(stateEntries(m, p, new Set()));
 }
 
+/**
+ * `src` cast to `target`'s dtype where that is narrower than float64 and `src` is float64:
+ * float64 exists only on the CPU, so it is cast there before moving to a device without it
+ * (WebGPU). Every other cast is left to `assign`, on the target's device.
+ */
+function narrowed(src: Tensor, target: Tensor): Tensor {
+  return src.dtype === 'float64' && target.dtype !== 'float64' ? src.cast(target.dtype) : src;
+}
+
 /** Implements `Module.loadStateDict`. */
 export function loadStateDictInto(m: AnyModule, sd: StateDictLike, opts: LoadStateDictOptions = {}): LoadStateDictResult {
   const { strict = true, mapKey } = opts;
@@ -65,11 +74,42 @@ export function loadStateDictInto(m: AnyModule, sd: StateDictLike, opts: LoadSta
   if (strict && (missing.length || unexpected.length)) throw new StateDictKeyError(missing, unexpected);
   scope(() =>
     noGrad(() => {
+      // every device move first (a GPU tensor cannot move synchronously and throws here),
+      // so a failed load still leaves the module untouched
+      const sources: [Tensor, Tensor][] = [];
       for (const [key, target] of targets) {
         const src = incoming.get(key);
-        if (src && src !== target) target.assign(src);
+        if (src && src !== target) sources.push([target, src.device === target.device ? src : narrowed(src, target).to(target.device)]);
       }
+      for (const [target, src] of sources) target.assign(src);
     }),
   );
   return { missing, unexpected };
+}
+
+/**
+ * Implements `Module.loadStateDictAsync`: moves each incoming tensor whose target lives on
+ * another device with `toAsync` (GPU → CPU included), then loads as `loadStateDictInto`.
+ */
+export async function loadStateDictIntoAsync(m: AnyModule, sd: StateDictLike, opts: LoadStateDictOptions = {}): Promise<LoadStateDictResult> {
+  const targets = new Map(stateEntries(m, '', new Set()));
+  const moved = new Map<string, Tensor>();
+  const copies: Tensor[] = [];
+  try {
+    for (const [k, t] of sd instanceof Map ? sd : Object.entries(sd)) {
+      const key = opts.mapKey ? opts.mapKey(k) : k;
+      const target = key === null ? undefined : targets.get(key);
+      let src = t;
+      if (target && target.device !== t.device) {
+        const cast = noGrad(() => narrowed(t, target));
+        src = await cast.toAsync(target.device);
+        if (cast !== t) cast.dispose();
+      }
+      if (src !== t) copies.push(src);
+      moved.set(k, src);
+    }
+    return loadStateDictInto(m, moved, opts);
+  } finally {
+    for (const c of copies) c.dispose();
+  }
 }

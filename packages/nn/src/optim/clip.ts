@@ -1,9 +1,11 @@
 /**
  * Gradient clipping and accumulation. Clipping runs on the device: the total norm stays a
  * tensor (no read-back in the training loop), and every gradient is scaled by
- * `min(1, maxNorm / (norm + 1e-6))`, as `torch.nn.utils.clip_grad_norm_`.
+ * `min(1, maxNorm / (norm + 1e-6))`, as `torch.nn.utils.clip_grad_norm_`. Only
+ * `errorIfNonfinite` needs the norm on the host; `clipGradNormAsync` reads it without blocking.
  */
 import { ArgumentError, GraftError, maximum, minimum, noGrad, scope, stack, type Tensor, tensor } from '@graft/core';
+import { NonfiniteGradNormError } from '../errors';
 import type { Parameter } from '../module/parameter';
 
 function gradsOf(params: Iterable<Parameter>): Tensor[] {
@@ -27,19 +29,21 @@ function mapGrads(params: Iterable<Parameter>, fn: (g: Tensor) => Tensor): void 
   );
 }
 
-/**
- * Scales gradients in place so their total `normType`-norm is at most `maxNorm`, and returns the
- * norm before clipping as a scalar tensor (in the caller's scope; `await norm.item()` to log).
- * With `errorIfNonfinite` a nan/inf norm throws instead (this reads the norm back).
- */
-export function clipGradNorm(params: Iterable<Parameter>, maxNorm: number, opts: { normType?: number; errorIfNonfinite?: boolean } = {}): Tensor {
-  const { normType = 2, errorIfNonfinite = false } = opts;
+/** Options of clipGradNorm / clipGradNormAsync. */
+export interface ClipGradNormOptions {
+  /** The p of the p-norm (default 2; Infinity for the max norm). */
+  normType?: number;
+  /** Throw `NonfiniteGradNormError` for a nan/inf total norm instead of clipping (reads the norm back). */
+  errorIfNonfinite?: boolean;
+}
+
+/** The total norm of the gradients (a scalar tensor on their device), after checking the options. */
+function totalNorm(list: Parameter[], maxNorm: number, normType: number): Tensor | null {
   if (!(maxNorm >= 0)) throw new ArgumentError(`clipGradNorm: maxNorm must be non-negative, got ${maxNorm}`);
   if (!(normType > 0)) throw new ArgumentError(`clipGradNorm: normType must be positive (or Infinity), got ${normType}`);
-  const list = [...params];
   const grads = gradsOf(list);
-  if (grads.length === 0) return tensor(0, { dtype: 'float32' });
-  const total = noGrad(() =>
+  if (grads.length === 0) return null;
+  return noGrad(() =>
     scope(() => {
       // each gradient's norm first, then the norm of those norms (what PyTorch computes)
       const norms = grads.map((g) => {
@@ -50,12 +54,60 @@ export function clipGradNorm(params: Iterable<Parameter>, maxNorm: number, opts:
       return normType === Infinity ? all.max() : all.pow(normType).sum().pow(1 / normType);
     }),
   );
-  if (errorIfNonfinite && !Number.isFinite(total.itemSync())) {
-    throw new GraftError('nonfinite_grad_norm', `the total gradient norm is ${total.itemSync()}; refusing to clip (errorIfNonfinite)`);
-  }
+}
+
+/** Scales every gradient by `min(1, maxNorm / (total + 1e-6))`, computed on the device. */
+function scaleToNorm(list: Parameter[], total: Tensor, maxNorm: number): void {
   const coef = noGrad(() => minimum(total.add(1e-6).reciprocal().mul(maxNorm), 1).keep());
   mapGrads(list, (g) => g.mul(coef.cast(g.dtype)));
   coef.dispose();
+}
+
+/** A zero norm for parameters without gradients, on their device. */
+function zeroNorm(list: Parameter[]): Tensor {
+  return tensor(0, { dtype: 'float32', device: list[0]?.device });
+}
+
+/**
+ * Scales gradients in place so their total `normType`-norm is at most `maxNorm`, and returns the
+ * norm before clipping as a scalar tensor on the gradients' device (in the caller's scope;
+ * `await norm.item()` to log). Nothing is read back, so a training step never waits for the
+ * device. `errorIfNonfinite` needs the norm on the host: here it reads it synchronously, which
+ * only the CPU can; on WebGPU use `clipGradNormAsync`.
+ */
+export function clipGradNorm(params: Iterable<Parameter>, maxNorm: number, opts: ClipGradNormOptions = {}): Tensor {
+  const list = [...params];
+  const total = totalNorm(list, maxNorm, opts.normType ?? 2);
+  if (!total) return zeroNorm(list);
+  if (opts.errorIfNonfinite) {
+    let norm: number;
+    try {
+      norm = total.itemSync();
+    } catch (e) {
+      const device = total.device;
+      total.dispose();
+      throw new GraftError('sync_read_unsupported', `clipGradNorm with errorIfNonfinite reads the norm back, which '${device}' cannot do synchronously; use \`await clipGradNormAsync(...)\``, { cause: e });
+    }
+    if (!Number.isFinite(norm)) throw new NonfiniteGradNormError(norm);
+  }
+  scaleToNorm(list, total, maxNorm);
+  return total;
+}
+
+/**
+ * `clipGradNorm` for any device: the same clipping, but with `errorIfNonfinite` the norm is read
+ * back asynchronously (the one wait, before any gradient changes). Without `errorIfNonfinite`
+ * nothing is awaited on the device and the result equals `clipGradNorm`'s.
+ */
+export async function clipGradNormAsync(params: Iterable<Parameter>, maxNorm: number, opts: ClipGradNormOptions = {}): Promise<Tensor> {
+  const list = [...params];
+  const total = totalNorm(list, maxNorm, opts.normType ?? 2);
+  if (!total) return zeroNorm(list);
+  if (opts.errorIfNonfinite) {
+    const norm = await total.item();
+    if (!Number.isFinite(norm)) throw new NonfiniteGradNormError(norm);
+  }
+  scaleToNorm(list, total, maxNorm);
   return total;
 }
 

@@ -41,6 +41,16 @@ export function checkRange(owner: string, name: string, v: unknown, min: number,
   }
 }
 
+/** float64 exists only on the CPU: narrow it to the parameter's dtype there before a move. */
+function narrowTo(t: Tensor, p: Parameter): Tensor {
+  return t.dtype === 'float64' && p.dtype !== 'float64' ? t.cast(p.dtype) : t;
+}
+
+/** `t` on `p`'s device (synchronously, so from the CPU when the devices differ). */
+function onDeviceOf(t: Tensor, p: Parameter): Tensor {
+  return t.device === p.device ? t : narrowTo(t, p).to(p.device);
+}
+
 /** Base class of the optimizers. `H` lists the hyper-parameters every group carries. */
 export abstract class Optimizer<H extends { lr: number }> {
   readonly paramGroups: ParamGroup<H>[] = [];
@@ -178,13 +188,45 @@ export abstract class Optimizer<H extends { lr: number }> {
       next.set(p, entry);
     }
     const groups = sd.paramGroups.map(({ params: _p, ...hyper }) => this.#resolve(this.defaults, hyper as Partial<H>, 'group'));
-    // everything validated: replace the state, copying tensors so the caller's stay theirs
-    this.disposeState();
-    for (const [p, s] of next) {
-      const copied = Object.fromEntries(Object.entries(s.tensors).map(([n, t]) => [n, noGrad(() => t.cast(p.dtype).clone()).keep()]));
-      this.state.set(p, { step: s.step, tensors: copied });
+    // copies (so the caller's tensors stay theirs) on each parameter's device, as PyTorch moves
+    // optimizer state to its parameters: all made before the old state is dropped, so a failed
+    // move (a GPU tensor cannot move synchronously: use loadStateDictAsync) changes nothing
+    const copies = new Map<Parameter, Record<string, Tensor>>();
+    try {
+      for (const [p, s] of next) {
+        const entry: Record<string, Tensor> = {};
+        copies.set(p, entry);
+        for (const [n, t] of Object.entries(s.tensors)) entry[n] = noGrad(() => scope(() => onDeviceOf(t, p).cast(p.dtype).clone())).keep();
+      }
+    } catch (e) {
+      for (const entry of copies.values()) for (const t of Object.values(entry)) t.dispose();
+      throw e;
     }
+    this.disposeState();
+    for (const [p, s] of next) this.state.set(p, { step: s.step, tensors: copies.get(p)! });
     groups.forEach((h, i) => Object.assign(this.paramGroups[i], h));
+  }
+
+  /**
+   * `loadStateDict` from state tensors on any device: those on another device than their
+   * parameter are moved with `toAsync` first (a GPU-held state into a CPU optimizer, say).
+   */
+  async loadStateDictAsync(sd: OptimizerStateDict | (Omit<OptimizerStateDict, 'tensors'> & { tensors: Map<string, Tensor> | Record<string, Tensor> })): Promise<void> {
+    const params = this.#allParams();
+    const tensors = sd.tensors instanceof Map ? sd.tensors : new Map(Object.entries(sd.tensors));
+    const moved = new Map<string, Tensor>();
+    const made: Tensor[] = [];
+    try {
+      for (const [key, t] of tensors) {
+        const p = params[Number(key.slice(0, key.indexOf('.')))];
+        const src = p && p.device !== t.device ? await noGrad(() => narrowTo(t, p)).toAsync(p.device) : t;
+        if (src !== t) made.push(src);
+        moved.set(key, src);
+      }
+      this.loadStateDict({ ...sd, tensors: moved });
+    } finally {
+      for (const t of made) t.dispose();
+    }
   }
 
   /** Frees the state tensors (the optimizer starts afresh at its next step). */

@@ -3,6 +3,7 @@
  * `torch.optim.lr_scheduler.ReduceLROnPlateau`. Stateful (best value, bad-epoch count,
  * cooldown), with a JSON state dict.
  */
+import type { Tensor } from '@graft/core';
 import { OptimizerConfigError } from '../errors';
 import type { Optimizer } from '../optim/optimizer';
 
@@ -34,7 +35,10 @@ export interface PlateauState {
   lastEpoch: number;
 }
 
-/** Call `step(metric)` after each evaluation. */
+/**
+ * Call `step(metric)` after each evaluation with the metric as a number (the host needs it to
+ * decide), or `await stepAsync(metricTensor)` to have it read back.
+ */
 export class ReduceLrOnPlateau {
   readonly options: Required<Omit<PlateauOptions, 'minLr'>> & { minLr: number[] };
   #state: PlateauState;
@@ -80,6 +84,14 @@ export class ReduceLrOnPlateau {
       s.cooldownCounter = this.options.cooldown;
       s.badEpochs = 0;
     }
+  }
+
+  /**
+   * `step` for a metric still on a device (a loss tensor on WebGPU, say): awaits its value, then
+   * steps. Evaluation reads the metric anyway, so this is the one wait per evaluation.
+   */
+  async stepAsync(metric: Tensor | number): Promise<void> {
+    this.step(typeof metric === 'number' ? metric : await metric.item());
   }
 
   /** JSON state (Infinity is written as null by JSON.stringify, and read back by loadStateDict). */

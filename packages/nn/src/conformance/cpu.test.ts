@@ -1,0 +1,4 @@
+/** The nn conformance suite on the CPU: float32 results against the float64 CPU reference. */
+import { nnConformanceSuite } from './suite';
+
+nnConformanceSuite('cpu');

@@ -1,0 +1,131 @@
+/**
+ * Training runs for the conformance suite: optimizer steps (with schedulers and clipping) and
+ * tiny end-to-end learning runs, each on a target device and dtype, returning what the suite
+ * compares. A run never reads inside its loop: losses stay on the device and are read once at
+ * the end, as a training loop on WebGPU should.
+ */
+import { crossEntropy, type DType, Generator, mseLoss, randint, randn, scope, stack, type Tensor } from '@graft/core';
+import { GELU, Flatten, ReLU } from '../layers/activations';
+import { BatchNorm2d } from '../layers/batch-norm';
+import { Conv2d } from '../layers/conv';
+import { Linear } from '../layers/linear';
+import { LayerNorm } from '../layers/normalization';
+import { MaxPool2d } from '../layers/pooling';
+import { Sequential } from '../module/containers';
+import type { Module } from '../module/module';
+import { clipGradNorm } from '../optim/clip';
+import type { Optimizer } from '../optim/optimizer';
+import type { Parameter } from '../module/parameter';
+import { LrScheduler } from '../schedulers/lr-scheduler';
+import { readAll, type Target } from './harness';
+
+/** Options every model builder of this file takes. */
+interface ModelOptions {
+  generator: Generator;
+  dtype: DType;
+}
+
+/** The model family of the optimizer runs: Linear → GELU → LayerNorm → Linear. */
+export const mlp = (o: ModelOptions) => new Sequential(new Linear(4, 6, o), new GELU(), new LayerNorm(6, o), new Linear(6, 3, o));
+
+/** A small CNN: Conv2d → BatchNorm2d → ReLU → MaxPool2d → Flatten → Linear. */
+export const cnn = (o: ModelOptions) => new Sequential(new Conv2d(1, 3, 3, { ...o, padding: 1 }), new BatchNorm2d(3, o), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(12, 2, o));
+
+/**
+ * `build` on the target: built on the CPU from a fixed seed, given the float32 model's exact
+ * values when the target dtype differs, then moved with `module.to`.
+ */
+export function modelOn(build: (o: ModelOptions) => Sequential, target: Target): Sequential {
+  const base = build({ generator: new Generator(7), dtype: 'float32' });
+  if (target.dtype === 'float32') return base.to(target.device);
+  const m = build({ generator: new Generator(7), dtype: target.dtype });
+  m.loadStateDict(base.stateDict());
+  base.dispose();
+  return m.to(target.device);
+}
+
+/** Host tensors created on the CPU in float32, moved (and cast) to the target. */
+export function onTarget(t: Tensor, target: Target): Tensor {
+  const typed = t.dtype === 'float32' && target.dtype !== 'float32' ? t.cast(target.dtype) : t;
+  return typed.to(target.device);
+}
+
+/** What an optimizer run ends with: every parameter, every state tensor, and the lr of each step. */
+export interface OptimizerRun {
+  values: Map<string, Float64Array>;
+  lrs: number[];
+}
+
+/**
+ * `steps` steps of an MSE regression on the MLP with the optimizer `makeOpt` builds (and the
+ * schedule-driving scheduler `makeScheduler` builds, if any), clipping at `clip` when given.
+ */
+export async function optimizerRun(
+  target: Target,
+  makeOpt: (params: Parameter[], model: Module) => Optimizer<{ lr: number }>,
+  opts: { steps?: number; makeScheduler?: (opt: Optimizer<{ lr: number }>) => LrScheduler; clip?: number } = {},
+): Promise<OptimizerRun> {
+  const model = modelOn(mlp, target);
+  const gen = new Generator(11);
+  const x = onTarget(randn([5, 4], { generator: gen }), target).keep();
+  const y = onTarget(randn([5, 3], { generator: gen }), target).keep();
+  const opt = makeOpt(model.parameters(), model);
+  const sched = opts.makeScheduler?.(opt);
+  const lrs: number[] = [];
+  try {
+    for (let s = 0; s < (opts.steps ?? 3); s++) {
+      scope(() => {
+        mseLoss(model.call(x), y).backward();
+        if (opts.clip !== undefined) clipGradNorm(model.parameters(), opts.clip);
+        opt.step();
+        opt.zeroGrad();
+        lrs.push(opt.paramGroups[0].lr);
+        sched?.step();
+      });
+    }
+    const named: [string, Tensor][] = [...model.namedParameters(), ...Object.entries(opt.stateDict().tensors).map(([k, t]) => [`state ${k}`, t] as [string, Tensor])];
+    const values = await readAll(named.map(([, t]) => t));
+    return { values: new Map(named.map(([k], i) => [k, values[i]])), lrs };
+  } finally {
+    opt.disposeState();
+    model.dispose();
+    x.dispose();
+    y.dispose();
+  }
+}
+
+/**
+ * A tiny learning run: `steps` AdamW steps with warmup and clipping on a fixed batch of the
+ * model family `kind`, returning the loss of every step, read once at the end.
+ */
+export async function learningCurve(target: Target, kind: 'mlp' | 'cnn', makeOpt: (params: Parameter[]) => Optimizer<{ lr: number }>, steps = 30): Promise<Float64Array> {
+  const model = modelOn(kind === 'mlp' ? mlp : cnn, target);
+  const gen = new Generator(5);
+  const x = onTarget(kind === 'mlp' ? randn([8, 4], { generator: gen }) : randn([8, 1, 4, 4], { generator: gen }), target).keep();
+  const y = onTarget(randint(0, kind === 'mlp' ? 3 : 2, [8], { generator: gen }), target).keep();
+  const opt = makeOpt(model.parameters());
+  const sched = new LrScheduler(opt, (s) => Math.min(1, (s + 1) / 5));
+  const losses: Tensor[] = [];
+  try {
+    for (let s = 0; s < steps; s++) {
+      losses.push(
+        scope(() => {
+          const loss = crossEntropy(model.call(x), y);
+          loss.backward();
+          clipGradNorm(model.parameters(), 1);
+          opt.step();
+          opt.zeroGrad();
+          sched.step();
+          return loss.detach();
+        }).keep(),
+      );
+    }
+    return Float64Array.from(await readAll(losses), (v) => v[0]);
+  } finally {
+    for (const l of losses) l.dispose();
+    opt.disposeState();
+    model.dispose();
+    x.dispose();
+    y.dispose();
+  }
+}
