@@ -7,8 +7,10 @@ import { GraftError, Generator, mseLoss, randn, scope, scopeAsync, tensor } from
 import { describe, expect, it } from 'vitest';
 import { NonfiniteGradNormError } from '../errors';
 import { BatchNorm1d } from '../layers/batch-norm';
+import { Embedding } from '../layers/embedding';
 import { Linear } from '../layers/linear';
-import { Sequential } from '../module/containers';
+import { ModuleList, Sequential } from '../module/containers';
+import type { AnyModule } from '../module/module';
 import { AdamW } from '../optim/adam';
 import { clipGradNorm, clipGradNormAsync } from '../optim/clip';
 import { SGD } from '../optim/sgd';
@@ -42,6 +44,16 @@ export function deviceMoveTests(device: string): void {
       expect(back).toBe(m);
       for (const [k, t] of Object.entries(m.stateDict())) expect(Array.from(t.dataSync()), k).toEqual(want[k]);
       expect(Array.from(m.getParameter('0.weight').grad!.dataSync())).toEqual(grad);
+      m.dispose();
+    });
+
+    it('tied weights move once and stay tied', () => {
+      const emb = new Embedding(5, 3, { generator: new Generator(8) });
+      const head = new Linear(3, 5, { generator: new Generator(9), bias: false });
+      head.weight = emb.weight;
+      const m = new ModuleList<AnyModule>([emb, head]).to(device);
+      expect(head.weight).toBe(emb.weight);
+      expect(emb.weight.device).toBe(device);
       m.dispose();
     });
 

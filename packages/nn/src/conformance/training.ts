@@ -4,7 +4,7 @@
  * compares. A run never reads inside its loop: losses stay on the device and are read once at
  * the end, as a training loop on WebGPU should.
  */
-import { crossEntropy, type DType, Generator, mseLoss, randint, randn, scope, stack, type Tensor } from '@graft/core';
+import { crossEntropy, type DType, Generator, memory, type MemoryInfo, mseLoss, randint, randn, scope, type Tensor } from '@graft/core';
 import { GELU, Flatten, ReLU } from '../layers/activations';
 import { BatchNorm2d } from '../layers/batch-norm';
 import { Conv2d } from '../layers/conv';
@@ -95,8 +95,9 @@ export async function optimizerRun(
 }
 
 /**
- * A tiny learning run: `steps` AdamW steps with warmup and clipping on a fixed batch of the
- * model family `kind`, returning the loss of every step, read once at the end.
+ * A tiny learning run: `steps` steps of the optimizer `makeOpt` builds, with warmup and clipping,
+ * on a fixed batch of the model family `kind`, returning the loss of every step, read once at
+ * the end. Throws when live tensors grow between step 10 and the end (beyond the kept losses).
  */
 export async function learningCurve(target: Target, kind: 'mlp' | 'cnn', makeOpt: (params: Parameter[]) => Optimizer<{ lr: number }>, steps = 30): Promise<Float64Array> {
   const model = modelOn(kind === 'mlp' ? mlp : cnn, target);
@@ -106,8 +107,11 @@ export async function learningCurve(target: Target, kind: 'mlp' | 'cnn', makeOpt
   const opt = makeOpt(model.parameters());
   const sched = new LrScheduler(opt, (s) => Math.min(1, (s + 1) / 5));
   const losses: Tensor[] = [];
+  let atStep10: MemoryInfo | null = null;
   try {
     for (let s = 0; s < steps; s++) {
+      // the curve's own tensors aside (one kept loss per step), memory must be flat after warm-up
+      if (s === 10) atStep10 = memory();
       losses.push(
         scope(() => {
           const loss = crossEntropy(model.call(x), y);
@@ -120,6 +124,9 @@ export async function learningCurve(target: Target, kind: 'mlp' | 'cnn', makeOpt
         }).keep(),
       );
     }
+    const end = memory();
+    const grown = end.tensors - atStep10!.tensors;
+    if (grown !== steps - 10) throw new Error(`live tensors grew by ${grown} from step 10 to step ${steps}, expected ${steps - 10} (the kept losses)`);
     return Float64Array.from(await readAll(losses), (v) => v[0]);
   } finally {
     for (const l of losses) l.dispose();
