@@ -106,6 +106,12 @@ export const sequenceCases: LayerCase[] = [
   }),
   layerCase({ name: 'GCNConv', build: (o) => new GCNConv(4, 3, o), inputs: (g) => [x(g, 5, 4), edges()], run: (m, [a, e]) => m.call(a, e) }),
   layerCase({
+    name: 'GCNConv without self loops (an isolated node of degree 0)',
+    build: (o) => new GCNConv(4, 3, { ...o, addSelfLoops: false }),
+    inputs: (g) => [x(g, 5, 4), edges()],
+    run: (m, [a, e]) => m.call(a, e),
+  }),
+  layerCase({
     name: 'GATConv, 2 heads concatenated',
     build: (o) => new GATConv(4, 3, { ...o, heads: 2 }),
     inputs: (g) => [x(g, 5, 4), edges()],

@@ -13,6 +13,7 @@ import { expectClose, type OpClass, tolerance } from '../../../../test-utils/clo
 import type { Parameter } from '../module/parameter';
 import { Adam, AdamW } from '../optim/adam';
 import type { Optimizer } from '../optim/optimizer';
+import { clipGradNorm, clipGradValue, scaleGradients } from '../optim/clip';
 import { weightDecayGroups } from '../optim/param-groups';
 import { SGD } from '../optim/sgd';
 import { LrScheduler } from '../schedulers/lr-scheduler';
@@ -74,11 +75,21 @@ export function nnConformanceSuite(device: string, opts: { skip?: string | null 
       it('AdamW with parameter groups, a warmup schedule and gradient clipping', async () => {
         const run = (t: Target) =>
           optimizerRun(t, (_, model) => new AdamW(weightDecayGroups(model, 0.05), { lr: 0.02 }), {
-            steps: 5, clip: 0.5, makeScheduler: (opt) => new LrScheduler(opt, linearWithWarmup(2, 6)),
+            steps: 5, afterBackward: (ps) => clipGradNorm(ps, 0.5), makeScheduler: (opt) => new LrScheduler(opt, linearWithWarmup(2, 6)),
           });
         const [got, want] = await bothWays(run);
         expect(got.lrs).toEqual(want.lrs);
         expect(got.lrs[1]).toBeGreaterThan(0);
+        expectSameResults(got.values, want.values, tol('composite'));
+      });
+
+      it('SGD after clipGradValue, scaleGradients and clipGradNorm with the infinity norm', async () => {
+        const clipAll = (ps: Parameter[]) => {
+          clipGradValue(ps, 0.3);
+          scaleGradients(ps, 0.5);
+          clipGradNorm(ps, 0.1, { normType: Infinity });
+        };
+        const [got, want] = await bothWays((t) => optimizerRun(t, (ps) => new SGD(ps, { lr: 0.5, momentum: 0.5 }), { afterBackward: clipAll }));
         expectSameResults(got.values, want.values, tol('composite'));
       });
     });

@@ -58,12 +58,12 @@ export interface OptimizerRun {
 
 /**
  * `steps` steps of an MSE regression on the MLP with the optimizer `makeOpt` builds (and the
- * schedule-driving scheduler `makeScheduler` builds, if any), clipping at `clip` when given.
+ * scheduler `makeScheduler` builds, if any); `afterBackward` gets to change the gradients (clipping).
  */
 export async function optimizerRun(
   target: Target,
   makeOpt: (params: Parameter[], model: Module) => Optimizer<{ lr: number }>,
-  opts: { steps?: number; makeScheduler?: (opt: Optimizer<{ lr: number }>) => LrScheduler; clip?: number } = {},
+  opts: { steps?: number; makeScheduler?: (opt: Optimizer<{ lr: number }>) => LrScheduler; afterBackward?: (params: Parameter[]) => void } = {},
 ): Promise<OptimizerRun> {
   const model = modelOn(mlp, target);
   const gen = new Generator(11);
@@ -76,7 +76,7 @@ export async function optimizerRun(
     for (let s = 0; s < (opts.steps ?? 3); s++) {
       scope(() => {
         mseLoss(model.call(x), y).backward();
-        if (opts.clip !== undefined) clipGradNorm(model.parameters(), opts.clip);
+        opts.afterBackward?.(model.parameters());
         opt.step();
         opt.zeroGrad();
         lrs.push(opt.paramGroups[0].lr);
