@@ -3,6 +3,7 @@ import type { Backend } from '../backend/backend';
 import { backends } from '../backend/global';
 import { allocArray, arrayDType, type DType, isDType, type TypedArray } from '../dtype';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
+import { decodeFloat16Array, encodeFloat16, encodeFloat16Array } from '../io/half-float';
 import { contiguousStrides, formatShape, sizeOf } from '../shape';
 import { Storage } from '../storage';
 import { Tensor } from '../tensor';
@@ -21,17 +22,34 @@ function backendFor(device?: string): Backend {
   return device === undefined ? backends.default() : backends.get(device);
 }
 
-/** Wraps host data (already in the dtype's array type) as a tensor on a device. */
-export function fromArray(data: TypedArray, shape: readonly number[], opts: CreateOptions & { dtype: DType }): Tensor {
+/**
+ * Wraps host data (already in the dtype's array type; float16 as binary16 bit patterns) as a
+ * tensor on a device. Without `data` the tensor is all zeros: backends allocate zero-filled
+ * buffers, so nothing is built on the host or uploaded.
+ */
+export function fromArray(data: TypedArray | null, shape: readonly number[], opts: CreateOptions & { dtype: DType }): Tensor {
   const backend = backendFor(opts.device);
   if (!backend.dtypes.includes(opts.dtype)) throw new DTypeError(`backend '${backend.name}' cannot hold ${opts.dtype}`);
   const size = sizeOf(shape);
-  if (data.length !== size) throw new ShapeError(`${data.length} values do not fill shape ${formatShape(shape)} (${size} elements)`);
+  if (data && data.length !== size) throw new ShapeError(`${data.length} values do not fill shape ${formatShape(shape)} (${size} elements)`);
   const storage = Storage.alloc(backend, opts.dtype, size);
-  if (size > 0) backend.write(storage.buffer, opts.dtype, data);
+  if (data && size > 0) backend.write(storage.buffer, opts.dtype, data);
   const t = new Tensor(storage, shape, contiguousStrides(shape), 0);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
+}
+
+/**
+ * A host array of `size` elements of `dtype` to fill with numbers: float16 is filled as float32
+ * and encoded by `storageArray`, since its storage array holds bit patterns, not values.
+ */
+function valueArray(dtype: DType, size: number): TypedArray {
+  return dtype === 'float16' ? new Float32Array(size) : allocArray(dtype, size);
+}
+
+/** The storage array of `dtype` for an array from `valueArray` (float16 values become binary16 bits). */
+function storageArray(dtype: DType, values: TypedArray): TypedArray {
+  return dtype === 'float16' ? encodeFloat16Array(values) : values;
 }
 
 function inferDType(data: TypedArray | NestedArray): DType {
@@ -92,22 +110,27 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { s
   }
   const shape = nestedShape(data as NestedArray);
   if (opts.shape && sizeOf(opts.shape) !== sizeOf(shape)) throw new ShapeError(`data of shape ${formatShape(shape)} does not fit shape ${formatShape(opts.shape)}`);
-  const out = allocArray(dtype, sizeOf(shape));
+  const out = valueArray(dtype, sizeOf(shape));
   flatten(data as NestedArray, shape, out);
-  return fromArray(out, opts.shape ?? shape, { ...opts, dtype });
+  return fromArray(storageArray(dtype, out), opts.shape ?? shape, { ...opts, dtype });
 }
 
+/** `data` converted to `dtype`'s storage array. A Uint16Array holds float16 bit patterns, decoded first. */
 function convertArray(data: TypedArray, dtype: DType): TypedArray {
-  const out = allocArray(dtype, data.length);
-  for (let i = 0; i < data.length; i++) out[i] = dtype === 'bool' ? Number(data[i] !== 0) : data[i];
+  const values = data instanceof Uint16Array ? decodeFloat16Array(data) : data;
+  if (dtype === 'float16') return encodeFloat16Array(values);
+  const out = allocArray(dtype, values.length);
+  for (let i = 0; i < values.length; i++) out[i] = dtype === 'bool' ? Number(values[i] !== 0) : values[i];
   return out;
 }
 
-/** A tensor filled with `value`. */
+/** A tensor filled with `value` (float16 gets `value` rounded to the nearest half). */
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
   const dtype = opts.dtype ?? 'float32';
+  // +0 (not -0, whose sign bit a float tensor keeps) is what a fresh buffer already holds
+  if (Object.is(value, 0)) return fromArray(null, shape, { ...opts, dtype });
   const data = allocArray(dtype, sizeOf(shape));
-  if (value !== 0) data.fill(dtype === 'bool' ? Number(value !== 0) : value);
+  data.fill(dtype === 'bool' ? Number(value !== 0) : dtype === 'float16' ? encodeFloat16(value) : value);
   return fromArray(data, shape, { ...opts, dtype });
 }
 
@@ -140,25 +163,25 @@ export function arange(start: number, stop?: number, step = 1, opts: CreateOptio
   if (step === 0) throw new ArgumentError('arange step must not be 0');
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const dtype = opts.dtype ?? ([start, stop, step].every(Number.isInteger) ? 'int32' : 'float32');
-  const data = allocArray(dtype, n);
+  const data = valueArray(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return fromArray(data, [n], { ...opts, dtype });
+  return fromArray(storageArray(dtype, data), [n], { ...opts, dtype });
 }
 
 /** `num` evenly spaced values from `start` to `stop` inclusive. */
 export function linspace(start: number, stop: number, num: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(num) || num < 0) throw new ArgumentError(`linspace needs a non-negative integer count, got ${num}`);
   const dtype = opts.dtype ?? 'float32';
-  const data = allocArray(dtype, num);
+  const data = valueArray(dtype, num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) data[i] = i === num - 1 && num > 1 ? stop : start + i * step;
-  return fromArray(data, [num], { ...opts, dtype });
+  return fromArray(storageArray(dtype, data), [num], { ...opts, dtype });
 }
 
 /** An `n × m` matrix with ones on the diagonal. */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   const dtype = opts.dtype ?? 'float32';
-  const data = allocArray(dtype, n * m);
+  const data = valueArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
-  return fromArray(data, [n, m], { ...opts, dtype });
+  return fromArray(storageArray(dtype, data), [n, m], { ...opts, dtype });
 }

@@ -1,18 +1,36 @@
 /**
  * The command stream: ops enqueue dispatches into one open command encoder, and the batch is
- * submitted only when someone reads (or the batch grows large). Per-dispatch parameters ("meta")
- * go into one arena buffer that is uploaded with a single writeBuffer per submit. Reads copy into
- * staging buffers and map them asynchronously, so `await t.data()` is the only synchronisation.
+ * submitted only when someone reads (or the meta arena fills up). Per-dispatch parameters
+ * ("meta") live in a content-addressed arena uploaded with one writeBuffer per submit, and bind
+ * groups come from a cache, so a dispatch that repeats an earlier one costs a few encoder calls.
+ * Reads copy into pooled staging buffers and map them asynchronously, so `await t.data()` is the
+ * only synchronisation.
  */
+import { BindGroupCache, type BindingSpec } from './bind-groups';
 import { BufferPool } from './buffer-pool';
+import { ConstantCache, type ConstantEntry, MAX_CONSTANT_BYTES } from './constant-cache';
+import { MetaArena } from './meta-arena';
 import { BufferUsage, MapMode } from './constants';
 import type { GpuContext } from './device';
 import { WebGPUDeviceLostError, WebGPUIndexError, WebGPULimitError, WebGPUValidationError } from './errors';
 import { PipelineCache, type PipelineEntry } from './pipeline-cache';
+import { StagingPool } from './staging';
 
-/** The backend's buffer handle: a pooled GPUBuffer and what the stream knows about it. */
+/**
+ * The backend's buffer handle: a pooled GPUBuffer and what the stream knows about it. Tiny
+ * tensors (at most MAX_CONSTANT_BYTES) start without a buffer; the write that defines them, or
+ * their first use as an input, points them at a shared constant, and their first use as an
+ * output gives them a buffer of their own.
+ */
 export interface GpuTensorBuffer {
-  readonly gpu: GPUBuffer;
+  /** The device buffer; null while a tiny tensor is undefined. */
+  gpu: GPUBuffer | null;
+  /** The pool id of `gpu` (bind-group keys). */
+  id: number;
+  /** Bytes bound when `gpu` is bound. */
+  bindSize: number;
+  /** The shared constant `gpu` belongs to, or null when `gpu` is this tensor's own. */
+  constant: ConstantEntry | null;
   /** Bytes the tensor occupies (the GPUBuffer may be larger: its size class). */
   readonly bytes: number;
   /** Holds stale pool contents: cleared before first use unless a kernel or write fills it. */
@@ -24,23 +42,27 @@ export interface GpuTensorBuffer {
 /** Index kernels raise these codes in the flag buffer; `read` turns them into WebGPUIndexError. */
 export const INDEX_FLAG_OPS = ['', 'gather', 'scatterAdd'] as const;
 
-const ARENA_BYTES = 1 << 17;
+/** Meta arena size: 4096 distinct parameter blocks at 256-byte slots. */
+const ARENA_BYTES = 1 << 20;
 
 export class CommandStream {
   readonly device: GPUDevice;
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
+  readonly bindGroups: BindGroupCache;
+  readonly staging: StagingPool;
+  readonly constants: ConstantCache;
   /** Two u32 words: the code of the op that saw a bad index, and the index. */
   readonly flags: GPUBuffer;
+  readonly #flagsBinding: BindingSpec;
   #encoder: GPUCommandEncoder | null = null;
   #pass: GPUComputePassEncoder | null = null;
   #batch = 1;
   #ops: string[] = [];
   #retiring: GPUBuffer[] = [];
-  #arena: GPUBuffer;
-  #arenaHost = new Uint32Array(ARENA_BYTES / 4);
-  #arenaUsed = 0;
-  readonly #align: number;
+  readonly #meta: MetaArena;
+  /** Scratch for dispatch (reused, so a dispatch allocates little). */
+  readonly #bindings: BindingSpec[] = [];
   #errors: Promise<WebGPUValidationError | null>[] = [];
   #lost: string | null = null;
   #flagsUsed = false;
@@ -49,11 +71,14 @@ export class CommandStream {
 
   constructor(readonly ctx: GpuContext) {
     this.device = ctx.device;
-    this.pool = new BufferPool(this.device);
+    this.bindGroups = new BindGroupCache(this.device);
+    this.pool = new BufferPool(this.device, undefined, () => this.bindGroups.clear());
+    this.staging = new StagingPool(this.device);
+    this.constants = new ConstantCache(this.pool, this.device.queue);
     this.pipelines = new PipelineCache(this.device, (op, key, p) => this.#errors.push(p.then((e) => (e ? new WebGPUValidationError([op], `shader ${key}: ${e.message}`) : null))));
-    this.#align = Math.max(16, ctx.limits.minStorageBufferOffsetAlignment);
-    this.#arena = this.device.createBuffer({ size: ARENA_BYTES, usage: BufferUsage.STORAGE | BufferUsage.COPY_DST });
+    this.#meta = new MetaArena(this.device, (b) => this.pool.register(b), ARENA_BYTES, Math.max(16, ctx.limits.minStorageBufferOffsetAlignment));
     this.flags = this.device.createBuffer({ size: 16, usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST });
+    this.#flagsBinding = { gpu: this.flags, id: this.pool.register(this.flags), bindSize: 16 };
     void this.device.lost.then((info) => {
       this.#lost = `${info.reason ?? 'unknown'}: ${info.message || 'no message'}`;
     });
@@ -78,24 +103,66 @@ export class CommandStream {
     // that follows reports the loss under the op's name
     const max = this.ctx.limits.maxBufferSize;
     if (bytes > max) throw new WebGPULimitError('alloc', `a tensor of ${bytes} bytes exceeds the device's maxBufferSize (${max} bytes)`);
-    const { buffer, fresh } = this.pool.acquire(bytes, max);
-    return { gpu: buffer, bytes, dirty: !fresh, batch: 0 };
+    const b: GpuTensorBuffer = { gpu: null, id: 0, bindSize: 0, constant: null, bytes, dirty: false, batch: 0 };
+    if (bytes > MAX_CONSTANT_BYTES) this.#own(b);
+    return b;
   }
 
   free(b: GpuTensorBuffer): void {
-    if (b.batch === this.#batch) this.#retiring.push(b.gpu);
-    else this.pool.release(b.gpu);
+    if (b.constant) this.constants.release(b.constant);
+    else if (b.gpu && b.batch === this.#batch) this.#retiring.push(b.gpu);
+    else if (b.gpu) this.pool.release(b.gpu);
+    b.gpu = null;
+    b.constant = null;
   }
 
   /** Uploads host bytes into the start of `b`. */
   write(b: GpuTensorBuffer, data: ArrayBufferView): void {
     this.checkAlive('write');
-    // writeBuffer runs before the open batch: flush so queued work sees the old contents first
-    if (b.batch === this.#batch) this.flush();
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (bytes.byteLength <= MAX_CONSTANT_BYTES && (b.gpu === null || b.constant)) {
+      this.#setConstant(b, bytes);
+      return;
+    }
+    if (b.constant || !b.gpu) this.#own(b);
+    // writeBuffer runs before the open batch: flush so queued work sees the old contents first
+    else if (b.batch === this.#batch) this.flush();
     const padded = bytes.byteLength % 4 === 0 ? bytes : copyPadded(bytes);
-    this.device.queue.writeBuffer(b.gpu, 0, padded.buffer, padded.byteOffset, padded.byteLength);
+    this.device.queue.writeBuffer(b.gpu!, 0, padded.buffer, padded.byteOffset, padded.byteLength);
     b.dirty = false;
+  }
+
+  /** Gives `b` a pooled buffer of its own (dropping a constant it pointed at). */
+  #own(b: GpuTensorBuffer): void {
+    if (b.gpu && !b.constant) return;
+    if (b.constant) this.constants.release(b.constant);
+    const { buffer, fresh } = this.pool.acquire(b.bytes, this.ctx.limits.maxBufferSize);
+    b.gpu = buffer;
+    b.id = this.pool.idOf(buffer);
+    // bind the whole buffer when the device allows it: then every tensor that gets this pooled
+    // buffer binds it alike, and cached bind groups keep matching
+    b.bindSize = buffer.size <= this.ctx.limits.maxStorageBufferBindingSize ? buffer.size : Math.max(4, Math.ceil(b.bytes / 4) * 4);
+    b.constant = null;
+    b.dirty = !fresh;
+    b.batch = 0;
+  }
+
+  /** Points `b` at the shared constant holding `bytes`. */
+  #setConstant(b: GpuTensorBuffer, bytes: Uint8Array): void {
+    const entry = this.constants.acquire(bytes);
+    if (b.constant) this.constants.release(b.constant);
+    b.constant = entry;
+    b.gpu = entry.gpu;
+    b.id = entry.id;
+    b.bindSize = entry.gpu.size;
+    b.dirty = false;
+  }
+
+  /** Makes `b` readable: an undefined tiny tensor becomes the zero constant; stale pool contents are cleared. */
+  #readable(b: GpuTensorBuffer): GPUBuffer {
+    if (!b.gpu) this.#setConstant(b, ZEROS.subarray(0, b.bytes));
+    this.#clean(b);
+    return b.gpu!;
   }
 
   #encoderNow(): GPUCommandEncoder {
@@ -111,45 +178,53 @@ export class CommandStream {
   #clean(b: GpuTensorBuffer): void {
     if (!b.dirty) return;
     this.#endPass();
-    this.#encoderNow().clearBuffer(b.gpu);
+    this.#encoderNow().clearBuffer(b.gpu!);
     b.dirty = false;
   }
 
   /**
    * Enqueues one dispatch. `inputs` are read, `outputs` are written in full by the kernel (so
-   * they need no clearing); `meta` becomes the last binding but one, or the last one without flags.
+   * they need no clearing); `meta` (u32 words; negative numbers are stored as their two's
+   * complement) becomes the last binding but one, or the last one without flags.
    */
-  dispatch(op: string, entry: PipelineEntry, inputs: GpuTensorBuffer[], outputs: GpuTensorBuffer[], meta: Uint32Array, workgroups: readonly [number, number, number], opts: { flags?: boolean } = {}): void {
+  dispatch(op: string, entry: PipelineEntry, inputs: readonly GpuTensorBuffer[], outputs: readonly GpuTensorBuffer[], meta: ArrayLike<number>, workgroups: readonly [number, number, number], opts: { flags?: boolean } = {}): void {
     this.checkAlive(op);
     const maxWg = this.ctx.limits.maxComputeWorkgroupsPerDimension;
-    if (workgroups.some((w) => w > maxWg)) throw new WebGPULimitError(op, `needs ${workgroups.join('×')} workgroups; the device allows ${maxWg} per dimension`);
-    const maxBinding = this.ctx.limits.maxStorageBufferBindingSize;
-    for (const b of [...inputs, ...outputs]) {
-      if (b.bytes > maxBinding) {
-        throw new WebGPULimitError(op, `a tensor of ${b.bytes} bytes exceeds the device's maxStorageBufferBindingSize (${maxBinding} bytes); split the work into smaller tensors`);
-      }
+    if (workgroups[0] > maxWg || workgroups[1] > maxWg || workgroups[2] > maxWg) {
+      throw new WebGPULimitError(op, `needs ${workgroups.join('×')} workgroups; the device allows ${maxWg} per dimension`);
     }
-    const metaBytes = Math.max(16, Math.ceil((meta.length * 4) / 16) * 16);
-    if (metaBytes > ARENA_BYTES) throw new WebGPULimitError(op, 'too many kernel parameters');
-    if (this.#arenaUsed + metaBytes > ARENA_BYTES) this.flush();
-    const slot = this.#arenaUsed;
-    this.#arenaHost.set(meta, slot / 4);
-    this.#arenaUsed = Math.ceil((slot + metaBytes) / this.#align) * this.#align;
-    for (const b of inputs) this.#clean(b);
-    const entries: GPUBindGroupEntry[] = [];
-    const bind = (b: GpuTensorBuffer) => {
+    for (const b of inputs) this.#checkBinding(op, b);
+    for (const b of outputs) this.#checkBinding(op, b);
+    if (this.#meta.slotBytes(meta.length) > ARENA_BYTES) throw new WebGPULimitError(op, 'too many kernel parameters');
+    let metaSlot = this.#meta.slot(meta);
+    if (!metaSlot) {
+      // full: submit what reads the current slots, then start over
+      this.flush();
+      this.#meta.reset();
+      metaSlot = this.#meta.slot(meta)!;
+    }
+    for (const b of inputs) this.#readable(b);
+    for (const b of outputs) this.#own(b);
+    const bindings = this.#bindings;
+    bindings.length = 0;
+    // every handle now has a buffer, so it is a complete binding
+    for (const b of inputs) {
       b.batch = this.#batch;
-      entries.push({ binding: entries.length, resource: { buffer: b.gpu, offset: 0, size: Math.min(b.gpu.size, Math.max(4, Math.ceil(b.bytes / 4) * 4)) } });
-    };
-    inputs.forEach(bind);
-    outputs.forEach(bind);
-    entries.push({ binding: entries.length, resource: { buffer: this.#arena, offset: slot, size: metaBytes } });
+      bindings.push(b as BindingSpec);
+    }
+    for (const b of outputs) {
+      b.batch = this.#batch;
+      bindings.push(b as BindingSpec);
+    }
+    if (bindings.length !== entry.meta) throw new Error(`internal: op ${op} binds meta at ${bindings.length}, its shader declares it at ${entry.meta}`);
+    bindings.push(metaSlot);
     if (opts.flags) {
-      entries.push({ binding: entries.length, resource: { buffer: this.flags } });
+      bindings.push(this.#flagsBinding);
       this.#flagsUsed = true;
     }
-    if (entries.length !== entry.bindings) throw new Error(`internal: op ${op} binds ${entries.length} buffers, its shader declares ${entry.bindings}`);
-    const group = this.device.createBindGroup({ layout: entry.layout, entries });
+    if (bindings.length !== entry.bindings) throw new Error(`internal: op ${op} binds ${bindings.length} buffers, its shader declares ${entry.bindings}`);
+    const group = this.bindGroups.get(entry.layout, entry.layoutId, bindings);
+    bindings.length = 0;
     for (const b of outputs) b.dirty = false;
     if (!this.#pass) this.#pass = this.#encoderNow().beginComputePass();
     this.#pass.setPipeline(entry.pipeline);
@@ -159,13 +234,25 @@ export class CommandStream {
     this.counters.dispatches++;
   }
 
-  /** Copies `bytes` bytes between buffers (in stream order). */
-  copy(op: string, src: GpuTensorBuffer, dst: GpuTensorBuffer, bytes: number): void {
+  #checkBinding(op: string, b: GpuTensorBuffer): void {
+    const maxBinding = this.ctx.limits.maxStorageBufferBindingSize;
+    if (b.bytes > maxBinding) {
+      throw new WebGPULimitError(op, `a tensor of ${b.bytes} bytes exceeds the device's maxStorageBufferBindingSize (${maxBinding} bytes); split the work into smaller tensors`);
+    }
+  }
+
+  /**
+   * Copies `bytes` bytes from byte `srcOffset` of `src` to byte `dstOffset` of `dst` (in stream
+   * order; offsets and, past the tensors' ends, sizes are multiples of 4). Like a dispatch's
+   * output, `dst` counts as defined afterwards: the caller fills the rest of it.
+   */
+  copy(op: string, src: GpuTensorBuffer, dst: GpuTensorBuffer, bytes: number, srcOffset = 0, dstOffset = 0): void {
     this.checkAlive(op);
-    this.#clean(src);
+    const from = this.#readable(src);
+    this.#own(dst);
     this.#endPass();
     src.batch = dst.batch = this.#batch;
-    this.#encoderNow().copyBufferToBuffer(src.gpu, 0, dst.gpu, 0, Math.ceil(bytes / 4) * 4);
+    this.#encoderNow().copyBufferToBuffer(from, srcOffset, dst.gpu!, dstOffset, Math.ceil(bytes / 4) * 4);
     dst.dirty = false;
     this.#ops.push(op);
   }
@@ -174,7 +261,7 @@ export class CommandStream {
   flush(): void {
     if (!this.#encoder) return;
     this.#endPass();
-    if (this.#arenaUsed > 0) this.device.queue.writeBuffer(this.#arena, 0, this.#arenaHost.buffer, 0, this.#arenaUsed);
+    this.#meta.upload(this.device.queue);
     const ops = this.#ops;
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
@@ -190,10 +277,10 @@ export class CommandStream {
     this.counters.submits++;
     this.#encoder = null;
     this.#ops = [];
-    this.#arenaUsed = 0;
     this.#batch++;
     for (const b of this.#retiring) this.pool.release(b);
     this.#retiring = [];
+    this.constants.trim();
   }
 
   /** Throws the first error the device reported for work submitted so far. */
@@ -207,45 +294,52 @@ export class CommandStream {
   /** Reads `bytes` bytes of `b` back to the host. */
   async read(b: GpuTensorBuffer, bytes: number): Promise<Uint8Array> {
     this.checkAlive('read');
-    this.#clean(b);
+    const from = this.#readable(b);
     this.#endPass();
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
-    const staging = this.device.createBuffer({ size, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+    const staging = this.staging.acquire(size);
     const encoder = this.#encoderNow();
-    encoder.copyBufferToBuffer(b.gpu, 0, staging, 0, size);
+    encoder.copyBufferToBuffer(from, 0, staging, 0, size);
     b.batch = this.#batch;
     let flagStaging: GPUBuffer | null = null;
     if (this.#flagsUsed) {
-      flagStaging = this.device.createBuffer({ size: 16, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+      flagStaging = this.staging.acquire(16);
       encoder.copyBufferToBuffer(this.flags, 0, flagStaging, 0, 16);
     }
     this.flush();
+    let mapped = false;
     try {
-      await Promise.all([staging.mapAsync(MapMode.READ), flagStaging?.mapAsync(MapMode.READ)]);
-    } catch (cause) {
-      this.checkAlive('read');
-      throw cause;
+      try {
+        await Promise.all([staging.mapAsync(MapMode.READ, 0, size), flagStaging?.mapAsync(MapMode.READ, 0, 16)]);
+        mapped = true;
+      } catch (cause) {
+        this.checkAlive('read');
+        await this.checkErrors();
+        throw cause;
+      }
+      await this.checkErrors();
+      const out = new Uint8Array(staging.getMappedRange(0, size).slice(0, bytes));
+      if (flagStaging) {
+        const [code, index] = new Int32Array(flagStaging.getMappedRange(0, 16).slice(0, 8));
+        if (code !== 0) {
+          this.device.queue.writeBuffer(this.flags, 0, new Uint32Array(4));
+          this.#flagsUsed = false;
+          throw new WebGPUIndexError(INDEX_FLAG_OPS[code] ?? `op #${code}`, index);
+        }
+      }
+      return out;
     } finally {
-      await this.checkErrors().catch((e) => {
-        staging.destroy();
-        flagStaging?.destroy();
-        throw e;
-      });
-    }
-    const out = new Uint8Array(staging.getMappedRange().slice(0, bytes));
-    staging.unmap();
-    staging.destroy();
-    if (flagStaging) {
-      const [code, index] = new Int32Array(flagStaging.getMappedRange().slice(0, 8));
-      flagStaging.unmap();
-      flagStaging.destroy();
-      if (code !== 0) {
-        this.device.queue.writeBuffer(this.flags, 0, new Uint32Array(4));
-        this.#flagsUsed = false;
-        throw new WebGPUIndexError(INDEX_FLAG_OPS[code] ?? `op #${code}`, index);
+      for (const s of [staging, flagStaging]) {
+        if (!s) continue;
+        // a buffer whose mapping failed is in an unknown state: destroy it rather than reuse it
+        if (mapped) {
+          s.unmap();
+          this.staging.release(s);
+        } else {
+          s.destroy();
+        }
       }
     }
-    return out;
   }
 
   /** Resolves when all submitted work is done; throws the errors it produced. */
@@ -259,7 +353,8 @@ export class CommandStream {
   destroy(): void {
     this.flush();
     this.pool.trim();
-    this.#arena.destroy();
+    this.staging.trim();
+    this.#meta.destroy();
     this.flags.destroy();
     this.device.destroy();
   }
@@ -268,6 +363,8 @@ export class CommandStream {
 function isNode(): boolean {
   return typeof process !== 'undefined' && !!process.versions?.node;
 }
+
+const ZEROS = new Uint8Array(MAX_CONSTANT_BYTES);
 
 function copyPadded(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(Math.ceil(bytes.byteLength / 4) * 4);

@@ -20,8 +20,15 @@ import { makeFusedKernels } from './kernels/fused';
 export interface WebGPUBackend extends Backend {
   readonly gpu: GpuContext;
   readonly stream: CommandStream;
-  /** Buffer-pool, pipeline-cache and dispatch counters. */
-  stats(): { pool: ReturnType<CommandStream['pool']['stats']>; pipelines: number; compiled: number; dispatches: number; submits: number };
+  /** Buffer-pool, pipeline-cache, bind-group-cache and dispatch counters. */
+  stats(): {
+    pool: ReturnType<CommandStream['pool']['stats']>;
+    pipelines: number;
+    compiled: number;
+    bindGroups: ReturnType<CommandStream['bindGroups']['stats']>;
+    dispatches: number;
+    submits: number;
+  };
 }
 
 export interface CreateWebGPUBackendOptions extends WebGPUOptions {
@@ -90,6 +97,7 @@ export async function createWebGPUBackend(opts: CreateWebGPUBackendOptions = {})
       pool: stream.pool.stats(),
       pipelines: stream.pipelines.size,
       compiled: stream.pipelines.compiled,
+      bindGroups: stream.bindGroups.stats(),
       dispatches: stream.counters.dispatches,
       submits: stream.counters.submits,
     }),

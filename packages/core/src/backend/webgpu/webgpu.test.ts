@@ -11,6 +11,7 @@ import { scope, scopeAsync } from '../../memory';
 import * as g from '../../ops/index';
 import { backends } from '../global';
 import { registerWebGPU, WebGPUDeviceLostError, WebGPUIndexError, WebGPULimitError, WebGPUValidationError, createWebGPUBackend } from '../../webgpu';
+import { cachingSuite } from './caching-suite';
 import { tinyTrainer, usage } from './training';
 
 const scalarRerun = typeof process !== 'undefined' && process.env?.GRAFT_CPU_KERNELS === 'scalar';
@@ -149,3 +150,5 @@ describe.skipIf(!backend)('webgpu backend', () => {
     expectClose(gpu, cpu, { atol: 1e-4, rtol: 1e-3 });
   });
 });
+
+cachingSuite(backend);

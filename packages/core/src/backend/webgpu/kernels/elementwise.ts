@@ -8,8 +8,9 @@ import { DTypeError } from '../../../errors';
 import type { BinaryOp, UnaryOp } from '../../../ops/spec';
 import type { Kernel } from '../../backend';
 import { computeType } from '../wgsl/common';
-import type { KernelContext } from './context';
+import { collapse, elementCount, type KernelContext } from './context';
 import { runMap } from './map';
+import { copyRange } from './movement';
 
 type Cls = 'f' | 'i' | 'u';
 const cls = (dtype: DType): Cls => ({ f32: 'f', i32: 'i', u32: 'u' })[computeType(dtype)] as Cls;
@@ -118,7 +119,14 @@ export function makeElementwiseKernels(ctx: KernelContext) {
   const cast: Kernel<'cast'> = ([x], out, { dtype }) =>
     runMap(ctx, { op: 'cast', key: `cast:${dtype}`, inputs: [x], out, expr: castExpr('a0', x.dtype, dtype) });
 
-  const contiguous: Kernel<'contiguous'> = ([x], out) => runMap(ctx, { op: 'contiguous', key: 'copy', inputs: [x], out, expr: 'a0' });
+  const contiguous: Kernel<'contiguous'> = ([x], out) => {
+    // a dense view at an offset (a slice, or one part of a fused kernel's stacked output) is a
+    // plain buffer copy; only strided views need the shader
+    const c = collapse(x.shape, [x.strides]);
+    const dense = c.shape.length === 0 || (c.shape.length === 1 && c.strides[0][0] === 1);
+    if (dense && copyRange(ctx, 'contiguous', x, out, x.offset, 0, elementCount(x.shape))) return;
+    runMap(ctx, { op: 'contiguous', key: 'copy', inputs: [x], out, expr: 'a0' });
+  };
 
   return { unary, binary, where, cast, contiguous };
 }

@@ -7,7 +7,7 @@ import type { DType } from '../../../dtype';
 import type { TensorView } from '../../backend';
 import { WORKGROUP } from '../constants';
 import { computeType, decode, enables, HELPERS, Meta, offsetExpr, storageType } from '../wgsl/common';
-import { buf, collapse, elementCount, gridFor, type KernelContext } from './context';
+import { buf, collapse, elementCount, loopGrid, loopHead, type KernelContext } from './context';
 
 export interface MapSpec {
   /** Op name for errors. */
@@ -64,15 +64,15 @@ export function runMap(ctx: KernelContext, spec: MapSpec): void {
 ${HELPERS}
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * ${WORKGROUP}u;
   let n = prm[0];
-  if (i >= n) { return; }
+  ${params.join('\n  ')}
+  ${loopHead('n')}
   ${needsCoords ? decode('i', rank, shapeAt, 'c') : ''}
   ${loads.join('\n  ')}
-  ${params.join('\n  ')}
   ${store}
+  }
 }`;
     return { code, bindings: nIn + 2, writable: [nIn] };
   });
-  ctx.stream.dispatch(spec.op, entry, spec.inputs.map(buf), [buf(spec.out)], meta.array(), gridFor(ctx, n, WORKGROUP));
+  ctx.stream.dispatch(spec.op, entry, spec.inputs.map(buf), [buf(spec.out)], meta.array(), loopGrid(n));
 }

@@ -5,8 +5,8 @@
 import type { Kernel, TensorView } from '../../backend';
 import { contiguousStrides } from '../../../shape';
 import { WORKGROUP } from '../constants';
-import { decode, enables, Meta, offsetExpr, storageType } from '../wgsl/common';
-import { buf, collapse, elementCount, gridFor, type KernelContext } from './context';
+import { decode, enables, gpuBytesPerElement, Meta, offsetExpr, storageType } from '../wgsl/common';
+import { buf, collapse, elementCount, loopGrid, loopHead, type KernelContext } from './context';
 import { runMap } from './map';
 
 /** Copies view `x` to `out` at element `outOffset + Σ coord_d · outStrides_d`. */
@@ -15,6 +15,7 @@ export function copyInto(ctx: KernelContext, op: string, x: TensorView, out: Ten
   if (n === 0) return;
   const c = collapse(x.shape, [x.strides, outStrides]);
   const rank = c.shape.length;
+  if (x.dtype === out.dtype && rank <= 1 && (rank === 0 || (c.strides[0][0] === 1 && c.strides[1][0] === 1)) && copyRange(ctx, op, x, out, x.offset, outOffset, n)) return;
   const meta = new Meta();
   meta.u32(n);
   const shapeAt = meta.u32(...c.shape);
@@ -29,15 +30,27 @@ export function copyInto(ctx: KernelContext, op: string, x: TensorView, out: Ten
 @group(0) @binding(2) var<storage, read> prm: array<u32>;
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * ${WORKGROUP}u;
-  if (i >= prm[0]) { return; }
+  ${loopHead('prm[0]')}
   ${decode('i', rank, shapeAt, 'c')}
   out[${offsetExpr('c', rank, outOff, outStr)}] = x[${offsetExpr('c', rank, inOff, inStr)}];
+  }
 }`,
     bindings: 3,
     writable: [1],
   }));
-  ctx.stream.dispatch(op, entry, [buf(x)], [buf(out)], meta.array(), gridFor(ctx, n, WORKGROUP));
+  ctx.stream.dispatch(op, entry, [buf(x)], [buf(out)], meta.array(), loopGrid(n));
+}
+
+/**
+ * Copies `n` contiguous elements from element `from` of `x` to element `to` of `out` with a
+ * buffer copy (a memcpy, where a shader pays per workgroup), when the byte offsets and size are
+ * multiples of 4 as copies require. Returns false when they are not (float16 at odd offsets).
+ */
+export function copyRange(ctx: KernelContext, op: string, x: TensorView, out: TensorView, from: number, to: number, n: number): boolean {
+  const size = gpuBytesPerElement(x.dtype);
+  if ((from * size) % 4 !== 0 || (to * size) % 4 !== 0 || ((n * size) % 4 !== 0 && to + n !== elementCount(out.shape))) return false;
+  ctx.stream.copy(op, buf(x), buf(out), n * size, from * size, to * size);
+  return true;
 }
 
 /** Fills a dense output with one value (cast to its dtype as the CPU's typed arrays would). */

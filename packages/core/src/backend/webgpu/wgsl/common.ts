@@ -37,8 +37,13 @@ export function enables(dtypes: readonly DType[]): string {
   return dtypes.includes('float16') ? 'enable f16;\n' : '';
 }
 
+// one scratch word viewed both ways, to take a float32's bits without allocating
+const scratchF32 = new Float32Array(1);
+const scratchU32 = new Uint32Array(scratchF32.buffer);
+
 /** Kernel parameters as u32 words; positions are baked into the shader, values are not. */
 export class Meta {
+  /** The words; i32 values are kept negative here and stored as two's complement by the stream. */
   readonly words: number[] = [];
   /** Appends values, returns the position of the first. */
   u32(...v: number[]): number {
@@ -53,16 +58,15 @@ export class Meta {
   }
   f32(...v: number[]): number {
     const at = this.words.length;
-    const f = new Float32Array(1);
-    const u = new Uint32Array(f.buffer);
     for (const x of v) {
-      f[0] = x;
-      this.words.push(u[0]);
+      scratchF32[0] = x;
+      this.words.push(scratchU32[0]);
     }
     return at;
   }
-  array(): Uint32Array {
-    return Uint32Array.from(this.words, (w) => w >>> 0);
+  /** The words, for `CommandStream.dispatch` (which copies them into its arena). */
+  array(): readonly number[] {
+    return this.words;
   }
 }
 
