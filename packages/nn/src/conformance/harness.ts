@@ -56,6 +56,7 @@ const SEED = 1234;
  * each comes back flattened, as float64.
  */
 export async function readAll(ts: Tensor[]): Promise<Float64Array[]> {
+  if (ts.length === 0) return [];
   const dtype = ts.some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
   const joined = scope(() => noGrad(() => concat(ts.map((t) => t.cast(dtype).reshape(-1)), 0)));
   try {
@@ -86,14 +87,29 @@ function placeInputs(inputs: CaseInput[], target: Target): Tensor[] {
 
 /** Every value to compare, by name (parameters without a gradient are skipped). */
 function collect(m: AnyModule, outs: Tensor[], xs: Tensor[], inputs: CaseInput[]): [string, Tensor][] {
-  const flat = (t: Tensor) => t.detach();
-  const named: [string, Tensor][] = outs.map((o, i) => [`output ${i}`, flat(o)]);
+  const named: [string, Tensor][] = outs.map((o, i) => [`output ${i}`, o.detach()]);
   xs.forEach((x, i) => {
-    if (inputs[i].grad) named.push([`grad of input ${i}`, x.grad ? flat(x.grad) : flat(x.mul(0))]);
+    if (inputs[i].grad) named.push([`grad of input ${i}`, x.grad ?? x.detach().mul(0)]);
   });
-  for (const [k, p] of m.namedParameters()) if (p.grad) named.push([`grad of ${k}`, flat(p.grad)]);
-  for (const [k, b] of m.namedBuffers()) named.push([`buffer ${k}`, flat(b)]);
+  for (const [k, p] of m.namedParameters()) if (p.grad) named.push([`grad of ${k}`, p.grad]);
+  for (const [k, b] of m.namedBuffers()) named.push([`buffer ${k}`, b]);
   return named;
+}
+
+/**
+ * The initial state of `c`'s module built directly on `device` (`{ device }` in the layer's
+ * options: initialisers then upload to it), by state-dict key.
+ */
+export async function initialState(c: LayerCase, device: string): Promise<Results> {
+  const m = c.build({ generator: new Generator(SEED), dtype: 'float32', device });
+  try {
+    const sd = Object.entries(m.stateDict());
+    for (const [k, t] of sd) if (t.device !== device) throw new Error(`${c.name}: ${k} was built on ${t.device}, not ${device}`);
+    const values = await readAll(sd.map(([, t]) => t));
+    return new Map(sd.map(([k], i) => [k, values[i]]));
+  } finally {
+    m.dispose();
+  }
 }
 
 /** Runs `c` on `target` and returns its results (the module and inputs are freed afterwards). */

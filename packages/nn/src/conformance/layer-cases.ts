@@ -22,6 +22,7 @@ export const x = (gen: Generator, ...shape: number[]): CaseInput => ({ t: randn(
 /** Applies every module of a list to the same input (for families of parameter-free layers). */
 const each = (m: ModuleList<Module>, [input]: Tensor[]) => [...m.namedChildren()].map(([, layer]) => layer.call(input));
 
+/** Cases of the feed-forward layer families, in the order the suite reports them. */
 export const layerCases: LayerCase[] = [
   layerCase({ name: 'Linear', build: (o) => new Linear(5, 4, o), inputs: (g) => [x(g, 3, 5)], run: (m, [a]) => m.call(a), cls: 'matmul' }),
   layerCase({ name: 'Linear without bias, 3-D input', build: (o) => new Linear(5, 4, { ...o, bias: false }), inputs: (g) => [x(g, 2, 3, 5)], run: (m, [a]) => m.call(a), cls: 'matmul' }),

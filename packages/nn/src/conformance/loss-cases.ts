@@ -23,6 +23,7 @@ function lossCase(name: string, inputs: LayerCase['inputs'], run: LayerCase['run
   return layerCase({ name: `loss: ${name}`, build: () => new Identity(), inputs, run });
 }
 
+/** One case per loss (some cover two options at once). */
 export const lossCases: LayerCase[] = [
   lossCase('CrossEntropyLoss with label smoothing and ignoreIndex', (g) => [x(g, 4, 5), { t: tensor([1, -100, 4, 0], { dtype: 'int32' }) }], (_, [l, y]) => new CrossEntropyLoss({ labelSmoothing: 0.1 }).call(l, y)),
   lossCase(

@@ -19,6 +19,7 @@ const keyPadding = (): CaseInput => ({ t: tensor([[false, false, false, true], [
 /** A 5-node graph with an isolated node (4) and a repeated edge. */
 const edges = (): CaseInput => ({ t: tensor([[0, 1, 2, 3, 1, 0], [1, 2, 0, 0, 2, 3]], { dtype: 'int32' }) });
 
+/** Cases of attention, Transformer, recurrent and graph layers. */
 export const sequenceCases: LayerCase[] = [
   layerCase({
     name: 'MultiheadAttention, key padding + additive float mask, batch first',

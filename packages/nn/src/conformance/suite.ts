@@ -20,7 +20,7 @@ import { LrScheduler } from '../schedulers/lr-scheduler';
 import { linearWithWarmup } from '../schedulers/schedules';
 import { layerCases } from './layer-cases';
 import { lossCases } from './loss-cases';
-import { runCase, type Target } from './harness';
+import { initialState, runCase, type Target } from './harness';
 import { sequenceCases } from './sequence-cases';
 import { learningCurve, optimizerRun } from './training';
 import { deviceMoveTests } from './device-moves';
@@ -62,6 +62,10 @@ export function nnConformanceSuite(device: string, opts: { skip?: string | null 
           expectSameResults(got, want, tol(c.cls ?? 'composite'));
         });
       }
+    });
+
+    it('layers built directly on the device hold the CPU-built initial values exactly', async () => {
+      for (const c of [...layerCases, ...sequenceCases]) expectSameResults(await initialState(c, device), await initialState(c, 'cpu'), { atol: 0, rtol: 0 });
     });
 
     describe('optimizers: three steps give the same parameters and state', () => {
