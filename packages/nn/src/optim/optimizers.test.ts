@@ -1,12 +1,12 @@
 import { Generator, loadSafetensors, memory, randn, saveSafetensors, scope, tensor, type Tensor } from '@graft/core';
 import { describe, expect, it } from 'vitest';
-import { OptimizerConfigError } from '../errors';
+import { NonfiniteGradNormError, OptimizerConfigError } from '../errors';
 import { Linear } from '../layers/linear';
 import { LayerNorm } from '../layers/normalization';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
 import { Adam, AdamW } from './adam';
-import { clipGradNorm, clipGradValue, GradientAccumulation, scaleGradients } from './clip';
+import { clipGradNorm, clipGradNormAsync, clipGradValue, GradientAccumulation, scaleGradients } from './clip';
 import { layerwiseLrDecayGroups, weightDecayGroups } from './param-groups';
 import { SGD } from './sgd';
 
@@ -149,6 +149,18 @@ describe('gradient clipping and accumulation', () => {
     a.grad = tensor([9, 3, 4], { dtype: 'float64' }).narrow(0, 1, 2).keep();
     expect(clipGradNorm([a], 1).itemSync()).toBeCloseTo(5, 9);
     values(a.grad!).forEach((g, i) => expect(g).toBeCloseTo([0.6, 0.8][i], 6));
+  });
+
+  it('clipGradNormAsync clips as clipGradNorm does and rejects a non-finite norm with a typed error', async () => {
+    const a = param([3, 0]);
+    setGrad(a, [3, 4]);
+    expect(await (await clipGradNormAsync([a], 1, { errorIfNonfinite: true })).item()).toBeCloseTo(5, 6);
+    values(a.grad!).forEach((g, i) => expect(g).toBeCloseTo([0.6, 0.8][i], 6));
+    setGrad(a, [Infinity, 0]);
+    await expect(clipGradNormAsync([a], 1, { errorIfNonfinite: true })).rejects.toThrow(NonfiniteGradNormError);
+    expect(() => clipGradNorm([a], 1, { errorIfNonfinite: true })).toThrow(NonfiniteGradNormError);
+    expect(values(a.grad!)[0]).toBe(Infinity); // refused: nothing was scaled
+    expect((await clipGradNormAsync([param([1])], 1)).itemSync()).toBe(0); // no gradients at all
   });
 
   it('accumulating 4 micro-batches with lossScale equals one batch of the same rows', () => {
