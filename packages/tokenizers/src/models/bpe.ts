@@ -10,7 +10,7 @@ import type { JsonReader } from '../json-reader';
 import type { Token } from '../pre-tokenized-string';
 import { seededRandom } from '../rng';
 import { mergeWord, pairKey, type MergeTable } from './bpe-word';
-import { readVocabObject, vocabFromMap, vocabToObject, WordCache, type Vocab } from './vocab';
+import { VocabLookup, readVocabObject, vocabFromMap, vocabToObject, WordCache, type Vocab } from './vocab';
 
 /** Options of BPE (tokenizer.json field names, plus `seed` for dropout). */
 export interface BPEOptions {
@@ -29,7 +29,7 @@ const encoder = new TextEncoder();
 const HEX = Array.from({ length: 256 }, (_, b) => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
 
 /** The BPE model. */
-export class BPE implements Model {
+export class BPE extends VocabLookup implements Model {
   readonly vocab: Vocab;
   readonly merges: [string, string][];
   readonly options: Required<Omit<BPEOptions, 'seed'>>;
@@ -38,6 +38,7 @@ export class BPE implements Model {
   private random: () => number;
 
   constructor(vocab: Map<string, number>, merges: [string, string][], o: BPEOptions = {}) {
+    super();
     const where = 'model "BPE"';
     this.vocab = vocabFromMap(vocab, where);
     this.merges = merges;
@@ -84,22 +85,6 @@ export class BPE implements Model {
       byte_fallback: r.bool('byte_fallback', false),
       ignore_merges: r.bool('ignore_merges', false),
     });
-  }
-
-  get vocabSize(): number {
-    return this.vocab.tokenToId.size;
-  }
-
-  tokenToId(token: string): number | undefined {
-    return this.vocab.tokenToId.get(token);
-  }
-
-  idToToken(id: number): string | undefined {
-    return this.vocab.idToToken[id];
-  }
-
-  getVocab(): Map<string, number> {
-    return new Map(this.vocab.tokenToId);
   }
 
   /** Restarts the dropout generator from `seed`. */

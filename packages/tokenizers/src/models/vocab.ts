@@ -41,6 +41,27 @@ export function vocabToObject(vocab: Vocab): Record<string, number> {
   return out;
 }
 
+/** The token ↔ id lookups every vocabulary-backed model (BPE, WordPiece, WordLevel) shares. */
+export abstract class VocabLookup {
+  abstract readonly vocab: Vocab;
+
+  get vocabSize(): number {
+    return this.vocab.tokenToId.size;
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.vocab.tokenToId.get(token);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.vocab.idToToken[id];
+  }
+
+  getVocab(): Map<string, number> {
+    return new Map(this.vocab.tokenToId);
+  }
+}
+
 /** Looks up `token` or fails with E_VOCAB naming the model and role. */
 export function requireId(vocab: Vocab, token: string, where: string, role: string): number {
   const id = vocab.tokenToId.get(token);

@@ -3,38 +3,23 @@ import type { Model } from '../components';
 import { TokenizerError } from '../errors';
 import type { JsonReader } from '../json-reader';
 import type { Token } from '../pre-tokenized-string';
-import { readVocabObject, vocabFromMap, vocabToObject, type Vocab } from './vocab';
+import { VocabLookup, readVocabObject, vocabFromMap, vocabToObject, type Vocab } from './vocab';
 
 /** Maps whole words to ids. */
-export class WordLevel implements Model {
+export class WordLevel extends VocabLookup implements Model {
   readonly vocab: Vocab;
 
   constructor(
     vocab: Map<string, number>,
     readonly unkToken: string = '<unk>',
   ) {
+    super();
     this.vocab = vocabFromMap(vocab, 'model "WordLevel"');
   }
 
   /** Reads the tokenizer.json form. */
   static fromJSON(r: JsonReader): WordLevel {
     return new WordLevel(readVocabObject(r).tokenToId, r.string('unk_token', '<unk>'));
-  }
-
-  get vocabSize(): number {
-    return this.vocab.tokenToId.size;
-  }
-
-  tokenToId(token: string): number | undefined {
-    return this.vocab.tokenToId.get(token);
-  }
-
-  idToToken(id: number): string | undefined {
-    return this.vocab.idToToken[id];
-  }
-
-  getVocab(): Map<string, number> {
-    return new Map(this.vocab.tokenToId);
   }
 
   tokenize(word: string): Token[] {

@@ -7,7 +7,7 @@ import type { RangeModel, TokenSink } from '../components';
 import type { JsonReader } from '../json-reader';
 import type { Token } from '../pre-tokenized-string';
 import { FlatTrie } from './flat-trie';
-import { readVocabObject, requireId, vocabFromMap, vocabToObject, WordCache, type Vocab } from './vocab';
+import { VocabLookup, readVocabObject, requireId, vocabFromMap, vocabToObject, WordCache, type Vocab } from './vocab';
 
 /** Options of WordPiece (tokenizer.json field names). */
 export interface WordPieceOptions {
@@ -17,7 +17,7 @@ export interface WordPieceOptions {
 }
 
 /** The WordPiece model. */
-export class WordPiece implements RangeModel {
+export class WordPiece extends VocabLookup implements RangeModel {
   readonly vocab: Vocab;
   readonly unkToken: string;
   readonly prefix: string;
@@ -36,6 +36,7 @@ export class WordPiece implements RangeModel {
   private pieceKeys = new Int32Array(64);
 
   constructor(vocab: Map<string, number>, o: WordPieceOptions = {}) {
+    super();
     this.vocab = vocabFromMap(vocab, 'model "WordPiece"');
     this.unkToken = o.unk_token ?? '[UNK]';
     this.prefix = o.continuing_subword_prefix ?? '##';
@@ -53,22 +54,6 @@ export class WordPiece implements RangeModel {
       continuing_subword_prefix: r.string('continuing_subword_prefix', '##'),
       max_input_chars_per_word: r.uint('max_input_chars_per_word', 100),
     });
-  }
-
-  get vocabSize(): number {
-    return this.vocab.tokenToId.size;
-  }
-
-  tokenToId(token: string): number | undefined {
-    return this.vocab.tokenToId.get(token);
-  }
-
-  idToToken(id: number): string | undefined {
-    return this.vocab.idToToken[id];
-  }
-
-  getVocab(): Map<string, number> {
-    return new Map(this.vocab.tokenToId);
   }
 
   tokenize(word: string): Token[] {
