@@ -42,6 +42,15 @@ export interface GpuTensorBuffer {
 /** Index kernels raise these codes in the flag buffer; `read` turns them into WebGPUIndexError. */
 export const INDEX_FLAG_OPS = ['', 'gather', 'scatterAdd'] as const;
 
+/**
+ * Dispatches per submit unless told otherwise: enough to make a submit's fixed cost (~0.1 ms in
+ * Dawn) small, few enough that the device starts on a long batch while the host still encodes.
+ * Measured on lavapipe, interleaved in one process: 200 chained small adds took a median 11.8
+ * and 13.5 ms with 32 against 19.7 and 16.4 ms with one submit per read; a bert-tiny step 489 and
+ * 594 ms against 615 and 664 ms (8, 16 and 32 were indistinguishable).
+ */
+export const DEFAULT_SUBMIT_EVERY = 32;
+
 /** Meta arena size: 4096 distinct parameter blocks at 256-byte slots. */
 const ARENA_BYTES = 1 << 20;
 
@@ -66,10 +75,18 @@ export class CommandStream {
   #errors: Promise<WebGPUValidationError | null>[] = [];
   #lost: string | null = null;
   #flagsUsed = false;
+  #dispatchesInBatch = 0;
   /** Dispatches and submits so far (for the benchmarks and the leak test). */
   readonly counters = { dispatches: 0, submits: 0 };
 
-  constructor(readonly ctx: GpuContext) {
+  constructor(
+    readonly ctx: GpuContext,
+    /**
+     * Dispatches per submit at most. Submitting part of a long batch early lets the device start
+     * on it while the host encodes the rest (reads submit whatever is left).
+     */
+    readonly submitEvery = DEFAULT_SUBMIT_EVERY,
+  ) {
     this.device = ctx.device;
     this.bindGroups = new BindGroupCache(this.device);
     this.pool = new BufferPool(this.device, undefined, () => this.bindGroups.clear());
@@ -232,6 +249,7 @@ export class CommandStream {
     this.#pass.dispatchWorkgroups(workgroups[0], workgroups[1], workgroups[2]);
     this.#ops.push(op);
     this.counters.dispatches++;
+    if (++this.#dispatchesInBatch >= this.submitEvery) this.flush();
   }
 
   #checkBinding(op: string, b: GpuTensorBuffer): void {
@@ -277,6 +295,7 @@ export class CommandStream {
     this.counters.submits++;
     this.#encoder = null;
     this.#ops = [];
+    this.#dispatchesInBatch = 0;
     this.#batch++;
     for (const b of this.#retiring) this.pool.release(b);
     this.#retiring = [];

@@ -36,6 +36,8 @@ export interface CreateWebGPUBackendOptions extends WebGPUOptions {
   name?: string;
   /** Leave out the fused kernels (composites run instead): for testing fused against composite. */
   fused?: boolean;
+  /** Dispatches per GPU submit at most (default 32); reads submit what is queued in any case. */
+  submitEvery?: number;
 }
 
 /** Host data → the bytes of a GPU buffer (bool widens to u32). */
@@ -64,7 +66,7 @@ function fromGpu(dtype: DType, bytes: Uint8Array, size: number): TypedArray {
 /** Creates a WebGPU backend on the first adapter found (`navigator.gpu`, or Dawn in Node). */
 export async function createWebGPUBackend(opts: CreateWebGPUBackendOptions = {}): Promise<WebGPUBackend> {
   const gpu = await createGpuContext(opts);
-  const stream = new CommandStream(gpu);
+  const stream = new CommandStream(gpu, opts.submitEvery);
   const ctx: KernelContext = { stream };
   const kernels: KernelTable = {
     ...makeElementwiseKernels(ctx),
