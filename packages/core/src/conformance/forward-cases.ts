@@ -83,6 +83,7 @@ export const forwardCases: ForwardCase[] = [
   // ---- matmul ----
   c('matmul 2-D with ragged edges (5x7 @ 7x9)', 'matmul', [f32([5, 7]), f32([7, 9])], (a, b) => g.matmul(a, b)),
   c('matmul larger than one tile (33x17 @ 17x40)', 'matmul', [f32([33, 17]), f32([17, 40])], (a, b) => g.matmul(a, b)),
+  c('matmul over several column and row tiles (20x8 @ 8x300, b transposed)', 'matmul', [f32([20, 8]), f32([300, 8])], (a, b) => g.matmul(a, b.transpose())),
   c('matmul batched with broadcast batch dims', 'matmul', [f32([2, 1, 3, 4]), f32([3, 4, 5])], (a, b) => g.matmul(a, b)),
   c('matmul with transposed operands (a^T @ b^T)', 'matmul', [f32([6, 4]), f32([5, 6])], (a, b) => g.matmul(a.transpose(), b.transpose())),
   c('matmul vector cases', 'matmul', [f32([4]), f32([2, 4, 3])], (v, m) => [g.matmul(v, m), g.matmul(m.transpose(), v)]),
