@@ -120,6 +120,7 @@ for (const n of quick ? [128] : [128, 256, 512]) {
 
 table(rows);
 console.log('ratio: throughput of graft webgpu over the reference column (above 1: graft webgpu is faster)');
-console.log(`pipelines compiled: ${backend!.stats().compiled}, dispatches: ${backend!.stats().dispatches}, submits: ${backend!.stats().submits}`);
+const stats = backend!.stats();
+console.log(`pipelines compiled: ${stats.compiled}, dispatches: ${stats.dispatches}, submits: ${stats.submits}, bind groups: ${stats.bindGroups.hits} hits / ${stats.bindGroups.misses} misses`);
 saveResults('webgpu', { adapter: info, rows, results });
 process.exit(failed ? 1 : 0);

@@ -1,14 +1,14 @@
 /**
  * Shared device buffers for tiny constants (at most 16 bytes: scalars and short vectors).
  *
- * Core turns the scalar of `x.mul(0.5)` into a 0-d tensor (`full([], 0.5)`): an allocation and
- * a write per op. A `writeBuffer` is cheap on the host, but on lavapipe each one costs roughly
- * 80 µs of device time (a copy and barriers before the batch), four times a small dispatch. Since
- * a tensor's storage is never written again after it is defined (`assign` rebinds storage), all
- * tensors holding the same bytes can share one buffer: the stream hands tiny allocations a lazy
- * handle and, at the write, points it at the constant for those bytes, counting references.
- * Unreferenced constants stay cached (a training step asks for the same few every step) until
- * the cache outgrows its bound; then they go back to the buffer pool at the next submit.
+ * Core turns the scalar of `x.mul(0.5)` into a 0-d tensor (`full([], 0.5)`): a pooled buffer and
+ * a `writeBuffer` per op (about 4 µs of host time in a chain of `add(x, 1)`), and a different
+ * buffer in every dispatch's bind group. Since a tensor's storage is never written again after it
+ * is defined (`assign` rebinds storage), all tensors holding the same bytes can share one buffer:
+ * the stream hands tiny allocations a lazy handle and, at the write, points it at the constant for
+ * those bytes, counting references. Unreferenced constants stay cached (a training step asks for
+ * the same few every step) until the cache outgrows its bound; then they go back to the buffer
+ * pool at the next submit.
  */
 import type { BufferPool } from './buffer-pool';
 
