@@ -36,21 +36,10 @@ EXPORT void graft_layernorm_backward_rows(int rows, int n, const float *x0, int 
   for (int i = 0; i < rows; i++) {
     const float *x = x0 + i * xr, *g = g0 + i * n;
     float *dx = dx0 + i * n;
-    v128_t s = F4(0.0f);
-    int j = 0;
-    for (; j + 4 <= n; j += 4) s = wasm_f32x4_add(s, wasm_v128_load(x + j));
-    float sum = hsum(s);
-    for (; j < n; j++) sum += x[j];
-    float mean = sum / (float)n;
-    v128_t mv = F4(mean), q = F4(0.0f);
-    for (j = 0; j + 4 <= n; j += 4) {
-      v128_t d = wasm_f32x4_sub(wasm_v128_load(x + j), mv);
-      q = vfma(d, d, q);
-    }
-    float var = hsum(q);
-    for (; j < n; j++) var += (x[j] - mean) * (x[j] - mean);
-    float rstd = 1.0f / wasm_f32x4_extract_lane(wasm_f32x4_sqrt(F4(var / (float)n + eps)), 0);
-    v128_t rv = F4(rstd), a = F4(0.0f), b = F4(0.0f);
+    float mean, rstd;
+    moments(x, n, eps, &mean, &rstd);
+    int j;
+    v128_t mv = F4(mean), rv = F4(rstd), a = F4(0.0f), b = F4(0.0f);
     float at = 0.0f, bt = 0.0f;
     for (j = 0; j + 4 <= n; j += 4) {
       v128_t xh = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + j), mv), rv);

@@ -92,24 +92,6 @@ EXPORT void graft_softmax_rows(int rows, int n, const float *x0, int xr, float *
   }
 }
 
-// Mean and 1/sqrt(var + eps) of one row (two passes: the centred variance does not cancel).
-static inline void moments(const float *x, int n, float eps, float *mean_out, float *rstd_out) {
-  v128_t s = F4(0.0f);
-  int j = 0;
-  for (; j + 4 <= n; j += 4) s = wasm_f32x4_add(s, wasm_v128_load(x + j));
-  float sum = hsum(s);
-  for (; j < n; j++) sum += x[j];
-  float mean = sum / (float)n;
-  v128_t mv = F4(mean), q = F4(0.0f);
-  for (j = 0; j + 4 <= n; j += 4) {
-    v128_t d = wasm_f32x4_sub(wasm_v128_load(x + j), mv);
-    q = vfma(d, d, q);
-  }
-  float var = hsum(q);
-  for (; j < n; j++) var += (x[j] - mean) * (x[j] - mean);
-  *mean_out = mean;
-  *rstd_out = 1.0f / wasm_f32x4_extract_lane(wasm_f32x4_sqrt(F4(var / (float)n + eps)), 0);
-}
 
 // layerNorm over rows of n: out = (x − mean)·rstd·w + b, with w and b dense of length n.
 EXPORT void graft_layernorm_rows(int rows, int n, const float *x0, int xr, const float *w, const float *b, float eps, float *out0) {

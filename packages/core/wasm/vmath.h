@@ -131,3 +131,22 @@ static inline float hmax(v128_t v) {
 // Scalar versions through lane 0, so scalar tails compute exactly what the vector body does.
 static inline float sexp(float x) { return wasm_f32x4_extract_lane(vexp(F4(x)), 0); }
 static inline float slog(float x) { return wasm_f32x4_extract_lane(vlog(F4(x)), 0); }
+
+// Mean and 1/sqrt(var + eps) of one row (two passes: the centred variance does not cancel).
+static inline void moments(const float *x, int n, float eps, float *mean_out, float *rstd_out) {
+  v128_t s = F4(0.0f);
+  int j = 0;
+  for (; j + 4 <= n; j += 4) s = wasm_f32x4_add(s, wasm_v128_load(x + j));
+  float sum = hsum(s);
+  for (; j < n; j++) sum += x[j];
+  float mean = sum / (float)n;
+  v128_t mv = F4(mean), q = F4(0.0f);
+  for (j = 0; j + 4 <= n; j += 4) {
+    v128_t d = wasm_f32x4_sub(wasm_v128_load(x + j), mv);
+    q = vfma(d, d, q);
+  }
+  float var = hsum(q);
+  for (; j < n; j++) var += (x[j] - mean) * (x[j] - mean);
+  *mean_out = mean;
+  *rstd_out = 1.0f / wasm_f32x4_extract_lane(wasm_f32x4_sqrt(F4(var / (float)n + eps)), 0);
+}
