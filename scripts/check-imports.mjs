@@ -18,6 +18,7 @@ export const ALLOWED = {
   'apps/playground': ALL,
   docs: ALL,
   bench: ALL,
+  'test-utils': ALL,
 };
 
 function* sourceFiles(dir) {

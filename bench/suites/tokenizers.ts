@@ -17,7 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import { Tokenizer } from '@graft/tokenizers';
 import { Tokenizer as HFTokenizer } from '@huggingface/tokenizers';
 import { BertTokenizer, GPT2Tokenizer } from '@huggingface/transformers';
-import { assetPath } from '../../test-utils/assets';
+import { assetPath, largeAssetPath } from '../../test-utils/assets';
 import { saveResults, table } from '../harness';
 
 const readJson = (...p: string[]) => JSON.parse(readFileSync(assetPath(...p), 'utf8'));
@@ -28,7 +28,10 @@ function corpora(): { name: string; model: Model; texts: string[] }[] {
     .slice(1)
     .map((l) => l.split('\t')[0])
     .filter((s) => s.length > 0);
-  const imdb = gunzipSync(readFileSync(assetPath('datasets', 'imdb', 'train.jsonl.gz')))
+  // IMDB is not vendored (25 MB); it is read from GRAFT_ASSETS or ../shared/assets
+  const imdbFile = largeAssetPath('datasets', 'imdb', 'train.jsonl.gz');
+  if (!imdbFile.path) throw new Error(`IMDB train.jsonl.gz not found; looked in:\n  ${imdbFile.searched.join('\n  ')}\nset GRAFT_ASSETS to a folder with datasets/imdb/`);
+  const imdb = gunzipSync(readFileSync(imdbFile.path))
     .toString('utf8')
     .split('\n')
     .filter((l) => l.length > 0)

@@ -5,6 +5,7 @@ import {
   binaryCrossEntropy, binaryCrossEntropyWithLogits, cosineEmbeddingLoss, huberLoss, klDiv, l1Loss, marginRankingLoss, smoothL1Loss,
 } from './functional';
 import { BCEWithLogitsLoss, CrossEntropyLoss, KLDivLoss, MSELoss } from './modules';
+import { assetPath } from '../../../../test-utils/assets';
 
 const gen = new Generator(11);
 const f64 = (shape: number[], lo = -2, hi = 2) => rand(shape, { dtype: 'float64', low: lo, high: hi, generator: gen }).requiresGrad_();
@@ -59,7 +60,7 @@ describe('loss values match the PyTorch formulas', () => {
   });
 
   it('cross-entropy distillation terms match the torch fixture (KL batchmean · T²)', () => {
-    const { tensors } = loadSafetensors(new Uint8Array(readFileSync('/work/shared/assets/fixtures/losses/ce-and-distill/io.safetensors')));
+    const { tensors } = loadSafetensors(new Uint8Array(readFileSync(assetPath('fixtures', 'losses', 'ce-and-distill', 'io.safetensors'))));
     const logits = tensors.get('logits')!.requiresGrad_();
     const teacher = tensors.get('teacher_logits')!;
     const T = 2;

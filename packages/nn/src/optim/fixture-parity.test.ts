@@ -1,5 +1,5 @@
 /**
- * Optimizer trajectories against files written by torch itself (shared/assets/fixtures/optim):
+ * Optimizer trajectories against files written by torch itself (assets/fixtures/optim):
  * the recorded gradients are fed step by step and every parameter must match torch's within
  * 1e-6 at every step. The 1e-6 bound is asserted with float64 parameters (worst 5.9e-7 for
  * AdamW, 1.8e-7 for SGD): what remains is torch's own float32 rounding, which AdamW's m/√v
@@ -16,8 +16,9 @@ import { linearWithWarmup } from '../schedulers/schedules';
 import { AdamW } from './adam';
 import type { Optimizer } from './optimizer';
 import { SGD } from './sgd';
+import { assetPath } from '../../../../test-utils/assets';
 
-const root = '/work/shared/assets/fixtures/optim';
+const root = assetPath('fixtures', 'optim');
 
 function load(name: string, dtype: DType) {
   const { tensors } = loadSafetensors(new Uint8Array(readFileSync(`${root}/${name}/io.safetensors`)), { dtype });

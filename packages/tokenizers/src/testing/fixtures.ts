@@ -1,6 +1,6 @@
 /**
  * Test support: reads the shared tokenizer files and the parity fixtures written by HF
- * `tokenizers` / `sentencepiece` (see shared/assets/MANIFEST.md §1–2). Used by tests only; it is
+ * `tokenizers` / `sentencepiece` (see assets/README.md). Used by tests only; it is
  * not exported from the package.
  */
 import { readFileSync } from 'node:fs';
@@ -34,12 +34,12 @@ export function loadFixture(name: string): Fixture {
   return JSON.parse(readFileSync(assetPath('fixtures', 'tokenizers', `${name}.json`), 'utf8')) as Fixture;
 }
 
-/** Text of a file under `shared/assets/tokenizers/`. */
+/** Text of a file under `assets/tokenizers/`. */
 export function tokenizerText(...parts: string[]): string {
   return readFileSync(assetPath('tokenizers', ...parts), 'utf8');
 }
 
-/** Bytes of a file under `shared/assets/tokenizers/`. */
+/** Bytes of a file under `assets/tokenizers/`. */
 export function tokenizerBytes(...parts: string[]): Uint8Array {
   return new Uint8Array(readFileSync(assetPath('tokenizers', ...parts)));
 }
