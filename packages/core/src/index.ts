@@ -6,7 +6,7 @@ export { Tensor } from './tensor';
 export type { DType, TypedArray } from './dtype';
 export { bytesPerElement, isFloat, promoteTypes, DTYPES } from './dtype';
 export * from './errors';
-export { broadcastShapes, sizeOf, contiguousStrides, type Shape } from './shape';
+export { broadcastShapes, sizeOf, contiguousStrides, shapesEqual, formatShape, type Shape } from './shape';
 export * from './ops/index';
 export { noGrad, enableGrad, isGradEnabled, GradNode } from './autograd/graph';
 export { gradRules, type GradRule, type GradTable } from './autograd/rules';
