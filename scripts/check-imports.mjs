@@ -19,6 +19,7 @@ export const ALLOWED = {
   docs: ALL,
   bench: ALL,
   'test-utils': ALL,
+  scratch: ALL,
 };
 
 function* sourceFiles(dir) {
