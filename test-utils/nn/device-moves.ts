@@ -5,16 +5,7 @@
  */
 import { GraftError, Generator, mseLoss, randn, scope, scopeAsync, tensor } from '@graft/core';
 import { describe, expect, it } from 'vitest';
-import { NonfiniteGradNormError } from '../errors';
-import { BatchNorm1d } from '../layers/batch-norm';
-import { Embedding } from '../layers/embedding';
-import { Linear } from '../layers/linear';
-import { ModuleList, Sequential } from '../module/containers';
-import type { AnyModule } from '../module/module';
-import { AdamW } from '../optim/adam';
-import { clipGradNorm, clipGradNormAsync } from '../optim/clip';
-import { SGD } from '../optim/sgd';
-import { ReduceLrOnPlateau } from '../schedulers/plateau';
+import { AdamW, BatchNorm1d, clipGradNorm, clipGradNormAsync, Embedding, Linear, ModuleList, NonfiniteGradNormError, ReduceLrOnPlateau, Sequential, SGD, type AnyModule } from '@graft/nn';
 
 const model = (dtype: 'float32' | 'float64' = 'float32') => new Sequential(new Linear(3, 4, { generator: new Generator(3), dtype }), new BatchNorm1d(4, { dtype }));
 
