@@ -26,10 +26,15 @@ function checkChannels(layer: string, cin: number, cout: number, groups: number)
   if (cin % groups !== 0 || cout % groups !== 0) throw new LayerConfigError(`${layer}: channels ${cin} → ${cout} are not divisible by groups ${groups}`);
 }
 
-/** Weight and bias with PyTorch's default init for a weight of `shape`. */
-function convParameters(shape: number[], bias: boolean, opts: FactoryOptions): [Parameter, Parameter | null] {
+/**
+ * Weight and bias with PyTorch's default init for a weight of `shape`: Kaiming-uniform with
+ * `a = √5`, and a bias of `outChannels` uniform on `±1/√fanIn`. PyTorch bounds the bias by the
+ * weight's fan-in whatever the layout, which for a transposed weight `[in, out/groups, kh, kw]`
+ * is `(out/groups)·kh·kw`.
+ */
+function convParameters(shape: number[], outChannels: number, bias: boolean, opts: FactoryOptions): [Parameter, Parameter | null] {
   const weight = newParameter(shape, opts, (t) => init.kaimingUniform(t, { a: Math.sqrt(5), generator: opts.generator }));
-  return [weight, bias ? uniformParameter([shape[0]], 1 / Math.sqrt(init.fans(shape).fanIn), opts) : null];
+  return [weight, bias ? uniformParameter([outChannels], 1 / Math.sqrt(init.fans(shape).fanIn), opts) : null];
 }
 
 /** 2-D convolution over `[N, C, H, W]`; weight `[out, in/groups, kh, kw]`. */
@@ -43,7 +48,7 @@ export class Conv2d extends Module {
     const groups = options.groups ?? 1;
     checkChannels('Conv2d', inChannels, outChannels, groups);
     this.kernelSize = pair('kernelSize', kernelSize);
-    [this.weight, this.bias] = convParameters([outChannels, inChannels / groups, ...this.kernelSize], options.bias ?? true, options);
+    [this.weight, this.bias] = convParameters([outChannels, inChannels / groups, ...this.kernelSize], outChannels, options.bias ?? true, options);
   }
 
   forward(x: Tensor): Tensor {
@@ -67,7 +72,7 @@ export class Conv1d extends Module {
     const groups = options.groups ?? 1;
     checkChannels('Conv1d', inChannels, outChannels, groups);
     checkPositive('Conv1d', 'kernelSize', kernelSize);
-    [this.weight, this.bias] = convParameters([outChannels, inChannels / groups, kernelSize], options.bias ?? true, options);
+    [this.weight, this.bias] = convParameters([outChannels, inChannels / groups, kernelSize], outChannels, options.bias ?? true, options);
   }
 
   forward(x: Tensor): Tensor {
@@ -97,10 +102,7 @@ export class ConvTranspose2d extends Module {
     const groups = options.groups ?? 1;
     checkChannels('ConvTranspose2d', inChannels, outChannels, groups);
     this.kernelSize = pair('kernelSize', kernelSize);
-    const shape = [inChannels, outChannels / groups, ...this.kernelSize];
-    this.weight = newParameter(shape, options, (t) => init.kaimingUniform(t, { a: Math.sqrt(5), generator: options.generator }));
-    // PyTorch bounds the bias by the weight's fan-in, which for this layout is (out/groups)·kh·kw
-    this.bias = options.bias ?? true ? uniformParameter([outChannels], 1 / Math.sqrt(init.fans(shape).fanIn), options) : null;
+    [this.weight, this.bias] = convParameters([inChannels, outChannels / groups, ...this.kernelSize], outChannels, options.bias ?? true, options);
   }
 
   forward(x: Tensor): Tensor {
