@@ -37,6 +37,14 @@ function convParameters(shape: number[], outChannels: number, bias: boolean, opt
   return [weight, bias ? uniformParameter([outChannels], 1 / Math.sqrt(init.fans(shape).fanIn), opts) : null];
 }
 
+/** A conv layer's `extraRepr`: sizes, then each shape option the user gave (factory options left out). */
+function convRepr(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options: object): string {
+  const shown = ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias'];
+  const fmt = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
+  const extra = Object.entries(options).filter(([k, v]) => shown.includes(k) && v !== undefined).map(([k, v]) => `, ${k}=${fmt(v)}`);
+  return `inChannels=${inChannels}, outChannels=${outChannels}, kernelSize=${fmt(kernelSize)}${extra.join('')}`;
+}
+
 /** 2-D convolution over `[N, C, H, W]`; weight `[out, in/groups, kh, kw]`. */
 export class Conv2d extends Module {
   weight: Parameter;
@@ -54,6 +62,11 @@ export class Conv2d extends Module {
   forward(x: Tensor): Tensor {
     const { stride, padding, dilation, groups } = this.options;
     return conv2d(x, this.weight, this.bias, { stride, padding, dilation, groups });
+  }
+
+  /** `inChannels=…, outChannels=…, kernelSize=[…]` and the options given. */
+  override extraRepr(): string {
+    return convRepr(this.inChannels, this.outChannels, this.kernelSize, this.options);
   }
 }
 
@@ -78,6 +91,11 @@ export class Conv1d extends Module {
   forward(x: Tensor): Tensor {
     const { stride, padding, dilation, groups } = this.options;
     return conv1d(x, this.weight, this.bias, { stride, padding, dilation, groups });
+  }
+
+  /** `inChannels=…, outChannels=…, kernelSize=…` and the options given. */
+  override extraRepr(): string {
+    return convRepr(this.inChannels, this.outChannels, this.kernelSize, this.options);
   }
 }
 
@@ -108,5 +126,10 @@ export class ConvTranspose2d extends Module {
   forward(x: Tensor): Tensor {
     const { stride, padding, outputPadding, dilation, groups } = this.options;
     return convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation, groups });
+  }
+
+  /** `inChannels=…, outChannels=…, kernelSize=[…]` and the options given. */
+  override extraRepr(): string {
+    return convRepr(this.inChannels, this.outChannels, this.kernelSize, this.options);
   }
 }

@@ -144,6 +144,11 @@ abstract class RecurrentBase extends Module<[Tensor, RecurrentState?, SequenceOp
     return { out: stack(outs, 1), h, c };
   }
 
+  /** `inputSize=…, hiddenSize=…, numLayers=…, bidirectional=…, batchFirst=…`. */
+  override extraRepr(): string {
+    return `inputSize=${this.inputSize}, hiddenSize=${this.hiddenSize}, numLayers=${this.numLayers}, bidirectional=${this.bidirectional}, batchFirst=${this.batchFirst}`;
+  }
+
   forward(input: Tensor, state: RecurrentState = {}, seq: SequenceOptions = {}): RecurrentOutput {
     const name = this.constructor.name;
     if (input.rank !== 3 || input.shape[2] !== this.inputSize) throw new LayerConfigError(`${name}: input [${input.shape.join(', ')}] should have ${this.inputSize} features and 3 dims`);
