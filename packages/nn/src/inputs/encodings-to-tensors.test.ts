@@ -1,6 +1,7 @@
 import { ArgumentError, scope } from '@graft/core';
 import { describe, expect, it } from 'vitest';
 import { registerAsyncDevice } from '../../../../test-utils/nn/async-device';
+import { thrown } from '../../../../test-utils/thrown';
 import { encodingsToTensors, type EncodingLike } from './encodings-to-tensors';
 
 // @graft/nn may not import @graft/tokenizers (DESIGN.md's import table, which
@@ -84,15 +85,7 @@ describe('encodingsToTensors', () => {
   });
 
   it('refuses what it cannot turn into tensors, saying what is wrong', () => {
-    const bad = (batch: unknown, opts = {}) => {
-      try {
-        encodingsToTensors(batch as EncodingLike[], opts);
-      } catch (e) {
-        expect(e).toBeInstanceOf(ArgumentError);
-        return (e as Error).message;
-      }
-      throw new Error('expected an error');
-    };
+    const bad = (batch: unknown, opts = {}) => thrown(() => encodingsToTensors(batch as EncodingLike[], opts), ArgumentError).message;
     expect(bad([helloWorld, hi])).toMatch(/different lengths \(3 to 4\) and no padId was given: pass \{ padId \}/);
     expect(bad([])).toContain('the batch is empty');
     expect(bad([{ ids: [] }])).toContain('every encoding is empty');

@@ -1,6 +1,7 @@
 import { GraftError, Generator, randn, scope, tensor, type Tensor } from '@graft/core';
 import { describe, expect, it } from 'vitest';
 import { registerAsyncDevice } from '../../../../test-utils/nn/async-device';
+import { thrown as thrownBy } from '../../../../test-utils/thrown';
 import { AttentionMaskError } from '../errors';
 import { encodingsToTensors } from '../inputs/encodings-to-tensors';
 import { Embedding } from './embedding';
@@ -9,18 +10,8 @@ import { toKeyPaddingMask } from './attention-masks';
 import { TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer } from './transformer';
 
 const gen = new Generator(11);
+const thrown = (fn: () => unknown) => thrownBy(fn, GraftError);
 const opts = { dimFeedforward: 16, dropout: 0, batchFirst: true, generator: gen };
-
-/** The error `fn` throws (failing the test when it throws none). */
-function thrown(fn: () => unknown): GraftError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GraftError);
-    return e as GraftError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('attention masks are checked', () => {
   const mha = new MultiheadAttention(8, 2, { batchFirst: true, generator: gen });

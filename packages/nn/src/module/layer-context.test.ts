@@ -1,20 +1,11 @@
 import { DTypeError, GraftError, randn, ShapeError, type Tensor, tensor } from '@graft/core';
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../../../test-utils/thrown';
 import { Embedding } from '../layers/embedding';
 import { Linear } from '../layers/linear';
 import { LayerNorm } from '../layers/normalization';
 import { Sequential } from './containers';
 import { Module } from './module';
-
-/** The error `fn` throws (failing the test when it throws none). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
-}
 
 // a BERT-shaped nesting: encoder.layer.<i>.attention.self.query
 class SelfAttention extends Module {
