@@ -1,5 +1,6 @@
 import { mergeConfig } from 'vitest/config';
 import { packageVitest } from '../../vitest.shared';
 
-// `ci` tells the WebGPU conformance suite to fail, not skip, when no adapter exists
+// src/conformance/*.test.ts run the harness in test-utils/nn; `ci` tells its WebGPU run to fail, not skip,
+// when no adapter exists
 export default mergeConfig(packageVitest('nn'), { test: { provide: { ci: process.env.CI === 'true' || process.env.CI === '1' } } });

@@ -58,6 +58,17 @@ export class LayerConfigError extends GraftError {
   }
 }
 
+/**
+ * An attention mask of the wrong dtype, shape or device. Integer masks are rejected because the
+ * two conventions disagree (Hugging Face attention_mask: 1 = keep; PyTorch key_padding_mask:
+ * true = ignore); the message says how to convert.
+ */
+export class AttentionMaskError extends GraftError {
+  constructor(message: string) {
+    super('attention_mask', message);
+  }
+}
+
 /** `clipGradNorm(…, { errorIfNonfinite: true })` met a nan/inf total norm; no gradient was changed. */
 export class NonfiniteGradNormError extends GraftError {
   constructor(readonly norm: number) {

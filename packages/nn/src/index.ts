@@ -3,12 +3,15 @@
  * initialisers, state dicts and the `TrainStep` type, all on @graft/core.
  * @packageDocumentation
  */
-export * from './errors';
+export {
+  AttentionMaskError, LayerConfigError, ModulePathError, NonfiniteGradNormError, OptimizerConfigError, StateDictKeyError, StateDictShapeError, type ShapeMismatch,
+} from './errors';
 export { Parameter, isParameter, type ParameterOptions } from './module/parameter';
 export { Module, assertModule, type AnyModule, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './module/module';
 export type { LoadStateDictOptions, LoadStateDictResult, StateDictLike } from './module/state-dict';
 export { Sequential, ModuleList, ModuleDict } from './module/containers';
 export { functionalCall } from './module/functional-call';
+// a namespace, as torch.nn.init: init.ts holds only initialisers, each public by design
 export * as init from './init';
 export type { FactoryOptions } from './layers/factory';
 export { Linear, Bilinear, Identity, linear, type LinearOptions } from './layers/linear';
@@ -17,19 +20,27 @@ export { LayerNorm, RMSNorm, type LayerNormOptions, type RMSNormOptions } from '
 export { Dropout } from './layers/dropout';
 export { ReLU, GELU, Tanh, Sigmoid, SiLU, LeakyReLU, Softmax, LogSoftmax, Flatten } from './layers/activations';
 export { gradcheckModule } from './module/gradcheck-module';
-export * from './losses/functional';
-export * from './losses/modules';
+export {
+  binaryCrossEntropy, binaryCrossEntropyWithLogits, cosineEmbeddingLoss, huberLoss, klDiv, l1Loss, marginRankingLoss, reduceLoss, smoothL1Loss, type BceOptions, type KlReduction,
+} from './losses/functional';
+export {
+  BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss,
+} from './losses/modules';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './layers/batch-norm';
 export { Optimizer, checkRange, type HyperValue, type OptimizerStateDict, type ParamGroup, type ParamGroupInput, type ParamState } from './optim/optimizer';
 export { SGD, type SGDOptions } from './optim/sgd';
 export { Adam, AdamW, type AdamOptions } from './optim/adam';
 export { clipGradNorm, clipGradNormAsync, clipGradValue, scaleGradients, GradientAccumulation, type ClipGradNormOptions } from './optim/clip';
 export { weightDecayGroups, layerwiseLrDecayGroups, isNoDecay, defaultLayerId, type BuiltGroup, type LayerwiseDecayOptions } from './optim/param-groups';
-export * from './schedulers/schedules';
+export {
+  constantSchedule, constantWithWarmup, cosineWithHardRestarts, cosineWithWarmup, exponentialDecay, linearWithWarmup, polynomialDecay, stepDecay, type Schedule,
+} from './schedulers/schedules';
 export { LrScheduler, type LrSchedulerState } from './schedulers/lr-scheduler';
 export { ReduceLrOnPlateau, type PlateauOptions, type PlateauState } from './schedulers/plateau';
 export type { StepContext, StepOutput, TrainStep, EvalStep } from './train-step';
 export { MultiheadAttention, type MultiheadAttentionOptions, type AttentionMasks } from './layers/attention';
+export { toKeyPaddingMask } from './layers/attention-masks';
+export { encodingsToTensors, type EncodedBatch, type EncodingColumns, type EncodingLike, type EncodingsToTensorsOptions } from './inputs/encodings-to-tensors';
 export {
   TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, type TransformerLayerOptions, type EncoderMasks, type DecoderMasks,
 } from './layers/transformer';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSafetensorsFile } from '@graft/core/node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { registerAsyncDevice } from './conformance/async-device';
+import { registerAsyncDevice } from '../../../test-utils/nn/async-device';
 import { StateDictShapeError } from './errors';
 import { BatchNorm1d } from './layers/batch-norm';
 import { Linear } from './layers/linear';

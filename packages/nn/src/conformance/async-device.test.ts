@@ -1,5 +1,5 @@
 /** The nn conformance suite on the simulated async-only, float64-free device (runs everywhere). */
-import { registerAsyncDevice } from './async-device';
-import { nnConformanceSuite } from './suite';
+import { registerAsyncDevice } from '../../../../test-utils/nn/async-device';
+import { nnConformanceSuite } from '../../../../test-utils/nn/suite';
 
 nnConformanceSuite(registerAsyncDevice());

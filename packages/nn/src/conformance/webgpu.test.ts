@@ -4,7 +4,7 @@
  */
 import { registerWebGPU } from '@graft/core/webgpu';
 import { inject, it } from 'vitest';
-import { nnConformanceSuite } from './suite';
+import { nnConformanceSuite } from '../../../../test-utils/nn/suite';
 
 // priority -1: WebGPU is available to tensors that ask for it, but never the default device
 const backend = await registerWebGPU({ priority: -1 });

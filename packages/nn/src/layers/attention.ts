@@ -4,11 +4,12 @@
  * `nn.Transformer*` checkpoints load as they are. The attention itself is core's
  * `scaledDotProductAttention`, which a backend may fuse.
  */
-import { dropout, type Generator, ones, scaledDotProductAttention, scope, softmax, type Tensor, where, zeros } from '@graft/core';
+import { dropout, formatShape, type Generator, ones, scaledDotProductAttention, scope, softmax, type Tensor } from '@graft/core';
 import { LayerConfigError } from '../errors';
 import { Module } from '../module/module';
 import type { Parameter } from '../module/parameter';
 import * as init from '../init';
+import { additiveMask, checkAttentionMasks } from './attention-masks';
 import { checkPositive, checkProbability, type FactoryOptions, newParameter } from './factory';
 import { Linear } from './linear';
 
@@ -25,7 +26,10 @@ export interface MultiheadAttentionOptions extends FactoryOptions {
   vdim?: number;
 }
 
-/** Masks of one attention call, in PyTorch's conventions. */
+/**
+ * Masks of one attention call, in PyTorch's conventions (bool or float; integer masks throw
+ * AttentionMaskError: convert a Hugging Face attention_mask with `toKeyPaddingMask`).
+ */
 export interface AttentionMasks {
   /** `[N, S]`: bool true marks padding keys to ignore; float values are added to the scores. */
   keyPaddingMask?: Tensor | null;
@@ -33,11 +37,6 @@ export interface AttentionMasks {
   attnMask?: Tensor | null;
   /** Each query sees only keys at or before its position. */
   isCausal?: boolean;
-}
-
-/** Turns a PyTorch-style mask (bool true = blocked, or additive float) into an additive float mask. */
-function additive(mask: Tensor, dtype: Tensor['dtype']): Tensor {
-  return mask.dtype === 'bool' ? where(mask, -Infinity, zeros([], { dtype, device: mask.device })) : mask.cast(dtype);
 }
 
 /** Multi-head scaled dot-product attention (as `torch.nn.MultiheadAttention`). */
@@ -94,19 +93,13 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
     }) as [Tensor, Tensor, Tensor];
   }
 
-  /** The combined additive mask `[N, 1|H, L, S]`, or null. */
+  /** The combined additive mask `[N, 1|H, L, S]`, or null (the masks are checked already). */
   #mask(n: number, l: number, s: number, masks: AttentionMasks, dtype: Tensor['dtype']): Tensor | null {
     let mask: Tensor | null = null;
-    if (masks.keyPaddingMask) {
-      if (masks.keyPaddingMask.rank !== 2 || masks.keyPaddingMask.shape[0] !== n || masks.keyPaddingMask.shape[1] !== s) {
-        throw new LayerConfigError(`MultiheadAttention: keyPaddingMask [${masks.keyPaddingMask.shape.join(', ')}] should be [${n}, ${s}]`);
-      }
-      mask = additive(masks.keyPaddingMask, dtype).reshape(n, 1, 1, s);
-    }
+    if (masks.keyPaddingMask) mask = additiveMask(masks.keyPaddingMask, dtype).reshape(n, 1, 1, s);
     if (masks.attnMask) {
       const m = masks.attnMask;
-      const shaped = m.rank === 2 ? m.reshape(1, 1, l, s) : m.reshape(n, this.numHeads, l, s);
-      const a = additive(shaped, dtype);
+      const a = additiveMask(m.rank === 2 ? m.reshape(1, 1, l, s) : m.reshape(n, this.numHeads, l, s), dtype);
       mask = mask ? mask.add(a) : a;
     }
     return mask;
@@ -118,16 +111,30 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
     return this.batchFirst ? y : y.transpose(0, 1);
   }
 
-  #checkInputs(query: Tensor, key: Tensor, value: Tensor): void {
-    const ok = query.rank === 3 && key.rank === 3 && value.rank === 3 && query.shape[2] === this.embedDim && key.shape[2] === this.kdim && value.shape[2] === this.vdim;
+  #checkInputs(query: Tensor, key: Tensor, value: Tensor, masks: AttentionMasks): void {
+    const [b, t] = this.batchFirst ? [0, 1] : [1, 0];
+    const ok =
+      query.rank === 3 && key.rank === 3 && value.rank === 3 && query.shape[2] === this.embedDim && key.shape[2] === this.kdim && value.shape[2] === this.vdim &&
+      key.shape[b] === query.shape[b] && value.shape[b] === query.shape[b] && value.shape[t] === key.shape[t];
     if (!ok) {
-      throw new LayerConfigError(`MultiheadAttention(${this.embedDim}) got query [${query.shape.join(', ')}], key [${key.shape.join(', ')}], value [${value.shape.join(', ')}]`);
+      const layout = this.batchFirst ? '[N, L, E]' : '[L, N, E] (batchFirst is false)';
+      throw new LayerConfigError(
+        `MultiheadAttention(${this.embedDim}) got query ${formatShape(query.shape)}, key ${formatShape(key.shape)}, value ${formatShape(value.shape)}: ` +
+          `each is ${layout} with E = ${this.embedDim}, ${this.kdim}, ${this.vdim}, one batch size, and key and value of one length`,
+      );
     }
+    checkAttentionMasks(masks, { n: query.shape[b], l: query.shape[t], s: key.shape[t], heads: this.numHeads }, query.device);
+  }
+
+  /** `embedDim=…, numHeads=…` and the options that differ from PyTorch's defaults. */
+  override extraRepr(): string {
+    const kv = this.kdim !== this.embedDim || this.vdim !== this.embedDim ? `, kdim=${this.kdim}, vdim=${this.vdim}` : '';
+    return `embedDim=${this.embedDim}, numHeads=${this.numHeads}, batchFirst=${this.batchFirst}${kv}`;
   }
 
   /** Attention output, shaped like `query`. */
   forward(query: Tensor, key: Tensor, value: Tensor, masks: AttentionMasks = {}): Tensor {
-    this.#checkInputs(query, key, value);
+    this.#checkInputs(query, key, value, masks);
     return scope(() => {
       const [q, k, v] = this.#project(query, key, value);
       const mask = this.#mask(q.shape[0], q.shape[2], k.shape[2], masks, q.dtype);
@@ -140,7 +147,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
 
   /** The output and the attention weights `[N, L, S]` averaged over heads (PyTorch's `need_weights`). */
   forwardWithWeights(query: Tensor, key: Tensor, value: Tensor, masks: AttentionMasks = {}): { output: Tensor; weights: Tensor } {
-    this.#checkInputs(query, key, value);
+    this.#checkInputs(query, key, value, masks);
     return scope(() => {
       const [q, k, v] = this.#project(query, key, value);
       const [n, , l] = q.shape;
@@ -149,7 +156,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
       const mask = this.#mask(n, l, s, masks, q.dtype);
       if (mask) scores = scores.add(mask);
       // causal aligned bottom-right, as core's attention: query i sees keys up to i + s − l
-      if (masks.isCausal) scores = scores.add(additive(ones([l, s], { device: q.device }).triu(s - l + 1).cast('bool'), q.dtype));
+      if (masks.isCausal) scores = scores.add(additiveMask(ones([l, s], { device: q.device }).triu(s - l + 1).cast('bool'), q.dtype));
       // as PyTorch, the weights returned are those applied, dropout included
       const weights = dropout(softmax(scores, -1), this.dropout, this.training, { generator: this.generator });
       return { output: this.#merge(weights.matmul(v)), weights: weights.mean(1) };

@@ -47,6 +47,11 @@ abstract class BatchNormBase extends Module {
     this.registerBuffer('num_batches_tracked', track ? newBuffer([], 0, { ...opts, dtype: 'int32' }) : null);
   }
 
+  /** `numFeatures=…, eps=…, momentum=…`. */
+  override extraRepr(): string {
+    return `numFeatures=${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}`;
+  }
+
   forward(x: Tensor): Tensor {
     if (!this.ranks.includes(x.rank) || x.shape[1] !== this.numFeatures) {
       throw new LayerConfigError(`${this.constructor.name}(${this.numFeatures}) got input of shape [${x.shape.join(', ')}]`);

@@ -26,10 +26,23 @@ function checkChannels(layer: string, cin: number, cout: number, groups: number)
   if (cin % groups !== 0 || cout % groups !== 0) throw new LayerConfigError(`${layer}: channels ${cin} → ${cout} are not divisible by groups ${groups}`);
 }
 
-/** Weight and bias with PyTorch's default init for a weight of `shape`. */
-function convParameters(shape: number[], bias: boolean, opts: FactoryOptions): [Parameter, Parameter | null] {
+/**
+ * Weight and bias with PyTorch's default init for a weight of `shape`: Kaiming-uniform with
+ * `a = √5`, and a bias of `outChannels` uniform on `±1/√fanIn`. PyTorch bounds the bias by the
+ * weight's fan-in whatever the layout, which for a transposed weight `[in, out/groups, kh, kw]`
+ * is `(out/groups)·kh·kw`.
+ */
+function convParameters(shape: number[], outChannels: number, bias: boolean, opts: FactoryOptions): [Parameter, Parameter | null] {
   const weight = newParameter(shape, opts, (t) => init.kaimingUniform(t, { a: Math.sqrt(5), generator: opts.generator }));
-  return [weight, bias ? uniformParameter([shape[0]], 1 / Math.sqrt(init.fans(shape).fanIn), opts) : null];
+  return [weight, bias ? uniformParameter([outChannels], 1 / Math.sqrt(init.fans(shape).fanIn), opts) : null];
+}
+
+/** A conv layer's `extraRepr`: sizes, then each shape option the user gave (factory options left out). */
+function convRepr(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options: object): string {
+  const shown = ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias'];
+  const fmt = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
+  const extra = Object.entries(options).filter(([k, v]) => shown.includes(k) && v !== undefined).map(([k, v]) => `, ${k}=${fmt(v)}`);
+  return `inChannels=${inChannels}, outChannels=${outChannels}, kernelSize=${fmt(kernelSize)}${extra.join('')}`;
 }
 
 /** 2-D convolution over `[N, C, H, W]`; weight `[out, in/groups, kh, kw]`. */
@@ -43,12 +56,17 @@ export class Conv2d extends Module {
     const groups = options.groups ?? 1;
     checkChannels('Conv2d', inChannels, outChannels, groups);
     this.kernelSize = pair('kernelSize', kernelSize);
-    [this.weight, this.bias] = convParameters([outChannels, inChannels / groups, ...this.kernelSize], options.bias ?? true, options);
+    [this.weight, this.bias] = convParameters([outChannels, inChannels / groups, ...this.kernelSize], outChannels, options.bias ?? true, options);
   }
 
   forward(x: Tensor): Tensor {
     const { stride, padding, dilation, groups } = this.options;
     return conv2d(x, this.weight, this.bias, { stride, padding, dilation, groups });
+  }
+
+  /** `inChannels=…, outChannels=…, kernelSize=[…]` and the options given. */
+  override extraRepr(): string {
+    return convRepr(this.inChannels, this.outChannels, this.kernelSize, this.options);
   }
 }
 
@@ -67,12 +85,17 @@ export class Conv1d extends Module {
     const groups = options.groups ?? 1;
     checkChannels('Conv1d', inChannels, outChannels, groups);
     checkPositive('Conv1d', 'kernelSize', kernelSize);
-    [this.weight, this.bias] = convParameters([outChannels, inChannels / groups, kernelSize], options.bias ?? true, options);
+    [this.weight, this.bias] = convParameters([outChannels, inChannels / groups, kernelSize], outChannels, options.bias ?? true, options);
   }
 
   forward(x: Tensor): Tensor {
     const { stride, padding, dilation, groups } = this.options;
     return conv1d(x, this.weight, this.bias, { stride, padding, dilation, groups });
+  }
+
+  /** `inChannels=…, outChannels=…, kernelSize=…` and the options given. */
+  override extraRepr(): string {
+    return convRepr(this.inChannels, this.outChannels, this.kernelSize, this.options);
   }
 }
 
@@ -97,14 +120,16 @@ export class ConvTranspose2d extends Module {
     const groups = options.groups ?? 1;
     checkChannels('ConvTranspose2d', inChannels, outChannels, groups);
     this.kernelSize = pair('kernelSize', kernelSize);
-    const shape = [inChannels, outChannels / groups, ...this.kernelSize];
-    this.weight = newParameter(shape, options, (t) => init.kaimingUniform(t, { a: Math.sqrt(5), generator: options.generator }));
-    // PyTorch bounds the bias by the weight's fan-in, which for this layout is (out/groups)·kh·kw
-    this.bias = options.bias ?? true ? uniformParameter([outChannels], 1 / Math.sqrt(init.fans(shape).fanIn), options) : null;
+    [this.weight, this.bias] = convParameters([inChannels, outChannels / groups, ...this.kernelSize], outChannels, options.bias ?? true, options);
   }
 
   forward(x: Tensor): Tensor {
     const { stride, padding, outputPadding, dilation, groups } = this.options;
     return convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation, groups });
+  }
+
+  /** `inChannels=…, outChannels=…, kernelSize=[…]` and the options given. */
+  override extraRepr(): string {
+    return convRepr(this.inChannels, this.outChannels, this.kernelSize, this.options);
   }
 }

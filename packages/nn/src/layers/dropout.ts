@@ -17,4 +17,9 @@ export class Dropout extends Module {
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, this.training, { generator: this.generator });
   }
+
+  /** `p=…`. */
+  override extraRepr(): string {
+    return `p=${this.p}`;
+  }
 }

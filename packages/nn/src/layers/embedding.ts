@@ -1,5 +1,5 @@
 /** Embedding: a lookup table of rows by integer id, as `torch.nn.Embedding`. */
-import { embedding, noGrad, scope, type Tensor, tensor } from '@graft/core';
+import { DTypeError, embedding, formatShape, noGrad, scope, type Tensor, tensor } from '@graft/core';
 import { LayerConfigError } from '../errors';
 import { Module } from '../module/module';
 import type { Parameter } from '../module/parameter';
@@ -50,6 +50,17 @@ export class Embedding extends Module {
   }
 
   forward(ids: Tensor): Tensor {
+    if (ids.dtype !== 'int32') {
+      throw new DTypeError(
+        `Embedding: ids must be int32, got ${ids.dtype} ${formatShape(ids.shape)}: cast them with .cast('int32') ` +
+          "(build token ids with tensor(ids, { dtype: 'int32' }), or take inputIds from encodingsToTensors)",
+      );
+    }
     return embedding(this.weight, ids, this.paddingIdx);
+  }
+
+  /** `numEmbeddings=…, embeddingDim=…` and `paddingIdx` when set. */
+  override extraRepr(): string {
+    return `numEmbeddings=${this.numEmbeddings}, embeddingDim=${this.embeddingDim}${this.paddingIdx === null ? '' : `, paddingIdx=${this.paddingIdx}`}`;
   }
 }

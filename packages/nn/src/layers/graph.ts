@@ -37,6 +37,11 @@ export class GCNConv extends Module<[Tensor, Tensor], Tensor> {
     this.normalize = opts.normalize ?? true;
   }
 
+  /** `inChannels=…, outChannels=…`. */
+  override extraRepr(): string {
+    return `inChannels=${this.inChannels}, outChannels=${this.outChannels}`;
+  }
+
   /** `x` `[V, in]` and `edgeIndex` `[2, E]` → `[V, out]`. */
   forward(x: Tensor, edgeIndex: Tensor): Tensor {
     return scope(() => {
@@ -100,6 +105,11 @@ export class GATConv extends Module<[Tensor, Tensor], Tensor> {
     this.att_src = newParameter([1, this.heads, outChannels], opts, (t) => init.xavierUniform(t, 1, opts));
     this.att_dst = newParameter([1, this.heads, outChannels], opts, (t) => init.xavierUniform(t, 1, opts));
     this.bias = opts.bias ?? true ? newParameter([this.concat ? hc : outChannels], opts) : null;
+  }
+
+  /** `inChannels=…, outChannels=…, heads=…, concat=…`. */
+  override extraRepr(): string {
+    return `inChannels=${this.inChannels}, outChannels=${this.outChannels}, heads=${this.heads}, concat=${this.concat}`;
   }
 
   /** `x` `[V, in]` and `edgeIndex` `[2, E]` → `[V, heads·out]` (or `[V, out]` when averaging heads). */

@@ -1,5 +1,5 @@
 /** Affine layers: Linear, Bilinear and Identity, with PyTorch's layouts and default inits. */
-import { scope, type Tensor } from '@graft/core';
+import { DTypeError, formatShape, isFloat, scope, ShapeError, type Tensor } from '@graft/core';
 import { Module } from '../module/module';
 import type { Parameter } from '../module/parameter';
 import * as init from '../init';
@@ -28,7 +28,23 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    if (!isFloat(x.dtype)) {
+      throw new DTypeError(`Linear: the input is ${x.dtype} ${formatShape(x.shape)}, but Linear takes float inputs: token ids go through an Embedding first; cast other values with .cast('float32')`);
+    }
+    if (x.rank === 0) throw new ShapeError(`Linear: the input is a scalar; it needs a last dim of inFeatures = ${this.inFeatures} (reshape it to [1, ${this.inFeatures}])`);
+    const last = x.shape[x.rank - 1];
+    if (last !== this.inFeatures) {
+      throw new ShapeError(
+        `Linear: the input ${formatShape(x.shape)} has ${last} features in its last dim, but inFeatures is ${this.inFeatures}: ` +
+          `check the size the previous layer outputs, or build Linear(${last}, ${this.outFeatures})`,
+      );
+    }
     return linear(x, this.weight, this.bias);
+  }
+
+  /** `inFeatures=…, outFeatures=…, bias=…`. */
+  override extraRepr(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
   }
 }
 
@@ -54,6 +70,11 @@ export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
     const bound = 1 / Math.sqrt(in1Features);
     this.weight = uniformParameter([outFeatures, in1Features, in2Features], bound, opts);
     this.bias = opts.bias ?? true ? uniformParameter([outFeatures], bound, opts) : null;
+  }
+
+  /** `in1Features=…, in2Features=…, outFeatures=…, bias=…`. */
+  override extraRepr(): string {
+    return `in1Features=${this.in1Features}, in2Features=${this.in2Features}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
   }
 
   forward(x1: Tensor, x2: Tensor): Tensor {

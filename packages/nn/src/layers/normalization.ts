@@ -1,9 +1,21 @@
 /** LayerNorm and RMSNorm with PyTorch's parameter names and defaults. */
-import { layerNorm, rmsNorm, type Tensor } from '@graft/core';
+import { DTypeError, formatShape, isFloat, layerNorm, rmsNorm, ShapeError, shapesEqual, type Tensor } from '@graft/core';
 import { Module } from '../module/module';
 import type { Parameter } from '../module/parameter';
 import * as init from '../init';
 import { checkPositive, type FactoryOptions, newParameter } from './factory';
+
+/** Throws unless `x` is a float tensor whose trailing dims are `shape` (what the layer was built for). */
+function checkNormInput(layer: string, x: Tensor, shape: readonly number[], option: string): void {
+  if (!isFloat(x.dtype)) throw new DTypeError(`${layer}: the input is ${x.dtype} ${formatShape(x.shape)}; normalisation takes float inputs: cast it with .cast('float32')`);
+  const tail = x.shape.slice(Math.max(0, x.rank - shape.length));
+  if (x.rank < shape.length || !shapesEqual(tail, shape)) {
+    throw new ShapeError(
+      `${layer}: the input ${formatShape(x.shape)} does not end in ${option} ${formatShape(shape)}: ` +
+        `its last ${shape.length === 1 ? 'dim' : `${shape.length} dims`} must be the hidden size the layer was built for (check the previous layer's output size)`,
+    );
+  }
+}
 
 /** Options of LayerNorm. */
 export interface LayerNormOptions extends FactoryOptions {
@@ -32,7 +44,13 @@ export class LayerNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkNormInput('LayerNorm', x, this.normalizedShape, 'normalizedShape');
     return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
+  }
+
+  /** `normalizedShape=[…], eps=…, elementwiseAffine=…`. */
+  override extraRepr(): string {
+    return `normalizedShape=${formatShape(this.normalizedShape)}, eps=${this.eps}, elementwiseAffine=${this.weight !== null}`;
   }
 }
 
@@ -56,6 +74,12 @@ export class RMSNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkNormInput('RMSNorm', x, [this.dim], 'dim');
     return rmsNorm(x, this.weight, this.eps);
+  }
+
+  /** `dim=…, eps=…, elementwiseAffine=…`. */
+  override extraRepr(): string {
+    return `dim=${this.dim}, eps=${this.eps}, elementwiseAffine=${this.weight !== null}`;
   }
 }

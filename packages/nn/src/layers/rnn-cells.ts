@@ -75,6 +75,11 @@ abstract class CellBase<S> extends Module<[Tensor, S?], S> {
     this.bias_hh = bias ? uniformParameter([gates * hiddenSize], bound, opts) : null;
   }
 
+  /** `inputSize=…, hiddenSize=…`. */
+  override extraRepr(): string {
+    return `inputSize=${this.inputSize}, hiddenSize=${this.hiddenSize}`;
+  }
+
   protected step(x: Tensor, h: Tensor | undefined, c: Tensor | null): { h: Tensor; c: Tensor | null } {
     if (x.rank !== 2 || x.shape[1] !== this.inputSize) throw new LayerConfigError(`${this.constructor.name}: input [${x.shape.join(', ')}] should be [N, ${this.inputSize}]`);
     const h0 = h ?? zeros([x.shape[0], this.hiddenSize], { dtype: x.dtype, device: x.device });

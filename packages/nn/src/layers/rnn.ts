@@ -6,7 +6,7 @@
  * output zeros and leave the state alone, so the final state is the one at each row's last
  * valid step, and the reverse direction starts at each row's own end.
  */
-import { arange, concat, dropout, type Generator, scope, stack, type Tensor, tensor, where, zeros } from '@graft/core';
+import { arange, concat, dropout, formatShape, type Generator, scope, shapesEqual, stack, type Tensor, tensor, where, zeros } from '@graft/core';
 import { LayerConfigError } from '../errors';
 import { Module } from '../module/module';
 import type { Parameter } from '../module/parameter';
@@ -102,8 +102,8 @@ abstract class RecurrentBase extends Module<[Tensor, RecurrentState?, SequenceOp
       return tensor(valid, { shape: [n, t], dtype, device });
     }
     if (seq.mask) {
-      if (seq.mask.rank !== 2 || seq.mask.shape[0] !== n || seq.mask.shape[1] !== t) {
-        throw new LayerConfigError(`${this.constructor.name}: mask [${seq.mask.shape.join(', ')}] should be [${n}, ${t}]`);
+      if (!shapesEqual(seq.mask.shape, [n, t])) {
+        throw new LayerConfigError(`${this.constructor.name}: mask ${formatShape(seq.mask.shape)} should be [${n}, ${t}]`);
       }
       return seq.mask.cast(dtype);
     }
@@ -144,6 +144,11 @@ abstract class RecurrentBase extends Module<[Tensor, RecurrentState?, SequenceOp
     return { out: stack(outs, 1), h, c };
   }
 
+  /** `inputSize=…, hiddenSize=…, numLayers=…, bidirectional=…, batchFirst=…`. */
+  override extraRepr(): string {
+    return `inputSize=${this.inputSize}, hiddenSize=${this.hiddenSize}, numLayers=${this.numLayers}, bidirectional=${this.bidirectional}, batchFirst=${this.batchFirst}`;
+  }
+
   forward(input: Tensor, state: RecurrentState = {}, seq: SequenceOptions = {}): RecurrentOutput {
     const name = this.constructor.name;
     if (input.rank !== 3 || input.shape[2] !== this.inputSize) throw new LayerConfigError(`${name}: input [${input.shape.join(', ')}] should have ${this.inputSize} features and 3 dims`);
@@ -153,7 +158,7 @@ abstract class RecurrentBase extends Module<[Tensor, RecurrentState?, SequenceOp
       const dirs = this.bidirectional ? 2 : 1;
       const stateShape = [this.numLayers * dirs, n, this.hiddenSize];
       for (const [k, s] of [['h', state.h], ['c', state.c]] as const) {
-        if (s && (s.rank !== 3 || s.shape.some((d, i) => d !== stateShape[i]))) throw new LayerConfigError(`${name}: initial ${k} [${s.shape.join(', ')}] should be [${stateShape.join(', ')}]`);
+        if (s && !shapesEqual(s.shape, stateShape)) throw new LayerConfigError(`${name}: initial ${k} ${formatShape(s.shape)} should be ${formatShape(stateShape)}`);
       }
       const zero = () => zeros(stateShape, { dtype: x.dtype, device: x.device });
       const h0 = state.h ?? zero();

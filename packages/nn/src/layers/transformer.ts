@@ -9,6 +9,7 @@ import { Dropout } from './dropout';
 import type { FactoryOptions } from './factory';
 import { Linear } from './linear';
 import { type AttentionMasks, MultiheadAttention } from './attention';
+import { checkAttentionMasks, type MaskNames } from './attention-masks';
 import { LayerNorm } from './normalization';
 
 /** Options shared by the encoder and decoder layers (PyTorch's defaults). */
@@ -23,14 +24,14 @@ export interface TransformerLayerOptions extends FactoryOptions {
   bias?: boolean;
 }
 
-/** Masks of an encoder layer. */
+/** Masks of an encoder layer, in MultiheadAttention's conventions (`AttentionMasks`: bool or float, never integer). */
 export interface EncoderMasks {
   srcMask?: Tensor | null;
   srcKeyPaddingMask?: Tensor | null;
   isCausal?: boolean;
 }
 
-/** Masks of a decoder layer. */
+/** Masks of a decoder layer, in MultiheadAttention's conventions (`AttentionMasks`: bool or float, never integer). */
 export interface DecoderMasks {
   tgtMask?: Tensor | null;
   memoryMask?: Tensor | null;
@@ -39,12 +40,18 @@ export interface DecoderMasks {
   tgtIsCausal?: boolean;
 }
 
+// mask errors name the argument the caller passed
+const ENCODER_NAMES: MaskNames = { keyPaddingMask: 'srcKeyPaddingMask', attnMask: 'srcMask', isCausal: 'isCausal' };
+const DECODER_SELF_NAMES: MaskNames = { keyPaddingMask: 'tgtKeyPaddingMask', attnMask: 'tgtMask', isCausal: 'tgtIsCausal' };
+const DECODER_CROSS_NAMES: MaskNames = { keyPaddingMask: 'memoryKeyPaddingMask', attnMask: 'memoryMask', isCausal: 'isCausal' };
+
 /** The feed-forward block `linear2(dropout(act(linear1(x))))` and the pieces both layers share. */
 abstract class LayerBase<I extends unknown[]> extends Module<I, Tensor> {
   linear1: Linear;
   dropout: Dropout;
   linear2: Linear;
   readonly normFirst: boolean;
+  readonly batchFirst: boolean;
   readonly activation: 'relu' | 'gelu';
 
   constructor(readonly dModel: number, readonly nhead: number, opts: TransformerLayerOptions) {
@@ -54,6 +61,7 @@ abstract class LayerBase<I extends unknown[]> extends Module<I, Tensor> {
     this.dropout = new Dropout(opts.dropout ?? 0.1, opts);
     this.linear2 = new Linear(ff, dModel, opts);
     this.normFirst = opts.normFirst ?? false;
+    this.batchFirst = opts.batchFirst ?? false;
     this.activation = opts.activation ?? 'relu';
   }
 
@@ -62,8 +70,23 @@ abstract class LayerBase<I extends unknown[]> extends Module<I, Tensor> {
     return this.linear2.call(this.dropout.call(this.activation === 'relu' ? h.relu() : gelu(h)));
   }
 
+  /**
+   * Checks the masks of one attention block under the names the caller used (`srcKeyPaddingMask`,
+   * not the inner `keyPaddingMask`); inputs of the wrong rank are left to MultiheadAttention.
+   */
+  protected checkMasks(x: Tensor, kv: Tensor, masks: AttentionMasks, names: MaskNames): void {
+    if (x.rank !== 3 || kv.rank !== 3) return;
+    const [b, t] = this.batchFirst ? [0, 1] : [1, 0];
+    checkAttentionMasks(masks, { n: x.shape[b], l: x.shape[t], s: kv.shape[t], heads: this.nhead }, x.device, names);
+  }
+
+  /** `dModel=…, nhead=…` and the layout. */
+  override extraRepr(): string {
+    return `dModel=${this.dModel}, nhead=${this.nhead}, batchFirst=${this.batchFirst}, normFirst=${this.normFirst}`;
+  }
+
   protected attentionOptions(opts: TransformerLayerOptions) {
-    return { ...opts, dropout: opts.dropout ?? 0.1, batchFirst: opts.batchFirst ?? false, bias: opts.bias ?? true };
+    return { ...opts, dropout: opts.dropout ?? 0.1, batchFirst: this.batchFirst, bias: opts.bias ?? true };
   }
 }
 
@@ -91,6 +114,7 @@ export class TransformerEncoderLayer extends LayerBase<[Tensor, EncoderMasks?]> 
   }
 
   forward(src: Tensor, masks: EncoderMasks = {}): Tensor {
+    this.checkMasks(src, src, { keyPaddingMask: masks.srcKeyPaddingMask, attnMask: masks.srcMask, isCausal: masks.isCausal }, ENCODER_NAMES);
     return scope(() => {
       let x = src;
       if (this.normFirst) {
@@ -136,6 +160,8 @@ export class TransformerDecoderLayer extends LayerBase<[Tensor, Tensor, DecoderM
   }
 
   forward(tgt: Tensor, memory: Tensor, masks: DecoderMasks = {}): Tensor {
+    this.checkMasks(tgt, tgt, { keyPaddingMask: masks.tgtKeyPaddingMask, attnMask: masks.tgtMask, isCausal: masks.tgtIsCausal }, DECODER_SELF_NAMES);
+    this.checkMasks(tgt, memory, { keyPaddingMask: masks.memoryKeyPaddingMask, attnMask: masks.memoryMask }, DECODER_CROSS_NAMES);
     return scope(() => {
       let x = tgt;
       if (this.normFirst) {

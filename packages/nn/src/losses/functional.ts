@@ -2,7 +2,7 @@
  * Loss functions beyond core's cross-entropy, NLL and MSE, as composites of core ops with
  * PyTorch's formulas, defaults and reductions (`torch.nn.functional.*`).
  */
-import { ArgumentError, maximum, type Reduction, scope, ShapeError, type Tensor, where } from '@graft/core';
+import { ArgumentError, formatShape, maximum, type Reduction, scope, ShapeError, shapesEqual, type Tensor, where } from '@graft/core';
 
 /** A loss reduction, plus KL divergence's 'batchmean' (sum divided by the batch size). */
 export type KlReduction = Reduction | 'batchmean';
@@ -16,8 +16,8 @@ export function reduceLoss(loss: Tensor, reduction: Reduction = 'mean'): Tensor 
 }
 
 function sameShape(what: string, a: Tensor, b: Tensor): void {
-  if (a.rank !== b.rank || a.shape.some((d, i) => d !== b.shape[i])) {
-    throw new ShapeError(`${what}: input [${a.shape.join(', ')}] and target [${b.shape.join(', ')}] differ`);
+  if (!shapesEqual(a.shape, b.shape)) {
+    throw new ShapeError(`${what}: input ${formatShape(a.shape)} and target ${formatShape(b.shape)} differ`);
   }
 }
 
@@ -116,8 +116,8 @@ export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: KlReduc
 export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, y: Tensor, opts: { margin?: number; reduction?: Reduction } = {}): Tensor {
   const { margin = 0, reduction = 'mean' } = opts;
   sameShape('cosineEmbeddingLoss', x1, x2);
-  if (y.rank !== x1.rank - 1 || y.shape.some((d, i) => d !== x1.shape[i])) {
-    throw new ShapeError(`cosineEmbeddingLoss: labels [${y.shape.join(', ')}] for inputs [${x1.shape.join(', ')}]`);
+  if (!shapesEqual(y.shape, x1.shape.slice(0, -1))) {
+    throw new ShapeError(`cosineEmbeddingLoss: labels ${formatShape(y.shape)} for inputs ${formatShape(x1.shape)} (expected ${formatShape(x1.shape.slice(0, -1))})`);
   }
   return scope(() => {
     // PyTorch adds eps = 1e-12 to both squared norms

@@ -8,7 +8,7 @@
  * tensor is rebound, so a failure (a GPU tensor asked to move synchronously, a dtype the target
  * device cannot hold, such as float64 on WebGPU) leaves the module where it was.
  */
-import type { Tensor } from '@graft/core';
+import { noGrad, type Tensor } from '@graft/core';
 import type { AnyModule } from './module';
 
 /** One tensor slot of a module that a move rebinds. */
@@ -86,4 +86,25 @@ export async function moveModuleAsync<M extends AnyModule>(m: M, device: string)
   }
   commit(moves, copies);
   return m;
+}
+
+/**
+ * `t` on `target`'s device, synchronously (so from the CPU when the devices differ). float64
+ * exists only on the CPU, so a float64 `t` bound for a narrower `target` is cast on the CPU
+ * first; every other cast is left to the caller (`assign` casts on the target's device).
+ */
+export function onDeviceOf(t: Tensor, target: Tensor): Tensor {
+  if (t.device === target.device) return t;
+  return (t.dtype === 'float64' && target.dtype !== 'float64' ? t.cast(target.dtype) : t).to(target.device);
+}
+
+/** `onDeviceOf` from any device (GPU → CPU included); the CPU-side cast, if any, is freed. */
+export async function onDeviceOfAsync(t: Tensor, target: Tensor): Promise<Tensor> {
+  if (t.device === target.device) return t;
+  const narrowed = t.dtype === 'float64' && target.dtype !== 'float64' ? noGrad(() => t.cast(target.dtype)) : t;
+  try {
+    return await narrowed.toAsync(target.device);
+  } finally {
+    if (narrowed !== t) narrowed.dispose();
+  }
 }

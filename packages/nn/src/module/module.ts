@@ -7,6 +7,7 @@
 import { GraftError, noGrad, type Tensor } from '@graft/core';
 import { ModulePathError } from '../errors';
 import { moveModule, moveModuleAsync } from './device';
+import { runInLayer } from './layer-context';
 import { isParameter, type Parameter } from './parameter';
 import { loadStateDictInto, loadStateDictIntoAsync, stateDictOf, type LoadStateDictOptions, type LoadStateDictResult, type StateDictLike } from './state-dict';
 
@@ -52,16 +53,29 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   /** The computation of this module. Call `call()` instead, so hooks run. */
   abstract forward(...args: I): O;
 
-  /** Runs forward pre-hooks, `forward`, then forward hooks. */
+  /**
+   * Runs forward pre-hooks, `forward`, then forward hooks. A GraftError thrown inside names the
+   * innermost layer, its dotted path and its `extraRepr()` (see `runInLayer`).
+   */
   call(...args: I): O {
-    let inputs = args;
-    for (const h of this.#preHooks) inputs = (h(this, inputs) as I | undefined) ?? inputs;
-    let out = this.forward(...inputs);
-    for (const h of this.#hooks) {
-      const replaced = h(this, inputs, out) as O | undefined;
-      if (replaced !== undefined) out = replaced;
-    }
-    return out;
+    return runInLayer(this, () => {
+      let inputs = args;
+      for (const h of this.#preHooks) inputs = (h(this, inputs) as I | undefined) ?? inputs;
+      let out = this.forward(...inputs);
+      for (const h of this.#hooks) {
+        const replaced = h(this, inputs, out) as O | undefined;
+        if (replaced !== undefined) out = replaced;
+      }
+      return out;
+    });
+  }
+
+  /**
+   * The layer's configuration in one line (`inFeatures=128, outFeatures=64, bias=true`), as
+   * PyTorch's `extra_repr`: error messages show it after the layer's name. Empty by default.
+   */
+  extraRepr(): string {
+    return '';
   }
 
   /** Adds a hook that sees (and may replace) the output of every `call`. */

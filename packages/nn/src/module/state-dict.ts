@@ -3,8 +3,9 @@
  * all-or-nothing loading of one. Loading validates every key and shape before it touches a
  * single tensor, so a failed load leaves the module as it was.
  */
-import { noGrad, scope, type Tensor } from '@graft/core';
+import { noGrad, scope, shapesEqual, type Tensor } from '@graft/core';
 import { StateDictKeyError, StateDictShapeError, type ShapeMismatch } from '../errors';
+import { onDeviceOf, onDeviceOfAsync } from './device';
 import type { AnyModule } from './module';
 
 /** A state dict as a plain object or as the Map that `loadSafetensors` returns. */
@@ -43,15 +44,6 @@ export function stateDictOf(m: AnyModule, prefix: string): Record<string, Tensor
   return Object.fromEntries(stateEntries(m, p, new Set()));
 }
 
-/**
- * `src` cast to `target`'s dtype where that is narrower than float64 and `src` is float64:
- * float64 exists only on the CPU, so it is cast there before moving to a device without it
- * (WebGPU). Every other cast is left to `assign`, on the target's device.
- */
-function narrowed(src: Tensor, target: Tensor): Tensor {
-  return src.dtype === 'float64' && target.dtype !== 'float64' ? src.cast(target.dtype) : src;
-}
-
 /** Implements `Module.loadStateDict`. */
 export function loadStateDictInto(m: AnyModule, sd: StateDictLike, opts: LoadStateDictOptions = {}): LoadStateDictResult {
   const { strict = true, mapKey } = opts;
@@ -66,7 +58,7 @@ export function loadStateDictInto(m: AnyModule, sd: StateDictLike, opts: LoadSta
   const mismatches: ShapeMismatch[] = [];
   for (const [key, target] of targets) {
     const src = incoming.get(key);
-    if (src && (src.rank !== target.rank || src.shape.some((d, i) => d !== target.shape[i]))) {
+    if (src && !shapesEqual(src.shape, target.shape)) {
       mismatches.push({ key, expected: [...target.shape], got: [...src.shape] });
     }
   }
@@ -79,7 +71,7 @@ export function loadStateDictInto(m: AnyModule, sd: StateDictLike, opts: LoadSta
       const sources: [Tensor, Tensor][] = [];
       for (const [key, target] of targets) {
         const src = incoming.get(key);
-        if (src && src !== target) sources.push([target, src.device === target.device ? src : narrowed(src, target).to(target.device)]);
+        if (src && src !== target) sources.push([target, onDeviceOf(src, target)]);
       }
       for (const [target, src] of sources) target.assign(src);
     }),
@@ -99,12 +91,7 @@ export async function loadStateDictIntoAsync(m: AnyModule, sd: StateDictLike, op
     for (const [k, t] of sd instanceof Map ? sd : Object.entries(sd)) {
       const key = opts.mapKey ? opts.mapKey(k) : k;
       const target = key === null ? undefined : targets.get(key);
-      let src = t;
-      if (target && target.device !== t.device) {
-        const cast = noGrad(() => narrowed(t, target));
-        src = await cast.toAsync(target.device);
-        if (cast !== t) cast.dispose();
-      }
+      const src = target ? await onDeviceOfAsync(t, target) : t;
       if (src !== t) copies.push(src);
       moved.set(k, src);
     }

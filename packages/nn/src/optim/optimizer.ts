@@ -5,8 +5,9 @@
  * writes `updateParameter`; `step()` runs it under `noGrad` in a scope, so temporaries are
  * freed and parameters are updated in place with `assign`.
  */
-import { isFloat, noGrad, scope, type Tensor } from '@graft/core';
+import { formatShape, isFloat, noGrad, scope, shapesEqual, type Tensor } from '@graft/core';
 import { OptimizerConfigError } from '../errors';
+import { onDeviceOf, onDeviceOfAsync } from '../module/device';
 import { isParameter, type Parameter } from '../module/parameter';
 
 /** A hyper-parameter value: numbers, flags and pairs (Adam's betas). */
@@ -39,16 +40,6 @@ export function checkRange(owner: string, name: string, v: unknown, min: number,
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (maxExclusive ? v >= max : v > max)) {
     throw new OptimizerConfigError(`${owner}: ${name} must be a number in [${min}, ${max}${maxExclusive ? ')' : ']'}, got ${String(v)}`);
   }
-}
-
-/** float64 exists only on the CPU: narrow it to the parameter's dtype there before a move. */
-function narrowTo(t: Tensor, p: Parameter): Tensor {
-  return t.dtype === 'float64' && p.dtype !== 'float64' ? t.cast(p.dtype) : t;
-}
-
-/** `t` on `p`'s device (synchronously, so from the CPU when the devices differ). */
-function onDeviceOf(t: Tensor, p: Parameter): Tensor {
-  return t.device === p.device ? t : narrowTo(t, p).to(p.device);
 }
 
 /** Base class of the optimizers. `H` lists the hyper-parameters every group carries. */
@@ -180,8 +171,8 @@ export abstract class Optimizer<H extends { lr: number }> {
       for (const name of s.tensors) {
         const t = tensors.get(`${key}.${name}`);
         if (!t) throw new OptimizerConfigError(`optimizer state lacks tensor '${key}.${name}'`);
-        if (t.rank !== p.rank || t.shape.some((d, j) => d !== p.shape[j])) {
-          throw new OptimizerConfigError(`optimizer state tensor '${key}.${name}' has shape [${t.shape.join(', ')}], parameter ${key} has [${p.shape.join(', ')}]`);
+        if (!shapesEqual(t.shape, p.shape)) {
+          throw new OptimizerConfigError(`optimizer state tensor '${key}.${name}' has shape ${formatShape(t.shape)}, parameter ${key} has ${formatShape(p.shape)}`);
         }
         entry.tensors[name] = t;
       }
@@ -219,7 +210,7 @@ export abstract class Optimizer<H extends { lr: number }> {
     try {
       for (const [key, t] of tensors) {
         const p = params[Number(key.slice(0, key.indexOf('.')))];
-        const src = p && p.device !== t.device ? await noGrad(() => narrowTo(t, p)).toAsync(p.device) : t;
+        const src = p ? await onDeviceOfAsync(t, p) : t;
         if (src !== t) made.push(src);
         moved.set(key, src);
       }

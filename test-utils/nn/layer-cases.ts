@@ -4,16 +4,7 @@
  * activations, convolutions, pooling and upsampling. Sizes are small: lavapipe is slow.
  */
 import { type Generator, randint, randn, tensor, type Tensor } from '@graft/core';
-import { GELU, Flatten, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Tanh } from '../layers/activations';
-import { BatchNorm1d, BatchNorm2d } from '../layers/batch-norm';
-import { Conv1d, Conv2d, ConvTranspose2d } from '../layers/conv';
-import { Dropout } from '../layers/dropout';
-import { Embedding } from '../layers/embedding';
-import { Bilinear, Linear } from '../layers/linear';
-import { LayerNorm, RMSNorm } from '../layers/normalization';
-import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d, Upsample } from '../layers/pooling';
-import { ModuleList } from '../module/containers';
-import type { Module } from '../module/module';
+import { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, BatchNorm1d, BatchNorm2d, Bilinear, Conv1d, Conv2d, ConvTranspose2d, Dropout, Embedding, Flatten, GELU, LayerNorm, LeakyReLU, Linear, LogSoftmax, MaxPool1d, MaxPool2d, ModuleList, ReLU, RMSNorm, Sigmoid, SiLU, Softmax, Tanh, Upsample, type Module } from '@graft/nn';
 import { type CaseInput, type LayerCase, layerCase } from './harness';
 
 /** A float32 input with standard-normal values that asks for its gradient. */

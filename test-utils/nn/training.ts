@@ -5,18 +5,7 @@
  * the end, as a training loop on WebGPU should.
  */
 import { crossEntropy, type DType, Generator, memory, type MemoryInfo, mseLoss, randint, randn, scope, type Tensor } from '@graft/core';
-import { GELU, Flatten, ReLU } from '../layers/activations';
-import { BatchNorm2d } from '../layers/batch-norm';
-import { Conv2d } from '../layers/conv';
-import { Linear } from '../layers/linear';
-import { LayerNorm } from '../layers/normalization';
-import { MaxPool2d } from '../layers/pooling';
-import { Sequential } from '../module/containers';
-import type { Module } from '../module/module';
-import { clipGradNorm } from '../optim/clip';
-import type { Optimizer } from '../optim/optimizer';
-import type { Parameter } from '../module/parameter';
-import { LrScheduler } from '../schedulers/lr-scheduler';
+import { BatchNorm2d, clipGradNorm, Conv2d, Flatten, GELU, LayerNorm, Linear, LrScheduler, MaxPool2d, ReLU, Sequential, type Module, type Optimizer, type Parameter } from '@graft/nn';
 import { readAll, type Target } from './harness';
 
 /** Options every model builder of this file takes. */

@@ -9,15 +9,8 @@
  * values, cast up), so the cpu run checks float32 precision rather than comparing with itself.
  */
 import { describe, expect, it } from 'vitest';
-import { expectClose, type OpClass, tolerance } from '../../../../test-utils/close';
-import type { Parameter } from '../module/parameter';
-import { Adam, AdamW } from '../optim/adam';
-import type { Optimizer } from '../optim/optimizer';
-import { clipGradNorm, clipGradValue, scaleGradients } from '../optim/clip';
-import { weightDecayGroups } from '../optim/param-groups';
-import { SGD } from '../optim/sgd';
-import { LrScheduler } from '../schedulers/lr-scheduler';
-import { linearWithWarmup } from '../schedulers/schedules';
+import { expectClose, type OpClass, tolerance } from '../close';
+import { Adam, AdamW, clipGradNorm, clipGradValue, linearWithWarmup, LrScheduler, scaleGradients, SGD, weightDecayGroups, type Optimizer, type Parameter } from '@graft/nn';
 import { layerCases } from './layer-cases';
 import { lossCases } from './loss-cases';
 import { initialState, runCase, type Target } from './harness';

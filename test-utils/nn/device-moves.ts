@@ -3,18 +3,9 @@
  * device): moving modules, loading module and optimizer state across devices, and the APIs that
  * need a value on the host (non-finite clipping checks, reduce-on-plateau) without blocking.
  */
-import { GraftError, Generator, mseLoss, randn, scope, scopeAsync, tensor } from '@graft/core';
+import { GraftError, Generator, memory, mseLoss, randn, scope, scopeAsync, tensor } from '@graft/core';
 import { describe, expect, it } from 'vitest';
-import { NonfiniteGradNormError } from '../errors';
-import { BatchNorm1d } from '../layers/batch-norm';
-import { Embedding } from '../layers/embedding';
-import { Linear } from '../layers/linear';
-import { ModuleList, Sequential } from '../module/containers';
-import type { AnyModule } from '../module/module';
-import { AdamW } from '../optim/adam';
-import { clipGradNorm, clipGradNormAsync } from '../optim/clip';
-import { SGD } from '../optim/sgd';
-import { ReduceLrOnPlateau } from '../schedulers/plateau';
+import { AdamW, BatchNorm1d, clipGradNorm, clipGradNormAsync, Embedding, Linear, ModuleList, NonfiniteGradNormError, ReduceLrOnPlateau, Sequential, SGD, type AnyModule } from '@graft/nn';
 
 const model = (dtype: 'float32' | 'float64' = 'float32') => new Sequential(new Linear(3, 4, { generator: new Generator(3), dtype }), new BatchNorm1d(4, { dtype }));
 
@@ -121,6 +112,27 @@ export function deviceMoveTests(device: string): void {
         cpuModel.dispose();
         gpuModel.dispose();
       });
+    });
+
+    it('float64 optimizer state loads onto float32 parameters on the device, leaving no CPU-side cast behind', async () => {
+      const cpuModel = model('float64');
+      const cpuOpt = new AdamW(cpuModel.parameters(), { lr: 0.01 });
+      scope(() => {
+        mseLoss(cpuModel.call(randn([4, 3], { generator: new Generator(4), dtype: 'float64' })), tensor(0, { dtype: 'float64' })).backward();
+        cpuOpt.step();
+      });
+      const sd = cpuOpt.stateDict();
+      const m = model().to(device);
+      const opt = new AdamW(m.parameters(), { lr: 0.01 });
+      const before = memory().tensors;
+      await opt.loadStateDictAsync(sd);
+      // exactly the optimizer's new state tensors stay alive: the float32 casts made on the CPU before each move are freed
+      expect(memory().tensors - before).toBe(Object.keys(sd.tensors).length);
+      const s = opt.state.get(m.getParameter('0.weight'))!.tensors.exp_avg;
+      expect([s.device, s.dtype]).toEqual([device, 'float32']);
+      for (const o of [cpuOpt, opt]) o.disposeState();
+      cpuModel.dispose();
+      m.dispose();
     });
 
     it('clipGradNorm never reads back; errorIfNonfinite needs clipGradNormAsync there', async () => {

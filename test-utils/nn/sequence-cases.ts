@@ -4,12 +4,7 @@
  * layers and cells (bidirectional, with lengths and with masks), and graph convolution/attention.
  */
 import { tensor } from '@graft/core';
-import { MultiheadAttention } from '../layers/attention';
-import { GATConv, GCNConv } from '../layers/graph';
-import { GRU, LSTM, RNN } from '../layers/rnn';
-import { GRUCell, LSTMCell, RNNCell } from '../layers/rnn-cells';
-import { TransformerDecoderLayer, TransformerEncoderLayer } from '../layers/transformer';
-import { ModuleDict } from '../module/containers';
+import { GATConv, GCNConv, GRU, GRUCell, LSTM, LSTMCell, ModuleDict, MultiheadAttention, RNN, RNNCell, TransformerDecoderLayer, TransformerEncoderLayer } from '@graft/nn';
 import { type CaseInput, type LayerCase, layerCase } from './harness';
 import { x } from './layer-cases';
 

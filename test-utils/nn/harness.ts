@@ -7,9 +7,8 @@
  * Nothing here reads synchronously, so the same code runs on WebGPU.
  */
 import { concat, type DType, Generator, noGrad, randn, scope, scopeAsync, type Tensor } from '@graft/core';
-import type { OpClass } from '../../../../test-utils/close';
-import type { FactoryOptions } from '../layers/factory';
-import type { AnyModule } from '../module/module';
+import type { AnyModule, FactoryOptions } from '@graft/nn';
+import type { OpClass } from '../close';
 
 /** A case input, created on the CPU in float32 (or int32/bool); `grad` asks for its gradient. */
 export interface CaseInput {

@@ -4,10 +4,7 @@
  * inputs do, and the loss modules are built inside `run`.
  */
 import { type Generator, rand, tensor } from '@graft/core';
-import {
-  BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss,
-} from '../losses/modules';
-import { Identity } from '../layers/linear';
+import { BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss, Identity, KLDivLoss, L1Loss, MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss } from '@graft/nn';
 import { type CaseInput, type LayerCase, layerCase } from './harness';
 import { labels, x } from './layer-cases';
 
