@@ -66,3 +66,18 @@ export class ArgumentError extends GraftError {
     super('invalid_argument', message);
   }
 }
+
+/**
+ * A device has no room for another tensor. The message gives the live tensor count and bytes, the
+ * fix (scopes, the Trainer, dispose), and with allocation debugging on, where most live tensors
+ * were created.
+ */
+export class OutOfMemoryError extends GraftError {
+  /** The device that ran out, e.g. `'cpu'`. */
+  readonly device: string;
+
+  constructor(device: string, message: string) {
+    super('out_of_memory', message);
+    this.device = device;
+  }
+}

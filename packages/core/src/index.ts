@@ -21,3 +21,5 @@ export * from './ops/spec';
 export * from './random/index';
 export * from './io/index';
 export { loadSafetensors, saveSafetensors, type LoadSafetensorsOptions, type LoadedSafetensors, type SaveSafetensorsOptions } from './safetensors';
+export { OutOfMemoryError } from './errors';
+export { leaks, liveAllocationSites, setDebugAllocations, setLeakWarnings } from './memory-debug';
