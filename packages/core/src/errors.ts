@@ -81,3 +81,21 @@ export class OutOfMemoryError extends GraftError {
     this.device = device;
   }
 }
+
+/**
+ * A number that cannot become an element of the requested dtype without changing its value: a
+ * fraction, NaN, ±Infinity, or an integer outside int32's range. `value` and `index` (row-major,
+ * in the data given) name the first one.
+ */
+export class LossyConversionError extends GraftError {
+  /** The first value that does not fit. */
+  readonly value: number;
+  /** Its row-major index in the data given. */
+  readonly index: number;
+
+  constructor(message: string, value: number, index: number) {
+    super('lossy_conversion', message);
+    this.value = value;
+    this.index = index;
+  }
+}

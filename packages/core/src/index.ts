@@ -23,3 +23,6 @@ export * from './io/index';
 export { loadSafetensors, saveSafetensors, type LoadSafetensorsOptions, type LoadedSafetensors, type SaveSafetensorsOptions } from './safetensors';
 export { OutOfMemoryError } from './errors';
 export { leaks, liveAllocationSites, setDebugAllocations, setLeakWarnings } from './memory-debug';
+export { LossyConversionError } from './errors';
+export type { IntConversionOptions, IntRounding } from './ops/int-conversion';
+export { checkShape } from './shape';

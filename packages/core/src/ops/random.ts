@@ -5,7 +5,7 @@
 import { type DType, isFloat } from '../dtype';
 import { ArgumentError, DTypeError } from '../errors';
 import { defaultGenerator, type Generator } from '../random/index';
-import { sizeOf } from '../shape';
+import { checkShape, sizeOf } from '../shape';
 import type { Tensor } from '../tensor';
 import { type CreateOptions, fromArray } from './creation';
 import { cast } from './elementwise';
@@ -26,6 +26,7 @@ function floatDType(dtype: DType | undefined): 'float32' | 'float64' {
 
 /** Uniform on `[low, high)`. */
 export function rand(shape: readonly number[], opts: FloatOptions & { low?: number; high?: number } = {}): Tensor {
+  checkShape(shape);
   const { low = 0, high = 1 } = opts;
   const dtype = floatDType(opts.dtype);
   const gen = opts.generator ?? defaultGenerator();
@@ -36,6 +37,7 @@ export function rand(shape: readonly number[], opts: FloatOptions & { low?: numb
 
 /** Normal with `mean` and `std` (standard normal by default). */
 export function randn(shape: readonly number[], opts: FloatOptions & { mean?: number; std?: number } = {}): Tensor {
+  checkShape(shape);
   const dtype = floatDType(opts.dtype);
   const gen = opts.generator ?? defaultGenerator();
   const [n, mean, std] = [sizeOf(shape), opts.mean ?? 0, opts.std ?? 1];
@@ -46,6 +48,7 @@ export function randn(shape: readonly number[], opts: FloatOptions & { mean?: nu
 /** Integers uniform on `[low, high)`, int32. */
 export function randint(low: number, high: number, shape: readonly number[], opts: CreateOptions & RandomOptions = {}): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) throw new ArgumentError(`randint needs integers low < high, got [${low}, ${high})`);
+  checkShape(shape);
   const data = (opts.generator ?? defaultGenerator()).randint(sizeOf(shape), low, high);
   return fromArray(data, shape, { ...opts, dtype: 'int32' });
 }
@@ -61,6 +64,7 @@ export function bernoulli(shape: readonly number[], p: number, opts: CreateOptio
 /** @internal a bool mask that is true with probability `p` */
 export function bernoulliMask(shape: readonly number[], p: number, opts: CreateOptions & RandomOptions = {}): Tensor {
   if (!(p >= 0 && p <= 1)) throw new ArgumentError(`bernoulli probability must be in [0, 1], got ${p}`);
+  checkShape(shape);
   const data = (opts.generator ?? defaultGenerator()).bernoulli(sizeOf(shape), p);
   return fromArray(data, shape, { device: opts.device, dtype: 'bool' });
 }
