@@ -26,3 +26,4 @@ export { leaks, liveAllocationSites, setDebugAllocations, setLeakWarnings } from
 export { LossyConversionError } from './errors';
 export type { IntConversionOptions, IntRounding } from './ops/int-conversion';
 export { checkShape } from './shape';
+export { randperm, shuffle } from './ops/random';

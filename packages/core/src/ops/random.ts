@@ -5,10 +5,11 @@
 import { type DType, isFloat } from '../dtype';
 import { ArgumentError, DTypeError } from '../errors';
 import { defaultGenerator, type Generator } from '../random/index';
-import { checkShape, sizeOf } from '../shape';
+import { checkShape, normalizeAxis, sizeOf } from '../shape';
 import type { Tensor } from '../tensor';
 import { type CreateOptions, fromArray } from './creation';
 import { cast } from './elementwise';
+import { indexSelect } from './indexing';
 import { scope } from '../memory';
 
 export interface RandomOptions {
@@ -67,4 +68,28 @@ export function bernoulliMask(shape: readonly number[], p: number, opts: CreateO
   checkShape(shape);
   const data = (opts.generator ?? defaultGenerator()).bernoulli(sizeOf(shape), p);
   return fromArray(data, shape, { device: opts.device, dtype: 'bool' });
+}
+
+/**
+ * A uniformly random permutation of `0 … n − 1`, as int32 (`torch.randperm`). Seeded runs give
+ * the same permutation on every device: it is drawn on the host from the generator (Fisher–Yates
+ * driven by Philox; `random/distributions.ts` documents the exact mapping) and then uploaded.
+ * @example const order = randperm(dataset.length, { generator: new Generator(0) });
+ */
+export function randperm(n: number, opts: RandomOptions & Pick<CreateOptions, 'device'> & { dtype?: 'int32' } = {}): Tensor {
+  if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 31) throw new ArgumentError(`randperm needs an integer count in [0, 2^31], got ${n}`);
+  if (opts.dtype !== undefined && opts.dtype !== 'int32') throw new DTypeError(`randperm gives int32 indices, not ${String(opts.dtype)}`);
+  const data = (opts.generator ?? defaultGenerator()).permutation(n);
+  return fromArray(data, [n], { device: opts.device, dtype: 'int32' });
+}
+
+/**
+ * `x` with its slices along `axis` (default 0: the rows) in a random order, the same order for
+ * every column: `indexSelect(x, axis, randperm(x.shape[axis]))`. Differentiable like indexSelect.
+ * @example const [xs, ys] = … // shuffle features and labels together: take one randperm and indexSelect both
+ */
+export function shuffle(x: Tensor, opts: RandomOptions & { axis?: number } = {}): Tensor {
+  if (x.rank === 0) throw new ArgumentError('shuffle needs a tensor with at least one dimension');
+  const axis = normalizeAxis(opts.axis ?? 0, x.rank);
+  return scope(() => indexSelect(x, axis, randperm(x.shape[axis], { generator: opts.generator, device: x.device })));
 }

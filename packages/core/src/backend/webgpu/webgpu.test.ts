@@ -10,6 +10,7 @@ import { DeviceMismatchError, GraftError, LossyConversionError, ShapeError } fro
 import { scope, scopeAsync } from '../../memory';
 import * as g from '../../ops/index';
 import { backends } from '../global';
+import { Generator } from '../../random/index';
 import { registerWebGPU, WebGPUDeviceLostError, WebGPUIndexError, WebGPULimitError, WebGPUValidationError, createWebGPUBackend } from '../../webgpu';
 import { cachingSuite } from './caching-suite';
 import { tinyTrainer, usage } from './training';
@@ -43,6 +44,14 @@ describe.skipIf(!backend)('webgpu backend', () => {
     expect(() => g.full([2], 0.5, { dtype: 'int32', ...dev })).toThrow(LossyConversionError);
     expect(Array.from(await g.tensor([1.9, -1.9], { dtype: 'int32', rounding: 'truncate', ...dev }).data())).toEqual([1, -1]);
     expect(Array.from(await g.tensor([-(2 ** 31), 2 ** 31 - 1], dev).data())).toEqual([-(2 ** 31), 2 ** 31 - 1]);
+  }));
+
+  it('draws the same seeded randperm and shuffle as the CPU', () => scopeAsync(async () => {
+    const onGpu = g.randperm(20, { generator: new Generator(7), device: 'webgpu' });
+    expect(onGpu.device).toBe('webgpu');
+    expect(Array.from(await onGpu.data())).toEqual(Array.from(g.randperm(20, { generator: new Generator(7) }).dataSync()));
+    const x = g.arange(8).reshape([4, 2]);
+    expect(await g.shuffle(x.to('webgpu'), { generator: new Generator(3) }).array()).toEqual(g.shuffle(x, { generator: new Generator(3) }).arraySync());
   }));
 
   it('refuses ops that mix devices', () => scopeAsync(async () => {
