@@ -8,6 +8,7 @@ import { type DType, isFloat, type TypedArray } from './dtype';
 import { ArgumentError, DisposedError, GraftError } from './errors';
 import { countCollected, type Scope, trackTensor, trackTensorUnscoped, untrackTensor, keep as keepTensor } from './memory';
 import { allocationSite } from './memory-debug';
+import { formatTensor } from './print';
 import { isContiguous, sizeOf } from './shape';
 import type { Storage } from './storage';
 import * as ops from './ops/index';
@@ -113,8 +114,13 @@ export class Tensor implements Disposable {
   describe(): string {
     return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype}${this.#storage ? `, device=${this.device}` : ', disposed'})`;
   }
+  /** The values (summarised past 1000 elements), shape, dtype and device; values are read only where that is synchronous (the CPU). */
   toString(): string {
-    return this.describe();
+    return formatTensor(this);
+  }
+  /** What `console.log(t)` shows in Node: the same as `toString()` (no node:util import, so browsers load this file too). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return formatTensor(this);
   }
 
   /** Releases this tensor's reference to its storage (views keep the storage alive). Idempotent. */
