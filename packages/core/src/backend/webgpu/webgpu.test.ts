@@ -46,6 +46,20 @@ describe.skipIf(!backend)('webgpu backend', () => {
     expect(Array.from(await g.tensor([-(2 ** 31), 2 ** 31 - 1], dev).data())).toEqual([-(2 ** 31), 2 ** 31 - 1]);
   }));
 
+  it('becomes the default device when registered without a priority, as docs/backends.md says', async () => {
+    expect(backends.default().name).toBe('cpu');
+    await registerWebGPU({ name: 'webgpu-default', required: true });
+    try {
+      expect(backends.default().name).toBe('webgpu-default');
+      const z = g.zeros([1]);
+      expect(z.device).toBe('webgpu-default');
+      z.dispose();
+    } finally {
+      backends.unregister('webgpu-default');
+    }
+    expect(backends.default().name).toBe('cpu');
+  });
+
   it('draws the same seeded randperm and shuffle as the CPU', () => scopeAsync(async () => {
     const onGpu = g.randperm(20, { generator: new Generator(7), device: 'webgpu' });
     expect(onGpu.device).toBe('webgpu');
