@@ -66,3 +66,36 @@ export class ArgumentError extends GraftError {
     super('invalid_argument', message);
   }
 }
+
+/**
+ * A device has no room for another tensor. The message gives the live tensor count and bytes, the
+ * fix (scopes, the Trainer, dispose), and with allocation debugging on, where most live tensors
+ * were created.
+ */
+export class OutOfMemoryError extends GraftError {
+  /** The device that ran out, e.g. `'cpu'`. */
+  readonly device: string;
+
+  constructor(device: string, message: string) {
+    super('out_of_memory', message);
+    this.device = device;
+  }
+}
+
+/**
+ * A number that cannot become an element of the requested dtype without changing its value: a
+ * fraction, NaN, ±Infinity, or an integer outside int32's range. `value` and `index` (row-major,
+ * in the data given) name the first one.
+ */
+export class LossyConversionError extends GraftError {
+  /** The first value that does not fit. */
+  readonly value: number;
+  /** Its row-major index in the data given. */
+  readonly index: number;
+
+  constructor(message: string, value: number, index: number) {
+    super('lossy_conversion', message);
+    this.value = value;
+    this.index = index;
+  }
+}

@@ -3,7 +3,8 @@
  * it disposes everything created inside except what the function returned or `keep()` marked.
  * Tensors created outside any scope live until `dispose()` (or `using`).
  */
-import { GraftError } from './errors';
+import { GraftError, type OutOfMemoryError } from './errors';
+import { buildOutOfMemoryError, noteAlive, noteCollected } from './memory-debug';
 import { storageUsage } from './storage';
 
 /** What scopes need to know of a tensor, kept minimal to avoid an import cycle with Tensor. */
@@ -21,9 +22,10 @@ export class Scope {
 const stack: Scope[] = [];
 let liveTensors = 0;
 
-/** @internal called by the Tensor constructor */
-export function trackTensor(t: Scoped): void {
+/** @internal called by the Tensor constructor; `site` is where it was created, when allocation debugging is on */
+export function trackTensor(t: Scoped, site?: string): void {
   liveTensors++;
+  noteAlive(site, 1);
   const top = stack[stack.length - 1];
   if (top) {
     top.tensors.add(t);
@@ -32,8 +34,9 @@ export function trackTensor(t: Scoped): void {
 }
 
 /** @internal called when a tensor is disposed */
-export function untrackTensor(t: Scoped): void {
+export function untrackTensor(t: Scoped, site?: string): void {
   liveTensors--;
+  noteAlive(site, -1);
   t._scope?.tensors.delete(t);
   t._scope = null;
 }
@@ -158,12 +161,23 @@ export function memory(): MemoryInfo {
   return { tensors: liveTensors, devices: storageUsage() };
 }
 
-/** @internal a tensor was garbage-collected without dispose(); the safety net released it */
-export function countCollected(): void {
+/**
+ * @internal a tensor was garbage-collected without dispose() and the safety net released it,
+ * freeing `bytes` of storage (0 when a view or another tensor still holds the storage)
+ */
+export function countCollected(bytes: number, site?: string): void {
   liveTensors--;
+  noteAlive(site, -1);
+  noteCollected(bytes, site);
 }
 
 /** @internal counts a tensor that belongs to no scope (saved copies in the autograd graph) */
-export function trackTensorUnscoped(): void {
+export function trackTensorUnscoped(site?: string): void {
   liveTensors++;
+  noteAlive(site, 1);
+}
+
+/** @internal the error for a `device` without room for `requested` more bytes, with the live tensors and the fix */
+export function outOfMemory(device: string, requested: number, what: string): OutOfMemoryError {
+  return buildOutOfMemoryError(device, requested, what, memory());
 }

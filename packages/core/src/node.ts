@@ -1,13 +1,15 @@
 /**
  * Node-only helpers of @graft/core (`@graft/core/node`): reading and writing safetensors files,
- * written atomically (temporary file, then rename) so a failed write leaves nothing behind.
+ * and `writeFileAtomic`, the atomic writer (temporary file, then rename; stale temporaries of
+ * killed writers removed; typed `FileWriteError`s) that every package saving files shares.
  */
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from './io/safetensors-file';
+import { writeFileAtomic } from './io/write-file-atomic';
 import { loadSafetensors, type LoadedSafetensors, type LoadSafetensorsOptions, saveSafetensors, type SaveSafetensorsOptions } from './safetensors';
 import type { Tensor } from './tensor';
 
-export { readSafetensorsFile, readSafetensorsHeaderFile, writeFileAtomic, writeSafetensorsFile, type AtomicWriteSource } from './io/safetensors-file';
+export { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile, type ReadFileOptions } from './io/safetensors-file';
+export { type AtomicWriteSource, FileWriteError, type FileWriteErrorCode, writeFileAtomic } from './io/write-file-atomic';
 
 /** Loads a `.safetensors` file into tensors. */
 export async function loadSafetensorsFile(path: string, opts?: LoadSafetensorsOptions): Promise<LoadedSafetensors> {

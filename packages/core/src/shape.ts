@@ -56,6 +56,31 @@ export function broadcastShapes(...shapes: Shape[]): number[] {
   return out;
 }
 
+/**
+ * Checks a shape given by a user (creation functions, `tensor(…, { shape })`, reshape and expand
+ * targets, random tensors): an array of non-negative integers whose element count is a safe
+ * integer. Throws a ShapeError naming the first bad dimension, so `zeros([-1])`, `zeros([1.5])`
+ * and `zeros([NaN])` fail where they are written, on every backend, rather than at a later read.
+ */
+export function checkShape(shape: readonly number[], what = 'shape'): readonly number[] {
+  if (!Array.isArray(shape)) throw new ShapeError(`${what} must be an array of non-negative integers, got ${shape === null ? 'null' : typeof shape}`);
+  let size = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new ShapeError(`${what} ${formatShapeShort(shape)}: dimension ${i} is ${typeof d === 'number' ? d : `${typeof d} ${String(d).slice(0, 20)}`}; dimensions must be non-negative integers`);
+    }
+    size *= d;
+  }
+  if (!Number.isSafeInteger(size)) throw new ShapeError(`${what} ${formatShapeShort(shape)} has ${size} elements, more than any device can hold`);
+  return shape;
+}
+
+/** A shape for a message, its first 8 dims only (a hostile shape may be long). */
+function formatShapeShort(shape: readonly unknown[]): string {
+  return shape.length <= 8 ? `[${shape.join(', ')}]` : `[${shape.slice(0, 8).join(', ')}, … (${shape.length} dims)]`;
+}
+
 /** Resolves a possibly negative axis against a rank, with a clear error. */
 export function normalizeAxis(axis: number, rank: number, what = 'axis'): number {
   if (!Number.isInteger(axis)) throw new ArgumentError(`${what} must be an integer, got ${axis}`);
@@ -84,7 +109,7 @@ export function resolveShape(shape: readonly number[], size: number): number[] {
       if (inferred >= 0) throw new ShapeError(`only one dimension can be -1 in ${formatShape(shape)}`);
       inferred = i;
     } else if (!Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`invalid dimension ${d} in shape ${formatShape(shape)}`);
+      throw new ShapeError(`shape ${formatShapeShort(shape)}: dimension ${i} is ${d}; dimensions must be non-negative integers (or one -1, inferred)`);
     } else known *= d;
   });
   const out = [...shape];

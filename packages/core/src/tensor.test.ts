@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arange, eye, full, linspace, ones, tensor, zeros, Tensor, memory, scope, ShapeError, ArgumentError } from './index';
+import { arange, eye, full, linspace, ones, tensor, zeros, Tensor, memory, scope, ShapeError, ArgumentError, LossyConversionError } from './index';
 
 describe('creation', () => {
   it('infers dtype and shape from nested arrays', () => {
@@ -18,7 +18,9 @@ describe('creation', () => {
     expect(Array.from(t.dataSync())).toEqual([1, 2, 3, 4]);
     const d = tensor(new Float32Array([1.5, -2.5]), { dtype: 'float64' });
     expect(d.dtype).toBe('float64');
-    expect(Array.from(tensor(new Float32Array([-1.7, 2.9]), { dtype: 'int32' }).dataSync())).toEqual([-1.7, 2.9].map(Math.trunc));
+    // fractions into int32 only on request (they used to be truncated silently)
+    expect(() => tensor(new Float32Array([-1.7, 2.9]), { dtype: 'int32' })).toThrow(LossyConversionError);
+    expect(Array.from(tensor(new Float32Array([-1.7, 2.9]), { dtype: 'int32', rounding: 'truncate' }).dataSync())).toEqual([-1.7, 2.9].map(Math.trunc));
   });
 
   it('rejects ragged arrays and data that does not fill the shape', () => {
@@ -90,7 +92,8 @@ describe('reading values', () => {
     expect(await t.array()).toEqual([[1, 2], [3, 4]]);
     expect(await t.sum().item()).toBe(10);
     expect(() => t.itemSync()).toThrow(/one element/);
-    expect(t.toString()).toBe('Tensor(shape=[2, 2], dtype=float32, device=cpu)');
+    expect(t.describe()).toBe('Tensor(shape=[2, 2], dtype=float32, device=cpu)');
+    expect(t.toString()).toBe('Tensor([[1., 2.],\n        [3., 4.]], shape=[2, 2], dtype=float32, device=cpu)');
   });
 
   it('leaves no temporaries behind when reading a view', () => {

@@ -7,23 +7,27 @@ import type { GradNode } from './autograd/graph';
 import { type DType, isFloat, type TypedArray } from './dtype';
 import { ArgumentError, DisposedError, GraftError } from './errors';
 import { countCollected, type Scope, trackTensor, trackTensorUnscoped, untrackTensor, keep as keepTensor } from './memory';
+import { allocationSite } from './memory-debug';
+import { formatTensor } from './print';
 import { isContiguous, sizeOf } from './shape';
 import type { Storage } from './storage';
 import * as ops from './ops/index';
 import type { TensorLike } from './ops/index';
 
-let leakWarned = false;
-let collected = 0;
-const finalizer = new FinalizationRegistry<{ storage: Storage; node: GradNode | null }>((held) => {
-  // Safety net only: a tensor became unreachable without dispose(). Release it and say so once.
+interface Held {
+  storage: Storage;
+  node: GradNode | null;
+  /** Where the tensor was created, when allocation debugging is on. */
+  site: string | undefined;
+}
+
+const finalizer = new FinalizationRegistry<Held>((held) => {
+  // Safety net only: a tensor became unreachable without dispose(). Release it and count it:
+  // memory-debug warns once per batch of collections, with the batch's count and bytes.
+  const last = held.storage.refs === 1;
   held.storage.release();
   held.node?.release();
-  countCollected();
-  collected++;
-  if (!leakWarned && typeof process !== 'undefined' && process.env?.GRAFT_WARN_LEAKS) {
-    leakWarned = true;
-    console.warn(`graft: ${collected} tensor(s) were garbage-collected without dispose(); wrap work in scope() or call dispose()`);
-  }
+  countCollected(last ? held.storage.bytes : 0, held.site);
 });
 
 let nextId = 1;
@@ -42,7 +46,7 @@ export class Tensor implements Disposable {
   _node: GradNode | null = null;
   #storage: Storage | null;
   #requiresGrad = false;
-  #held: { storage: Storage; node: GradNode | null };
+  #held: Held;
 
   /** @internal use the creation functions (`tensor`, `zeros`, …) instead. Takes over one reference of `storage`. */
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, opts: { scoped?: boolean } = {}) {
@@ -51,12 +55,12 @@ export class Tensor implements Disposable {
     this.strides = Object.freeze([...strides]);
     this.offset = offset;
     this.dtype = storage.dtype;
-    this.#held = { storage, node: null };
+    this.#held = { storage, node: null, site: allocationSite() };
     finalizer.register(this, this.#held, this);
     // Saved copies inside the autograd graph belong to their node, never to a scope, but they
     // still count as live so that memory() shows a graph that was never released.
-    if (opts.scoped === false) trackTensorUnscoped();
-    else trackTensor(this);
+    if (opts.scoped === false) trackTensorUnscoped(this.#held.site);
+    else trackTensor(this, this.#held.site);
   }
 
   /** @internal */
@@ -110,15 +114,20 @@ export class Tensor implements Disposable {
   describe(): string {
     return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype}${this.#storage ? `, device=${this.device}` : ', disposed'})`;
   }
+  /** The values (summarised past 1000 elements), shape, dtype and device; values are read only where that is synchronous (the CPU). */
   toString(): string {
-    return this.describe();
+    return formatTensor(this);
+  }
+  /** What `console.log(t)` shows in Node: the same as `toString()` (no node:util import, so browsers load this file too). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return formatTensor(this);
   }
 
   /** Releases this tensor's reference to its storage (views keep the storage alive). Idempotent. */
   dispose(): void {
     if (!this.#storage) return;
     finalizer.unregister(this);
-    untrackTensor(this);
+    untrackTensor(this, this.#held.site);
     this.#storage.release();
     this.#storage = null;
     this._node?.release();

@@ -4,6 +4,7 @@
  * exported from the Node entry, so browser bundles never pull in Node's file system module.
  */
 export { SafetensorsError, type SafetensorsErrorCode } from './safetensors-error';
+export { SAFETENSORS_HEADER_LIMITS, type SafetensorsHeaderLimits } from './safetensors-header-json';
 export {
   SAFETENSORS_DTYPES,
   defaultDTypeFor,

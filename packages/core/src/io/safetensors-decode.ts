@@ -6,7 +6,7 @@
 import type { DType, TypedArrayFor } from '../dtype';
 import { DTypeError } from '../errors';
 import { decodeBFloat16Array, decodeFloat16Array, encodeFloat16 } from './half-float';
-import { SafetensorsError } from './safetensors-error';
+import { quoted, SafetensorsError } from './safetensors-error';
 import { isSafetensorsFloat, safetensorsItemSize, type SafetensorsDType } from './safetensors-dtype';
 
 /** The parts of a stored tensor {@link decodeTensor} needs (a {@link RawTensor} has them all). */
@@ -34,7 +34,7 @@ export function decodeTensor<D extends DType>(raw: EncodedTensor, target: D, opt
   const name = options.name ?? raw.name ?? '<unnamed>';
   const itemSize = safetensorsItemSize(raw.dtype);
   if (raw.bytes.length % itemSize !== 0) {
-    throw new SafetensorsError('safetensors_shape_mismatch', `tensor '${name}': ${raw.bytes.length} bytes is not a whole number of ${raw.dtype} elements`, name);
+    throw new SafetensorsError('safetensors_shape_mismatch', `tensor ${quoted(name)}: ${raw.bytes.length} bytes is not a whole number of ${raw.dtype} elements`, name);
   }
   const count = raw.bytes.length / itemSize;
   const src = sourceView(raw.dtype, raw.bytes, count);
@@ -54,7 +54,7 @@ export function decodeTensor<D extends DType>(raw: EncodedTensor, target: D, opt
       if (isSafetensorsFloat(raw.dtype)) throw refused(name, raw.dtype, target);
       return toBool(raw.dtype, src, count) as TypedArrayFor<D>;
   }
-  throw new DTypeError(`tensor '${name}': unknown target dtype '${String(target)}'`);
+  throw new DTypeError(`tensor ${quoted(name)}: unknown target dtype '${String(target)}'`);
 }
 
 type SourceArray = Float64Array | Float32Array | Uint16Array | Int32Array | Int16Array | Int8Array | Uint8Array;
@@ -149,7 +149,7 @@ function toInt32(dtype: SafetensorsDType, src: SourceArray, count: number, name:
       if (src[2 * i + 1] !== lo >> 31) {
         throw new SafetensorsError(
           'safetensors_value_out_of_range',
-          `tensor '${name}': I64 value ${BigInt(src[2 * i + 1]) * 2n ** 32n + BigInt(lo >>> 0)} at index ${i} does not fit int32`,
+          `tensor ${quoted(name)}: I64 value ${BigInt(src[2 * i + 1]) * 2n ** 32n + BigInt(lo >>> 0)} at index ${i} does not fit int32`,
           name,
         );
       }
@@ -174,5 +174,5 @@ function toBool(dtype: SafetensorsDType, src: SourceArray, count: number): Uint8
 }
 
 function refused(name: string, from: SafetensorsDType, to: DType): DTypeError {
-  return new DTypeError(`tensor '${name}': cannot load ${from} data as ${to} without losing values; load it as float32 or float64`);
+  return new DTypeError(`tensor ${quoted(name)}: cannot load ${from} data as ${to} without losing values; load it as float32 or float64`);
 }

@@ -13,6 +13,10 @@ export type SafetensorsErrorCode =
   | 'safetensors_header_too_large'
   /** The header is not UTF-8, not JSON, or not a JSON object. */
   | 'safetensors_invalid_json'
+  /** The header exceeds a structural limit (entries, dimensions, nesting, number length): see `SAFETENSORS_HEADER_LIMITS`. */
+  | 'safetensors_header_limit'
+  /** Two tensors with the same name (Python's safetensors rejects these files too). */
+  | 'safetensors_duplicate_name'
   /** A tensor entry is not an object with `dtype`, `shape` and `data_offsets`. */
   | 'safetensors_invalid_entry'
   /** `__metadata__` is not an object of string values. */
@@ -34,13 +38,24 @@ export type SafetensorsErrorCode =
   /** A `model.safetensors.index.json` that does not follow the sharded-checkpoint layout. */
   | 'safetensors_invalid_index';
 
+/** Messages are cut here: a hostile file must not make an error message repeat megabytes of it. */
+const MAX_MESSAGE = 1000;
+
 /** A malformed or unsupported safetensors file, tensor or shard index. */
 export class SafetensorsError extends FormatError {
-  /** The tensor the problem is about, when there is one. */
+  /** The tensor the problem is about, when there is one (in full; the message may shorten it). */
   readonly tensor: string | undefined;
 
   constructor(code: SafetensorsErrorCode, message: string, tensor?: string) {
-    super(code, message);
+    super(code, message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}… (message cut)` : message);
     this.tensor = tensor;
   }
+}
+
+/**
+ * `text` in single quotes for a message, cut to `max` characters with its full length noted, so a
+ * 40 MB tensor name or dtype in a broken file gives a message of a line, not of 40 MB.
+ */
+export function quoted(text: string, max = 80): string {
+  return text.length <= max ? `'${text}'` : `'${text.slice(0, max)}…' (${text.length} characters)`;
 }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assetPath } from '../../../../test-utils/assets';
 import { decodeTensor } from './safetensors-decode';
 import { SafetensorsError } from './safetensors-error';
-import { readSafetensorsFile, readSafetensorsHeaderFile, writeFileAtomic, writeSafetensorsFile } from './safetensors-file';
+import { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from './safetensors-file';
 import { readSafetensorsHeader } from './safetensors-read';
 
 let dir: string;
@@ -28,6 +28,17 @@ describe('safetensors files on disk', () => {
     expect(await readdir(dir)).toEqual(['model.safetensors']);
   });
 
+  it('passes header limits through to the file readers', async () => {
+    const path = join(dir, 'two.safetensors');
+    await writeSafetensorsFile(path, [
+      { name: 'a', dtype: 'U8', shape: [1], data: new Uint8Array(1) },
+      { name: 'b', dtype: 'U8', shape: [1], data: new Uint8Array(1) },
+    ]);
+    await expect(readSafetensorsHeaderFile(path, { limits: { maxEntries: 1 } })).rejects.toMatchObject({ code: 'safetensors_header_limit' });
+    await expect(readSafetensorsFile(path, { limits: { maxEntries: 1 } })).rejects.toMatchObject({ code: 'safetensors_header_limit' });
+    expect((await readSafetensorsFile(path)).tensors.size).toBe(2);
+  });
+
   it('reads only the header of a fixture, matching a full parse', async () => {
     const path = assetPath('fixtures', 'models', 'bert-seqcls', 'model.safetensors');
     const header = await readSafetensorsHeaderFile(path);
@@ -44,60 +55,5 @@ describe('safetensors files on disk', () => {
     await writeFile(hugePath, huge);
     await expect(readSafetensorsHeaderFile(hugePath)).rejects.toBeInstanceOf(SafetensorsError);
     await expect(readSafetensorsHeaderFile(hugePath)).rejects.toMatchObject({ code: 'safetensors_header_too_large' });
-  });
-});
-
-describe('writeFileAtomic', () => {
-  it('writes bytes, text and chunk streams, replacing the old file', async () => {
-    const path = join(dir, 'out.bin');
-    await writeFileAtomic(path, 'old');
-    await writeFileAtomic(path, new Uint8Array([1, 2, 3]));
-    expect(Array.from(await readFile(path))).toEqual([1, 2, 3]);
-    async function* chunks() {
-      yield new Uint8Array([4, 5]);
-      yield new Uint8Array([6]);
-    }
-    await writeFileAtomic(path, chunks());
-    expect(Array.from(await readFile(path))).toEqual([4, 5, 6]);
-    await writeFileAtomic(path, [new Uint8Array([7]), new Uint8Array([8])]);
-    expect(Array.from(await readFile(path))).toEqual([7, 8]);
-    expect(await readdir(dir)).toEqual(['out.bin']);
-  });
-
-  it('leaves nothing behind when the folder does not exist', async () => {
-    const path = join(dir, 'missing', 'model.safetensors');
-    await expect(writeFileAtomic(path, new Uint8Array(4))).rejects.toMatchObject({ code: 'ENOENT' });
-    expect(await readdir(dir)).toEqual([]);
-  });
-
-  it('removes the temporary file and keeps the old file when the data source fails mid-way', async () => {
-    const path = join(dir, 'model.safetensors');
-    await writeFileAtomic(path, 'previous checkpoint');
-    let yielded = 0;
-    async function* failing() {
-      yield new Uint8Array(1024);
-      yielded++;
-      throw new Error('disk source broke');
-    }
-    await expect(writeFileAtomic(path, failing())).rejects.toThrow('disk source broke');
-    expect(yielded).toBe(1);
-    expect(await readdir(dir)).toEqual(['model.safetensors']);
-    expect(await readFile(path, 'utf8')).toBe('previous checkpoint');
-  });
-
-  it('leaves no file at all when a first write fails mid-way', async () => {
-    const path = join(dir, 'adapter_model.safetensors');
-    function* failing() {
-      yield new Uint8Array(8);
-      throw new Error('serializer failed');
-    }
-    await expect(writeFileAtomic(path, failing())).rejects.toThrow('serializer failed');
-    expect(await readdir(dir)).toEqual([]);
-  });
-
-  it('refuses chunks that are not bytes, cleaning up', async () => {
-    const path = join(dir, 'x.bin');
-    await expect(writeFileAtomic(path, ['text' as unknown as Uint8Array])).rejects.toThrow(TypeError);
-    expect(await readdir(dir)).toEqual([]);
   });
 });

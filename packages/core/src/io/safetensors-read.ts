@@ -2,9 +2,11 @@
  * Reading safetensors files: an 8-byte little-endian header length N, N bytes of UTF-8 JSON, then
  * the data buffer. We check everything Python safetensors checks (and say which tensor is wrong),
  * so a file that loads here loads there, and a broken file fails with a typed error instead of a
- * RangeError or a silently wrong tensor. Parsing never copies tensor data.
+ * RangeError or a silently wrong tensor. Parsing never copies tensor data, and the header's JSON is
+ * read by a schema-aware reader (`safetensors-header-json.ts`) whose work is linear in its bytes.
  */
-import { SafetensorsError } from './safetensors-error';
+import { quoted, SafetensorsError } from './safetensors-error';
+import { type HeaderEntry, readHeaderJson, SAFETENSORS_HEADER_LIMITS, type SafetensorsHeaderLimits } from './safetensors-header-json';
 import { isKnownUnsupportedDType, isSafetensorsDType, safetensorsItemSize, type SafetensorsDType } from './safetensors-dtype';
 
 /** The largest header we accept, in bytes — the same limit as Python safetensors (MAX_HEADER_SIZE). */
@@ -56,6 +58,8 @@ export interface ReadHeaderOptions {
    * large file's header can be checked without reading its data. Defaults to `bytes.length`.
    */
   fileSize?: number;
+  /** Structural limits of the header (default {@link SAFETENSORS_HEADER_LIMITS}); raise them only for a file you trust. */
+  limits?: Partial<SafetensorsHeaderLimits>;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -79,21 +83,19 @@ export function readSafetensorsHeader(bytes: Uint8Array, options: ReadHeaderOpti
   if (dataStart > fileSize || dataStart > bytes.length) {
     throw new SafetensorsError('safetensors_truncated', `safetensors header declares ${headerLength} bytes but only ${Math.min(bytes.length, fileSize) - 8} follow the length prefix`);
   }
-  const json = parseHeaderJson(bytes.subarray(8, dataStart));
+  const contents = readHeaderJson(decodeHeader(bytes.subarray(8, dataStart)), { ...SAFETENSORS_HEADER_LIMITS, ...options.limits });
   const metadata: Record<string, string> = {};
-  const tensors: SafetensorsTensorInfo[] = [];
-  for (const key of Object.keys(json)) {
-    if (key === '__metadata__') readMetadata(json[key], metadata);
-    else tensors.push(readEntry(key, json[key]));
-  }
+  // defineProperty, not assignment: a key named "__proto__" must stay an ordinary entry.
+  for (const [key, value] of contents.metadata) Object.defineProperty(metadata, key, { value, enumerable: true, writable: true, configurable: true });
+  const tensors = contents.entries.map(checkEntry);
   const dataLength = fileSize - dataStart;
   checkLayout(tensors, dataLength);
   return { headerLength, dataStart, dataLength, metadata, tensors };
 }
 
 /** Parses a whole safetensors file; each tensor's bytes are a view into `bytes`. */
-export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
-  const header = readSafetensorsHeader(bytes);
+export function parseSafetensors(bytes: Uint8Array, options: Pick<ReadHeaderOptions, 'limits'> = {}): SafetensorsFile {
+  const header = readSafetensorsHeader(bytes, { limits: options.limits });
   const tensors = new Map<string, RawTensor>();
   for (const info of header.tensors) {
     const [begin, end] = info.dataOffsets;
@@ -107,69 +109,33 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
   return { metadata: header.metadata, tensors };
 }
 
-function parseHeaderJson(raw: Uint8Array): Record<string, unknown> {
-  let text: string;
+function decodeHeader(raw: Uint8Array): string {
   try {
-    text = utf8.decode(raw);
+    return utf8.decode(raw);
   } catch {
     throw new SafetensorsError('safetensors_invalid_json', 'safetensors header is not valid UTF-8');
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new SafetensorsError('safetensors_invalid_json', `safetensors header is not valid JSON: ${(err as Error).message}`);
-  }
-  if (!isPlainObject(value)) {
-    throw new SafetensorsError('safetensors_invalid_json', 'safetensors header is JSON but not an object');
-  }
-  return value;
 }
 
-function readMetadata(value: unknown, into: Record<string, string>): void {
-  if (!isPlainObject(value)) {
-    throw new SafetensorsError('safetensors_invalid_metadata', '__metadata__ must be an object of strings');
-  }
-  for (const [key, v] of Object.entries(value)) {
-    if (typeof v !== 'string') {
-      throw new SafetensorsError('safetensors_invalid_metadata', `__metadata__ value for '${key}' is ${describe(v)}, not a string`);
-    }
-    // defineProperty, not assignment: a key named "__proto__" must stay an ordinary entry.
-    Object.defineProperty(into, key, { value: v, enumerable: true, writable: true, configurable: true });
-  }
-}
-
-function readEntry(name: string, entry: unknown): SafetensorsTensorInfo {
-  if (!isPlainObject(entry)) {
-    throw new SafetensorsError('safetensors_invalid_entry', `tensor '${name}': header entry is ${describe(entry)}, not an object`, name);
-  }
-  const { dtype, shape, data_offsets: offsets } = entry;
-  if (typeof dtype !== 'string') {
-    throw new SafetensorsError('safetensors_invalid_entry', `tensor '${name}': dtype is ${describe(dtype)}, not a string`, name);
-  }
+/** Checks what the reader could not check alone: the dtype, and offsets against the shape's byte size. */
+function checkEntry({ name, dtype, shape, offsets }: HeaderEntry): SafetensorsTensorInfo {
   if (!isSafetensorsDType(dtype)) {
     const why = isKnownUnsupportedDType(dtype) ? 'is not supported by Graft' : 'is not a safetensors dtype';
-    throw new SafetensorsError('safetensors_unknown_dtype', `tensor '${name}': dtype '${dtype}' ${why}`, name);
-  }
-  if (!Array.isArray(shape) || !shape.every(isIndex)) {
-    throw new SafetensorsError('safetensors_invalid_shape', `tensor '${name}': shape ${JSON.stringify(shape)} must be a list of non-negative integers`, name);
-  }
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex)) {
-    throw new SafetensorsError('safetensors_bad_offsets', `tensor '${name}': data_offsets ${JSON.stringify(offsets)} must be two non-negative integers`, name);
+    throw new SafetensorsError('safetensors_unknown_dtype', `tensor ${quoted(name)}: dtype ${quoted(dtype, 24)} ${why}`, name);
   }
   const [begin, end] = offsets as [number, number];
   if (end < begin) {
-    throw new SafetensorsError('safetensors_bad_offsets', `tensor '${name}': data_offsets [${begin}, ${end}] end before they begin`, name);
+    throw new SafetensorsError('safetensors_bad_offsets', `tensor ${quoted(name)}: data_offsets [${begin}, ${end}] end before they begin`, name);
   }
-  const expected = byteSize(name, dtype, shape as number[]);
+  const expected = byteSize(name, dtype, shape);
   if (end - begin !== expected) {
     throw new SafetensorsError(
       'safetensors_shape_mismatch',
-      `tensor '${name}': ${end - begin} bytes of data, but shape [${shape.join(', ')}] of ${dtype} needs ${expected}`,
+      `tensor ${quoted(name)}: ${end - begin} bytes of data, but shape [${shape.join(', ')}] of ${dtype} needs ${expected}`,
       name,
     );
   }
-  return { name, dtype, shape: shape as number[], dataOffsets: [begin, end] };
+  return { name, dtype, shape, dataOffsets: [begin, end] };
 }
 
 /** prod(shape) × item size, refusing sizes past 2^53 (no file that large can exist in memory). */
@@ -178,7 +144,7 @@ function byteSize(name: string, dtype: SafetensorsDType, shape: number[]): numbe
   for (const dim of shape) {
     size *= dim;
     if (size > Number.MAX_SAFE_INTEGER) {
-      throw new SafetensorsError('safetensors_invalid_shape', `tensor '${name}': shape [${shape.join(', ')}] is too large to address`, name);
+      throw new SafetensorsError('safetensors_invalid_shape', `tensor ${quoted(name)}: shape [${shape.join(', ')}] is too large to address`, name);
     }
   }
   return size;
@@ -195,10 +161,10 @@ function checkLayout(tensors: SafetensorsTensorInfo[], dataLength: number): void
   for (const t of tensors) {
     const [begin, end] = t.dataOffsets;
     if (begin < cursor) {
-      throw new SafetensorsError('safetensors_overlap', `tensor '${t.name}': bytes [${begin}, ${end}) overlap tensor '${previous}', which ends at ${cursor}`, t.name);
+      throw new SafetensorsError('safetensors_overlap', `tensor ${quoted(t.name)}: bytes [${begin}, ${end}) overlap tensor ${quoted(previous!)}, which ends at ${cursor}`, t.name);
     }
     if (begin > cursor) {
-      throw new SafetensorsError('safetensors_bad_offsets', `tensor '${t.name}': data begins at ${begin}, leaving a hole after byte ${cursor}`, t.name);
+      throw new SafetensorsError('safetensors_bad_offsets', `tensor ${quoted(t.name)}: data begins at ${begin}, leaving a hole after byte ${cursor}`, t.name);
     }
     cursor = end;
     previous = t.name;
@@ -206,25 +172,11 @@ function checkLayout(tensors: SafetensorsTensorInfo[], dataLength: number): void
   if (cursor > dataLength) {
     throw new SafetensorsError(
       'safetensors_truncated',
-      `tensor '${previous}': data ends at byte ${cursor} but the file has only ${dataLength} data bytes (truncated?)`,
+      `tensor ${quoted(previous!)}: data ends at byte ${cursor} but the file has only ${dataLength} data bytes (truncated?)`,
       previous,
     );
   }
   if (cursor < dataLength) {
     throw new SafetensorsError('safetensors_bad_offsets', `safetensors data buffer has ${dataLength - cursor} trailing bytes that belong to no tensor`);
   }
-}
-
-function isIndex(x: unknown): x is number {
-  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-}
-
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  return typeof x === 'object' ? 'an object' : `${typeof x} ${JSON.stringify(x)}`;
 }

@@ -5,7 +5,7 @@
  * `split_state_dict_into_shards` and writes the index exactly as transformers' `save_pretrained` does.
  */
 import { ArgumentError } from '../errors';
-import { SafetensorsError } from './safetensors-error';
+import { quoted, SafetensorsError } from './safetensors-error';
 import { safetensorsItemSize, type SafetensorsDType } from './safetensors-dtype';
 import { compareCodePoints } from './safetensors-write';
 
@@ -36,12 +36,12 @@ export function parseShardIndex(json: string | unknown): ShardIndex {
   if (!isObject(rawMeta)) throw invalidIndex("'metadata' must be an object");
   const total = rawMeta.total_size;
   if (total !== undefined && !(typeof total === 'number' && Number.isSafeInteger(total) && total >= 0)) {
-    throw invalidIndex(`'metadata.total_size' is ${JSON.stringify(total)}, not a byte count`);
+    throw invalidIndex(`'metadata.total_size' is ${describe(total)}, not a byte count`);
   }
   const weightMap = new Map<string, string>();
   for (const [name, file] of Object.entries(rawMap)) {
-    if (typeof file !== 'string') throw invalidIndex(`maps tensor '${name}' to ${JSON.stringify(file)}, not a file name`, name);
-    if (!isPlainFileName(file)) throw invalidIndex(`maps tensor '${name}' to '${file}', which is not a file in the checkpoint's folder`, name);
+    if (typeof file !== 'string') throw invalidIndex(`maps tensor ${quoted(name)} to ${describe(file)}, not a file name`, name);
+    if (!isPlainFileName(file)) throw invalidIndex(`maps tensor ${quoted(name)} to ${quoted(file)}, which is not a file in the checkpoint's folder`, name);
     weightMap.set(name, file);
   }
   const files = [...new Set(weightMap.values())].sort(compareCodePoints);
@@ -168,6 +168,14 @@ function pythonString(s: string): string {
 
 function isPlainFileName(file: string): boolean {
   return file.length > 0 && file !== '.' && file !== '..' && !/[/\\\0]/.test(file) && !/^[A-Za-z]:/.test(file);
+}
+
+/** What a JSON value is, for messages, without serialising it (a deeply nested one cannot be). */
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'string') return quoted(x);
+  return typeof x === 'object' ? 'an object' : `${typeof x} ${String(x).slice(0, 40)}`;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

@@ -6,7 +6,7 @@
  */
 import { encodeBFloat16Array, encodeFloat16Array } from './half-float';
 import { HOST_IS_LITTLE_ENDIAN, swapBytes } from './safetensors-decode';
-import { SafetensorsError } from './safetensors-error';
+import { quoted, SafetensorsError } from './safetensors-error';
 import { isSafetensorsDType, safetensorsDTypeRank, safetensorsItemSize, type SafetensorsDType } from './safetensors-dtype';
 
 /** The typed arrays a tensor's elements can be handed over in. */
@@ -147,7 +147,7 @@ function metadataJson(metadata: Record<string, string>): string {
   const parts = keys.map((k) => {
     const v = metadata[k];
     if (typeof v !== 'string') {
-      throw new SafetensorsError('safetensors_invalid_metadata', `__metadata__ value for '${k}' is a ${typeof v}, not a string`);
+      throw new SafetensorsError('safetensors_invalid_metadata', `__metadata__ value for ${quoted(k)} is a ${typeof v}, not a string`);
     }
     return `${JSON.stringify(k)}:${JSON.stringify(v)}`;
   });
@@ -172,5 +172,5 @@ export function compareCodePoints(a: string, b: string): number {
 }
 
 function invalid(name: string, why: string): SafetensorsError {
-  return new SafetensorsError('safetensors_invalid_tensor', `tensor '${name}': ${why}`, name);
+  return new SafetensorsError('safetensors_invalid_tensor', `tensor ${quoted(name)}: ${why}`, name);
 }

@@ -5,7 +5,7 @@
 import { promoteTypes } from '../dtype';
 import { ArgumentError, ShapeError } from '../errors';
 import { scope } from '../memory';
-import { contiguousStrides, formatShape, normalizeAxis, resolveShape, shapesEqual } from '../shape';
+import { checkShape, contiguousStrides, formatShape, normalizeAxis, resolveShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { cast } from './elementwise';
 import { makeView, record, runKernel } from './dispatch';
@@ -61,6 +61,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const lead = shape.length - x.rank;
   if (lead < 0) throw new ShapeError(`cannot expand shape ${formatShape(x.shape)} to fewer dims ${formatShape(shape)}`);
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
+  checkShape(target, 'expand target');
   const strides = target.map((d, i) => {
     if (i < lead) return 0;
     const src = x.shape[i - lead];

@@ -27,6 +27,11 @@
  *   v = mulhi(x[2l], r) + carry(mullo(x[2l], r) + mulhi(x[2l+1], r)), and v = x[2l] when r = 2^32.
  *   Every value has probability within 2^-64 of 1/r, so there is no modulo bias to speak of.
  * - bernoulli(p): 1 when (x[l] >> 8) < t with t = ceil(p · 2^24), which is exactly "uniform float32 < p".
+ * - permutation of n (randperm): a randint draw of n − 1 elements in which element k has its own
+ *   range, low = 0 and high = n − k; starting from the identity [0, 1, …, n − 1], for k = 0 … n − 2
+ *   swap positions n − 1 − k and v_k (Fisher–Yates, from the last position down). Each swap index
+ *   is uniform to within 2^-64, as for randint, and the draw consumes ceil((n − 1) / 2) counters.
+ *   It is sequential, so every backend computes it on the host and uploads the result.
  */
 import { ArgumentError } from '../errors';
 import { mulhi32, philox4x32Into, splitU64, toU64 } from './philox';
@@ -143,6 +148,30 @@ export function fillRandint(out: Int32Array, seed: U64Like, offset: U64Like, low
       if (range === TWO_32) v = a;
       else v = mulhi32(a, range) + ((Math.imul(a, range) >>> 0) + mulhi32(b, range) >= TWO_32 ? 1 : 0);
       out[k] = low + v;
+    }
+  });
+}
+
+/**
+ * Fills `out` with a uniformly random permutation of 0 … out.length − 1, from the randint draw of
+ * out.length − 1 elements at (seed, offset) (see the contract above).
+ */
+export function fillPermutation(out: Int32Array, seed: U64Like, offset: U64Like): void {
+  const n = out.length;
+  if (n > 2 ** 31) throw new ArgumentError(`a permutation holds at most 2^31 int32 values, got ${n}`);
+  for (let i = 0; i < n; i++) out[i] = i;
+  forBlocks(seed, offset, 2, 0, Math.max(n - 1, 0), (x, first) => {
+    for (let l = 0; l < 2; l++) {
+      const k = first + l;
+      if (k >= n - 1) return;
+      const range = n - k;
+      // the randint transform with this element's range (range <= 2^31, so never 2^32)
+      const a = x[2 * l];
+      const j = mulhi32(a, range) + ((Math.imul(a, range) >>> 0) + mulhi32(x[2 * l + 1], range) >= TWO_32 ? 1 : 0);
+      const i = n - 1 - k;
+      const t = out[i];
+      out[i] = out[j];
+      out[j] = t;
     }
   });
 }

@@ -11,6 +11,7 @@ import {
   countersFor,
   fillBernoulli,
   fillNormal,
+  fillPermutation,
   fillRandint,
   fillUniform,
   type SampleKind,
@@ -102,6 +103,19 @@ export class Generator {
     checkRandintArgs(low, high);
     const { seed, offset } = this.reserve('randint', n);
     fillRandint(out, seed, offset, low, high);
+    return out;
+  }
+
+  /**
+   * A uniformly random permutation of 0 … n − 1 (Fisher–Yates driven by a randint draw of n − 1
+   * elements; `distributions.ts` gives the exact mapping). Advances the offset by ceil((n − 1) / 2).
+   */
+  permutation(n: number): Int32Array {
+    checkCount(n);
+    if (n > 2 ** 31) throw new ArgumentError(`a permutation of int32 values holds at most 2^31 elements, got ${n}`);
+    const out = new Int32Array(n);
+    const { seed, offset } = this.reserve('randint', Math.max(n - 1, 0));
+    fillPermutation(out, seed, offset);
     return out;
   }
 

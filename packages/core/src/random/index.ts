@@ -13,6 +13,7 @@ export {
   elementsPerBlock,
   fillBernoulli,
   fillNormal,
+  fillPermutation,
   fillRandint,
   fillUniform,
   normalAt,

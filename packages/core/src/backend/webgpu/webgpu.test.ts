@@ -6,10 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { expectClose, tolerance } from '../../../../../test-utils/close';
-import { DeviceMismatchError, GraftError } from '../../errors';
+import { DeviceMismatchError, GraftError, LossyConversionError, ShapeError } from '../../errors';
 import { scope, scopeAsync } from '../../memory';
 import * as g from '../../ops/index';
 import { backends } from '../global';
+import { Generator } from '../../random/index';
 import { registerWebGPU, WebGPUDeviceLostError, WebGPUIndexError, WebGPULimitError, WebGPUValidationError, createWebGPUBackend } from '../../webgpu';
 import { cachingSuite } from './caching-suite';
 import { tinyTrainer, usage } from './training';
@@ -32,6 +33,39 @@ describe.skipIf(!backend)('webgpu backend', () => {
     expect(back.arraySync()).toEqual([[2, 4], [6, 8]]);
     expect(await g.tensor([true, false]).to('webgpu').array()).toEqual([true, false]);
     expect(Array.from(await g.tensor([-3, 7], { dtype: 'int32' }).to('webgpu').data())).toEqual([-3, 7]);
+  }));
+
+  it('validates shapes and int32 values at creation, as on the CPU (it accepted zeros([-1]) until a read)', () => scopeAsync(async () => {
+    expect(() => g.zeros([-1], dev)).toThrow(ShapeError);
+    expect(() => g.zeros([1.5], dev)).toThrow(/dimension 0 is 1.5/);
+    expect(() => g.randn([NaN], dev)).toThrow(ShapeError);
+    expect(() => g.ones([2]).to('webgpu').reshape([-2, -1])).toThrow(ShapeError);
+    expect(() => g.tensor([2 ** 32 + 5], dev)).toThrow(LossyConversionError);
+    expect(() => g.full([2], 0.5, { dtype: 'int32', ...dev })).toThrow(LossyConversionError);
+    expect(Array.from(await g.tensor([1.9, -1.9], { dtype: 'int32', rounding: 'truncate', ...dev }).data())).toEqual([1, -1]);
+    expect(Array.from(await g.tensor([-(2 ** 31), 2 ** 31 - 1], dev).data())).toEqual([-(2 ** 31), 2 ** 31 - 1]);
+  }));
+
+  it('becomes the default device when registered without a priority, as docs/backends.md says', async () => {
+    expect(backends.default().name).toBe('cpu');
+    await registerWebGPU({ name: 'webgpu-default', required: true });
+    try {
+      expect(backends.default().name).toBe('webgpu-default');
+      const z = g.zeros([1]);
+      expect(z.device).toBe('webgpu-default');
+      z.dispose();
+    } finally {
+      backends.unregister('webgpu-default');
+    }
+    expect(backends.default().name).toBe('cpu');
+  });
+
+  it('draws the same seeded randperm and shuffle as the CPU', () => scopeAsync(async () => {
+    const onGpu = g.randperm(20, { generator: new Generator(7), device: 'webgpu' });
+    expect(onGpu.device).toBe('webgpu');
+    expect(Array.from(await onGpu.data())).toEqual(Array.from(g.randperm(20, { generator: new Generator(7) }).dataSync()));
+    const x = g.arange(8).reshape([4, 2]);
+    expect(await g.shuffle(x.to('webgpu'), { generator: new Generator(3) }).array()).toEqual(g.shuffle(x, { generator: new Generator(3) }).arraySync());
   }));
 
   it('refuses ops that mix devices', () => scopeAsync(async () => {

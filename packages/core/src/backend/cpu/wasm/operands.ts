@@ -6,6 +6,7 @@
  */
 import type { TensorView } from '../../backend';
 import type { TypedArray } from '../../../dtype';
+import { outOfMemory } from '../../../memory';
 import type { Heap } from './heap';
 
 /** The lowest and one-past-highest element offsets a view touches. */
@@ -21,8 +22,6 @@ export function extent(v: TensorView): [number, number] {
   return [lo, hi + 1];
 }
 
-export class OutOfHeapError extends Error {}
-
 export class Operands {
   readonly #heap: Heap;
   readonly #scratch: [number, number][] = [];
@@ -35,7 +34,7 @@ export class Operands {
   /** Scratch bytes for the call's own use (packed panels, descriptors); freed by `done`. */
   scratch(bytes: number): number {
     const ptr = this.#heap.alloc(Math.max(bytes, 4), false);
-    if (ptr === null) throw new OutOfHeapError('graft: the WebAssembly heap is full');
+    if (ptr === null) throw outOfMemory('cpu', bytes, heapFull(this.#heap));
     this.#scratch.push([ptr, Math.max(bytes, 4)]);
     return ptr;
   }
@@ -74,6 +73,11 @@ export class Operands {
     this.#scratch.length = 0;
     this.#writeBack.length = 0;
   }
+}
+
+/** What ran out, for an OutOfMemoryError: wasm32 memories stop at 4 GiB (or the engine's smaller maximum). */
+export function heapFull(heap: Heap): string {
+  return `the CPU backend's WebAssembly heap is full (${(heap.capacity / 2 ** 20).toFixed(0)} MiB, ${(heap.liveBytes / 2 ** 20).toFixed(0)} MiB of it in use)`;
 }
 
 /** Runs `fn` with an Operands for one kernel call, releasing its scratch however it ends. */

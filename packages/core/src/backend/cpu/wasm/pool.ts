@@ -10,6 +10,8 @@
  * cross-origin isolated pages (the memory must be shared); the main thread cannot Atomics.wait
  * there, so it spins for the last chunks instead.
  */
+import { outOfMemory } from '../../../memory';
+import { heapFull } from './operands';
 import { CTRL, runChunks } from './chunks';
 import type { KernelExports, WasmRuntime } from './runtime';
 
@@ -88,7 +90,7 @@ export class ThreadPool {
     this.#rt = rt;
     const workBytes = rt.x.graft_gemm_work_floats() * 4;
     const ctrl = rt.heap.alloc(CTRL.BYTES);
-    if (ctrl === null) throw new Error('graft: no room for the thread pool on the WebAssembly heap');
+    if (ctrl === null) throw outOfMemory('cpu', CTRL.BYTES, heapFull(rt.heap));
     this.#ctrl = ctrl;
     this.#I = new Int32Array(rt.memory.buffer, ctrl, CTRL.BYTES / 4);
     this.#F = new Float64Array(rt.memory.buffer, ctrl, CTRL.BYTES / 8);
@@ -99,7 +101,7 @@ export class ThreadPool {
 
   #workspace(bytes: number): number {
     const p = this.#rt.heap.alloc(bytes);
-    if (p === null) throw new Error('graft: no room for a thread workspace on the WebAssembly heap');
+    if (p === null) throw outOfMemory('cpu', bytes, heapFull(this.#rt.heap));
     return p;
   }
 
