@@ -9,7 +9,7 @@
 //     (scripts/package-check/*.ts, every entry point, and every ```ts block of the packages'
 //     READMEs that is marked runnable), then runs them in Node, plus `require()` of every entry.
 // `--keep` leaves the temporary project in place and prints where it is.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -32,6 +32,25 @@ function run(label, cmd, args, opts = {}) {
     return null;
   }
   return output;
+}
+
+/** `run` without blocking, for independent commands that can share the two cores. */
+function runAsync(label, cmd, args, opts = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env, ...opts });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', (e) => {
+      failures.push(`${label}: ${e.message}`);
+      resolve(null);
+    });
+    child.on('close', (status, signal) => {
+      if (status === 0) return resolve(output);
+      failures.push(`${label} (exit ${status ?? signal}):\n${output.trim()}`);
+      resolve(null);
+    });
+  });
 }
 
 /** Times one stage and prints it as `packages: <stage> … <s>`. */
@@ -89,12 +108,15 @@ try {
   await stage('publint + attw', async () => {
     const { publint } = await import('publint');
     const { formatMessage } = await import('publint/utils');
+    const attw = [...packed].map(([name, file]) =>
+      runAsync(`attw ${name}`, 'attw', [file, '--profile', 'esm-only', '--no-definitely-typed', '--format', 'ascii', '--no-emoji', '--no-color']),
+    );
     for (const [name, file] of packed) {
       const bytes = readFileSync(file);
       const { messages, pkg } = await publint({ pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }, strict: true });
       if (messages.length) failures.push(`publint ${name}:\n${messages.map((m) => `  ${m.type}: ${formatMessage(m, pkg, { color: false })}`).join('\n')}`);
-      run(`attw ${name}`, 'attw', [file, '--profile', 'esm-only', '--no-definitely-typed', '--format', 'ascii', '--no-emoji', '--no-color']);
     }
+    await Promise.all(attw);
   });
 
   await stage('npm install of the tarballs', () => {
@@ -129,7 +151,7 @@ try {
   });
   if (failures.length) throw new Error('install failed');
 
-  await stage('type-check (skipLibCheck: false) and run', () => {
+  await stage('type-check (skipLibCheck: false) and run', async () => {
     // every entry point, imported whole so its declarations are part of a checked program
     const plain = [];
     const withRefs = [];
@@ -167,8 +189,10 @@ try {
       JSON.stringify({ compilerOptions: { ...base, lib: ['ES2023', 'DOM'] }, files: ['entries-refs.ts', 'webgpu.ts', ...readmes.map((r) => r.file)] }, null, 2),
     );
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
-    run('tsc (entries without type references, smoke.ts)', process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project });
-    run('tsc (entries with type references, webgpu.ts, README blocks)', process.execPath, [tsc, '-p', 'tsconfig.refs.json'], { cwd: project });
+    await Promise.all([
+      runAsync('tsc (entries without type references, smoke.ts)', process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project }),
+      runAsync('tsc (entries with type references, webgpu.ts, README blocks)', process.execPath, [tsc, '-p', 'tsconfig.refs.json'], { cwd: project }),
+    ]);
     if (failures.length) return;
 
     const node = (label, file, extra = {}) => {
