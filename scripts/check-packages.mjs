@@ -7,10 +7,13 @@
 //     optional `webgpu` peer, no workspace links) and checks that the packages came from them;
 //  4. type-checks small programs against the published declarations with `skipLibCheck: false`
 //     (scripts/package-check/*.ts, every entry point, and every ```ts block of the packages'
-//     READMEs that is marked runnable), then runs them in Node, plus `require()` of every entry.
+//     READMEs that is marked runnable), then runs them in Node, plus `require()` of every entry;
+//  5. adds the `webgpu` peer the way a user would (from the workspace's copy, so nothing is
+//     downloaded) and runs the packed WebGPU backend against the CPU.
+// Every command has a time limit, so a hang fails the check instead of stalling CI.
 // `--keep` leaves the temporary project in place and prints where it is.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +28,7 @@ const failures = [];
 
 /** Runs a command; returns its output, or records a failure (with the output) and returns null. */
 function run(label, cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, env, encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+  const r = spawnSync(cmd, args, { cwd: root, env, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 300_000, ...opts });
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status !== 0) {
     failures.push(`${label} (exit ${r.status ?? r.signal ?? r.error?.message}):\n${output.trim()}`);
@@ -37,7 +40,7 @@ function run(label, cmd, args, opts = {}) {
 /** `run` without blocking, for independent commands that can share the two cores. */
 function runAsync(label, cmd, args, opts = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, env, ...opts });
+    const child = spawn(cmd, args, { cwd: root, env, timeout: 300_000, ...opts });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -196,7 +199,7 @@ try {
     if (failures.length) return;
 
     const node = (label, file, extra = {}) => {
-      const out = run(label, process.execPath, [file], { cwd: project, env: { ...env, ...extra } });
+      const out = run(label, process.execPath, [file], { cwd: project, env: { ...env, ...extra }, timeout: 120_000 });
       if (out !== null && out.trim()) console.log(out.trim().replace(/^/gm, '  '));
     };
     node('smoke.ts', 'out/smoke.js', { GRAFT_BERT_DIR: join(root, 'assets/tokenizers/bert-base-uncased') });
@@ -205,6 +208,16 @@ try {
     node('require.cjs', 'require.cjs', { GRAFT_ENTRIES: JSON.stringify([...plain, ...withRefs]) });
     for (const { file, from } of readmes) node(from, `out/${file.replace(/\.ts$/, '.js')}`);
   });
+
+  if (packed.has('@graft/core')) {
+    await stage('with the webgpu peer installed', () => {
+      const webgpu = realpathSync(join(root, 'packages/core/node_modules/webgpu'));
+      if (run('npm install webgpu', 'npm', ['install', '--no-save', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', webgpu], { cwd: project }) === null) return;
+      copyFileSync(join(here, 'webgpu-present.mjs'), join(project, 'webgpu-present.mjs'));
+      const out = run('webgpu-present.mjs', process.execPath, ['webgpu-present.mjs'], { cwd: project, timeout: 120_000 });
+      if (out !== null) console.log(out.trim().replace(/^/gm, '  '));
+    });
+  }
 } catch (e) {
   if (!failures.length) failures.push(String(e?.stack ?? e));
 } finally {
