@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Derives what every package under packages/ and apps/ must agree on from one place, so a new
 // package cannot ship half-described:
-// - the `exports` map and each library's typedoc.json (packages/ only), from its `graft.entries`
-//   list (the same list tsup builds from);
+// - the `exports` map (and the published one in `publishConfig`, without the workspace's
+//   `@graft/source` condition), `files`, and each library's typedoc.json (packages/ only), from its
+//   `graft.entries` list (the same list tsup builds from);
 // - the publishing metadata (license, author, homepage, bugs, repository with its `directory`,
 //   engines), from the root package.json;
 // - a copy of the root LICENSE in every published (non-private) package, since npm packs only
@@ -79,6 +80,14 @@ for (const group of ['packages', 'apps']) {
       for (const [subpath, src] of Object.entries(entries)) exportsMap[subpath] = exportEntry(subpath, src);
       exportsMap['./package.json'] = './package.json';
       pkg = setField(pkg, 'exports', exportsMap, ['graft']);
+      // The tarball holds dist/ only (its source maps embed the sources), so the published exports
+      // map, which pnpm substitutes from publishConfig when it packs, drops the workspace-only
+      // `@graft/source` condition.
+      pkg = setField(pkg, 'files', ['dist'], ['exports']);
+      const published = Object.fromEntries(
+        Object.entries(exportsMap).map(([k, v]) => [k, typeof v === 'string' ? v : Object.fromEntries(Object.entries(v).filter(([c]) => c !== '@graft/source'))]),
+      );
+      pkg = setField(pkg, 'publishConfig', { ...pkg.publishConfig, exports: published }, ['scripts', 'files']);
       if (group === 'packages') sync(join(dir, 'typedoc.json'), JSON.stringify({ entryPoints: Object.values(entries) }, null, 2) + '\n');
     }
     sync(file, JSON.stringify(pkg, null, 2) + '\n');
