@@ -21,6 +21,9 @@ export function packageTsup(dir: string, extra: Options = {}) {
     clean: true,
     target: 'es2022',
     treeshake: true,
+    // bundling renames classes that share a name across files (Module → _Module); stack traces,
+    // `err.name` defaults and `constructor.name` must show the names users wrote
+    keepNames: true,
     ...extra,
   });
 }

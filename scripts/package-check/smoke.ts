@@ -1,0 +1,64 @@
+/**
+ * Runs in a fresh project that installed the packed tarballs (scripts/check-packages.mjs): a small
+ * computation through every entry point except `@graft/core/webgpu` (see webgpu.ts), type-checked
+ * with `skipLibCheck: false` against the published declarations first.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GraftError, ShapeError, scope, tensor, type Tensor } from '@graft/core';
+import { loadSafetensorsFile, saveSafetensorsFile } from '@graft/core/node';
+import { Linear, Module } from '@graft/nn';
+import { loadStateDictFile, saveStateDict } from '@graft/nn/node';
+import { Tokenizer } from '@graft/tokenizers';
+import { loadTokenizer, saveTokenizer } from '@graft/tokenizers/node';
+
+const dir = mkdtempSync(join(tmpdir(), 'graft-smoke-'));
+try {
+  // @graft/core: autograd through a matmul, and a typed error
+  const w = tensor([[1, 2], [3, 4]], { dtype: 'float32' }).requiresGrad_();
+  const y = scope(() => {
+    const out = tensor([[1, 1]], { dtype: 'float32' }).matmul(w).sum();
+    out.backward();
+    return out;
+  });
+  assert.deepEqual(Array.from(await y.data()), [10]);
+  assert.equal(w.grad!.dtype, 'float32');
+  assert.deepEqual(Array.from(await w.grad!.data()), [1, 1, 1, 1]);
+  assert.throws(() => tensor([1, 2, 3]).add(tensor([1, 2])), (e: unknown) => e instanceof ShapeError && e instanceof GraftError && e.code === 'shape_mismatch');
+
+  // @graft/core/node: a safetensors file round trip
+  await saveSafetensorsFile(join(dir, 'w.safetensors'), { w });
+  const loaded = await loadSafetensorsFile(join(dir, 'w.safetensors'));
+  assert.deepEqual(Array.from(await loaded.tensors.get('w')!.data()), [1, 2, 3, 4]);
+
+  // @graft/nn: a module, its state dict on disk (@graft/nn/node), and the class names users wrote
+  class Net extends Module {
+    fc = new Linear(2, 3);
+    forward(x: Tensor): Tensor {
+      return this.fc.call(x);
+    }
+  }
+  const net = new Net();
+  assert.deepEqual(net.call(tensor([[1, 2]], { dtype: 'float32' })).shape, [1, 3]);
+  await saveStateDict(net, join(dir, 'net.safetensors'));
+  const copy = new Net();
+  await loadStateDictFile(copy, join(dir, 'net.safetensors'));
+  assert.deepEqual(Array.from(await copy.fc.weight.data()), Array.from(await net.fc.weight.data()));
+  assert.equal(Module.name, 'Module');
+  assert.equal(Linear.name, 'Linear');
+
+  // @graft/tokenizers and /node: BERT from the repository's assets, saved and loaded again
+  const bert = loadTokenizer(process.env.GRAFT_BERT_DIR!);
+  const enc = bert.encode('Naïve café owners love 😀 emoji!', 'Is it good?');
+  assert.deepEqual(enc.ids, [101, 15743, 7668, 5608, 2293, 100, 7861, 29147, 2072, 999, 102, 2003, 2009, 2204, 1029, 102]);
+  saveTokenizer(bert, join(dir, 'tokenizer.json'));
+  const again = loadTokenizer(dir);
+  assert.ok(again instanceof Tokenizer);
+  assert.deepEqual(again.encode('Is it good?').ids, bert.encode('Is it good?').ids);
+  assert.equal(Tokenizer.name, 'Tokenizer');
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log('smoke: ok');
