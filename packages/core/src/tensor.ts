@@ -7,7 +7,7 @@ import type { GradNode } from './autograd/graph';
 import { type DType, isFloat, type TypedArray } from './dtype';
 import { ArgumentError, DisposedError, GraftError } from './errors';
 import { countCollected, type Scope, trackTensor, trackTensorUnscoped, untrackTensor, keep as keepTensor } from './memory';
-import { isContiguous, sizeOf } from './shape';
+import { isContiguous, shapesEqual, sizeOf } from './shape';
 import type { Storage } from './storage';
 import * as ops from './ops/index';
 import type { TensorLike } from './ops/index';
@@ -140,7 +140,7 @@ export class Tensor implements Disposable {
    * keep the old values, because storage is never mutated, only rebound. Not recorded by autograd.
    */
   assign(src: Tensor): this {
-    if (src.size !== this.size || src.shape.length !== this.shape.length || src.shape.some((d, i) => d !== this.shape[i])) {
+    if (!shapesEqual(src.shape, this.shape)) {
       throw new GraftError('assign_mismatch', `cannot assign ${src.describe()} into ${this.describe()}`);
     }
     if (!this.isContiguous || this.offset !== 0 || this.storage.size !== this.size) {

@@ -2,7 +2,7 @@
 import { isFloat } from '../dtype';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { scope } from '../memory';
-import { formatShape } from '../shape';
+import { formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { logSoftmax } from './activations';
 import { add, cast, div, maximum, mul, ne, neg, square, sub, where } from './elementwise';
@@ -70,7 +70,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
 
     if (target.dtype !== 'int32') throw new DTypeError(`crossEntropy: class targets must be int32, got ${target.dtype}`);
     const expected = logits.rank === 1 ? [] : [logits.shape[0], ...logits.shape.slice(2)];
-    if (target.rank !== expected.length || target.shape.some((d, i) => d !== expected[i])) {
+    if (!shapesEqual(target.shape, expected)) {
       throw new ShapeError(`crossEntropy: targets of shape ${formatShape(target.shape)} for logits ${formatShape(logits.shape)} (expected ${formatShape(expected)})`);
     }
     const t = reshape(target, [flat.shape[0]]);

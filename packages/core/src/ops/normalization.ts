@@ -1,7 +1,7 @@
 /** Normalisation, dropout and embedding composites. */
 import { ArgumentError, ShapeError } from '../errors';
 import { scope } from '../memory';
-import { formatShape } from '../shape';
+import { formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { detach } from './autograd-ops';
 import { add, cast, eq, mul, rsqrt, sub, where } from './elementwise';
@@ -17,11 +17,11 @@ import { mean } from './reduce';
  */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
   const n = normalizedShape.length;
-  if (n === 0 || n > x.rank || normalizedShape.some((d, i) => d !== x.shape[x.rank - n + i])) {
+  if (n === 0 || n > x.rank || !shapesEqual(normalizedShape, x.shape.slice(x.rank - n))) {
     throw new ShapeError(`layerNorm: normalized shape ${formatShape(normalizedShape)} does not end input shape ${formatShape(x.shape)}`);
   }
   for (const [what, p] of [['weight', weight], ['bias', bias]] as const) {
-    if (p && (p.rank !== n || p.shape.some((d, i) => d !== normalizedShape[i]))) {
+    if (p && !shapesEqual(p.shape, normalizedShape)) {
       throw new ShapeError(`layerNorm: ${what} of shape ${formatShape(p.shape)} for normalized shape ${formatShape(normalizedShape)}`);
     }
   }

@@ -6,7 +6,7 @@
  */
 import type { TensorView } from '../../backend';
 import type { ReduceOp } from '../../../ops/spec';
-import { collapse } from './collapse';
+import { collapseDims } from '../../../shape';
 import { ELEMENTS_PER_CHUNK } from './elementwise';
 import { withOperands } from './operands';
 import type { ThreadPool } from './pool';
@@ -22,10 +22,10 @@ const rowsPerChunk = (n: number) => Math.max(1, Math.floor(ELEMENTS_PER_CHUNK / 
  */
 function asRows(v: TensorView, inner: number): [number, number, number] | null {
   const r = v.shape.length;
-  const tail = collapse(v.shape.slice(r - inner), [v.strides.slice(r - inner)]);
+  const tail = collapseDims(v.shape.slice(r - inner), [v.strides.slice(r - inner)]);
   const n = tail.shape.reduce((p, q) => p * q, 1);
   if (tail.shape.length > 1 || (tail.shape.length === 1 && tail.strides[0][0] !== 1)) return null;
-  const head = collapse(v.shape.slice(0, r - inner), [v.strides.slice(0, r - inner)]);
+  const head = collapseDims(v.shape.slice(0, r - inner), [v.strides.slice(0, r - inner)]);
   if (head.shape.length > 1) return null;
   return [head.shape.length ? head.shape[0] : 1, n, head.shape.length ? head.strides[0][0] : 0];
 }
@@ -104,7 +104,7 @@ export function wasmAdamW(rt: WasmRuntime, pool: ThreadPool, [p, g, m, v]: Tenso
   if (!f32(p, g, m, v, out)) return false;
   const n = out.shape.slice(1).reduce((s, d) => s * d, 1);
   for (const t of [p, g, m, v]) {
-    const c = collapse(t.shape, [t.strides]);
+    const c = collapseDims(t.shape, [t.strides]);
     if (c.shape.length > 1 || (c.shape.length === 1 && c.strides[0][0] !== 1)) return false;
   }
   withOperands(rt.heap, (ops) => {

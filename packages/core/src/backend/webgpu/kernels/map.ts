@@ -7,7 +7,8 @@ import type { DType } from '../../../dtype';
 import type { TensorView } from '../../backend';
 import { WORKGROUP } from '../constants';
 import { computeType, decode, enables, HELPERS, Meta, offsetExpr, storageType } from '../wgsl/common';
-import { buf, collapse, elementCount, loopGrid, loopHead, type KernelContext } from './context';
+import { buf, loopGrid, loopHead, type KernelContext } from './context';
+import { collapseDims, sizeOf } from '../../../shape';
 
 export interface MapSpec {
   /** Op name for errors. */
@@ -31,9 +32,9 @@ export interface MapSpec {
 /** Runs one elementwise dispatch. */
 export function runMap(ctx: KernelContext, spec: MapSpec): void {
   const shape = spec.shape ?? spec.out.shape;
-  const n = spec.count ?? elementCount(shape);
+  const n = spec.count ?? sizeOf(shape);
   if (n === 0) return;
-  const { shape: cshape, strides } = collapse(shape, spec.inputs.map((v) => v.strides));
+  const { shape: cshape, strides } = collapseDims(shape, spec.inputs.map((v) => v.strides));
   const rank = cshape.length;
   const contiguous = strides.map((s) => rank === 0 || (rank === 1 && s[0] === 1));
   const meta = new Meta();
