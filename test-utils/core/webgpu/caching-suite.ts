@@ -6,12 +6,12 @@
  * in Node and in the browser project alike.
  */
 import { describe, expect, it } from 'vitest';
-import { expectClose, tolerance } from '../../../../../test-utils/close';
-import { scope, scopeAsync } from '../../memory';
-import * as g from '../../ops/index';
-import type { Tensor } from '../../tensor';
-import type { GpuTensorBuffer } from './encoder';
-import type { WebGPUBackend } from './index';
+import { expectClose, tolerance } from '../../close';
+import { scope, scopeAsync } from '../../../packages/core/src/memory';
+import * as g from '../../../packages/core/src/ops/index';
+import type { Tensor } from '../../../packages/core/src/tensor';
+import type { GpuTensorBuffer } from '../../../packages/core/src/backend/webgpu/encoder';
+import type { WebGPUBackend } from '../../../packages/core/src/backend/webgpu/index';
 
 const gpuOf = (t: Tensor) => (t.storage.buffer as GpuTensorBuffer).gpu;
 const values = async (t: Tensor) => Array.from(await t.data(), Number);

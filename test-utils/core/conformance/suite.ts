@@ -6,17 +6,17 @@
  * Everything is read with `await t.data()`, so it runs on backends without synchronous reads.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectClose, tolerance } from '../../../../test-utils/close';
-import type { GradNode } from '../autograd/graph';
-import { gradRules } from '../autograd/rules';
-import type { Kernel, KernelTable } from '../backend/backend';
-import { getBackend } from '../backend/global';
-import { isFloat } from '../dtype';
-import { scope } from '../memory';
-import * as g from '../ops/index';
-import { BINARY_OPS, KERNEL_OPS, REDUCE_OPS, UNARY_OPS, type AnyKernelOp } from '../ops/spec';
-import { Generator } from '../random/index';
-import type { Tensor } from '../tensor';
+import { expectClose, tolerance } from '../../close';
+import type { GradNode } from '../../../packages/core/src/autograd/graph';
+import { gradRules } from '../../../packages/core/src/autograd/rules';
+import type { Kernel, KernelTable } from '../../../packages/core/src/backend/backend';
+import { getBackend } from '../../../packages/core/src/backend/global';
+import { isFloat } from '../../../packages/core/src/dtype';
+import { scope } from '../../../packages/core/src/memory';
+import * as g from '../../../packages/core/src/ops/index';
+import { BINARY_OPS, KERNEL_OPS, REDUCE_OPS, UNARY_OPS, type AnyKernelOp } from '../../../packages/core/src/ops/spec';
+import { Generator } from '../../../packages/core/src/random/index';
+import type { Tensor } from '../../../packages/core/src/tensor';
 import { forwardCases } from './forward-cases';
 import { gradCases } from './grad-cases';
 import { materialize } from './inputs';

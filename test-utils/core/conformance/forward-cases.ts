@@ -4,10 +4,10 @@
  * must hold. Values at the edges of the CPU reference's semantics (NaN, ties, halves, signs of
  * mod operands, out-of-order axes) are included on purpose.
  */
-import type { OpClass } from '../../../../test-utils/close';
-import * as g from '../ops/index';
-import type { Tensor } from '../tensor';
-import { UNARY_OPS, BINARY_OPS } from '../ops/spec';
+import type { OpClass } from '../../close';
+import * as g from '../../../packages/core/src/ops/index';
+import type { Tensor } from '../../../packages/core/src/tensor';
+import { UNARY_OPS, BINARY_OPS } from '../../../packages/core/src/ops/spec';
 import { bools, f32, ints, ivals, vals, type HostInput } from './inputs';
 
 export interface ForwardCase {
