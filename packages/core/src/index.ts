@@ -9,6 +9,7 @@ export * from './errors';
 export { broadcastShapes, sizeOf, contiguousStrides, shapesEqual, formatShape, type Shape } from './shape';
 export * from './ops/index';
 export { noGrad, enableGrad, isGradEnabled, GradNode } from './autograd/graph';
+export { backward } from './autograd/backward';
 export { gradRules, type GradRule, type GradTable } from './autograd/rules';
 export { gradcheck, GradcheckError, type GradcheckOptions } from './autograd/gradcheck';
 export { scope, scopeAsync, keep, memory, scopeDepth, type MemoryInfo } from './memory';

@@ -3,6 +3,7 @@
  * in the autograd graph. Every method is a one-line call of the free function of the same name,
  * so ops are defined in one place (`ops/`) and never patched onto the prototype.
  */
+import { backward } from './autograd/backward';
 import type { GradNode } from './autograd/graph';
 import { type DType, isFloat, type TypedArray } from './dtype';
 import { ArgumentError, DisposedError, GraftError } from './errors';
@@ -202,7 +203,7 @@ export class Tensor implements Disposable {
 
   // ---- autograd ----
   backward(gradient?: Tensor, opts?: { retainGraph?: boolean }): void {
-    ops.backward(this, gradient, opts);
+    backward(this, gradient, opts);
   }
   /** A new leaf sharing this tensor's data, outside the graph. */
   detach(): Tensor {

@@ -8,10 +8,10 @@ import { add, mul, where } from './elementwise';
 import { ones } from './creation';
 import { tril } from './indexing';
 import { matmul } from './linalg';
-import { expand, transpose } from './movement';
+import { expand, transpose } from './views';
 import { dropout } from './normalization';
 import type { RandomOptions } from './random';
-import { defineComposite, fused } from './fused';
+import { fused } from './fused';
 
 export interface AttentionOptions extends RandomOptions {
   /**
@@ -49,7 +49,8 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
       const to = (t: Tensor, tail: number[]) => (shapesEqual(t.shape, [...batch, ...tail]) ? t : expand(t, [...batch, ...tail]));
       const inputs = [to(q, q.shape.slice(-2)), to(k, k.shape.slice(-2)), to(v, v.shape.slice(-2))];
       if (mask) inputs.push(to(mask, [lq, lk]));
-      return fused('attention', inputs, { scale, causal }, [...batch, lq, v.shape[v.rank - 1]]);
+      const [qb, kb, vb, maskb] = inputs;
+      return fused('attention', inputs, { scale, causal }, [...batch, lq, v.shape[v.rank - 1]]) ?? attentionComposite(qb, kb, vb, { mask: maskb ?? null, causal, scale });
     });
   }
   return attentionComposite(q, k, v, { ...opts, scale });
@@ -71,5 +72,3 @@ export function attentionComposite(q: Tensor, k: Tensor, v: Tensor, opts: Attent
     return matmul(weights, v);
   });
 }
-
-defineComposite('attention', ([q, k, v, mask], { scale, causal }) => attentionComposite(q, k, v, { mask: mask ?? null, causal, scale }));

@@ -5,8 +5,9 @@ import { scope } from '../memory';
 import { broadcastShapes, shapesEqual } from '../shape';
 import { Tensor } from '../tensor';
 import { toTensorPair, type TensorLike, scalarLike } from './convert';
-import { record, runKernel } from './dispatch';
-import { expand } from './movement';
+import { record } from '../autograd/record';
+import { runKernel } from './dispatch';
+import { expand } from './views';
 import { type BinaryOp, COMPARISON_OPS, type UnaryOp } from './spec';
 
 /** Unary ops that make no sense on integers: their integer inputs are computed in float32. */

@@ -6,8 +6,9 @@ import { formatShape, normalizeAxis } from '../shape';
 import type { Tensor } from '../tensor';
 import { arange } from './creation';
 import { cast, eq, ge, le, sub, where } from './elementwise';
-import { record, runKernel } from './dispatch';
-import { expand, reshape, unsqueeze } from './movement';
+import { record } from '../autograd/record';
+import { runKernel } from './dispatch';
+import { expand, reshape, unsqueeze } from './views';
 
 function checkIndex(op: string, index: Tensor) {
   if (index.dtype !== 'int32') throw new DTypeError(`${op}: indices must be int32, got ${index.dtype}`);

@@ -5,8 +5,9 @@ import { scope } from '../memory';
 import { broadcastShapes, formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { cast } from './elementwise';
-import { record, runKernel } from './dispatch';
-import { expand, reshape, unsqueeze } from './movement';
+import { record } from '../autograd/record';
+import { runKernel } from './dispatch';
+import { expand, reshape, unsqueeze } from './views';
 
 /**
  * `a @ b`. A 1-D `a` is a row vector and a 1-D `b` a column vector (the added dim is removed

@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor';
 import { logSoftmax } from './activations';
 import { add, cast, div, maximum, mul, ne, neg, square, sub, where } from './elementwise';
 import { gather, indexSelect } from './indexing';
-import { permute, reshape, squeeze, unsqueeze } from './movement';
+import { permute, reshape, squeeze, unsqueeze } from './views';
 import { mean, sum } from './reduce';
 
 export type Reduction = 'mean' | 'sum' | 'none';

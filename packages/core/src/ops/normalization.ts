@@ -3,12 +3,11 @@ import { ArgumentError, ShapeError } from '../errors';
 import { scope } from '../memory';
 import { formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
-import { detach } from './autograd-ops';
 import { add, cast, eq, mul, rsqrt, sub, where } from './elementwise';
 import { indexSelect } from './indexing';
-import { reshape } from './movement';
+import { detach, reshape } from './views';
 import { bernoulliMask, type RandomOptions } from './random';
-import { defineComposite, fused } from './fused';
+import { fused } from './fused';
 import { mean } from './reduce';
 
 /**
@@ -26,8 +25,8 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
     }
   }
   // the fused kernel takes both affine parameters; without them the composite runs
-  if (weight && bias) return fused('layerNorm', [x, weight, bias], { dims: n, eps }, x.shape);
-  return layerNormComposite(x, normalizedShape, weight, bias, eps);
+  const y = weight && bias ? fused('layerNorm', [x, weight, bias], { dims: n, eps }, x.shape) : null;
+  return y ?? layerNormComposite(x, normalizedShape, weight, bias, eps);
 }
 
 /** The composite layerNorm, the reference for fused kernels. */
@@ -80,5 +79,3 @@ export function rmsNorm(x: Tensor, weight?: Tensor | null, eps = 1e-6): Tensor {
   });
 }
 
-
-defineComposite('layerNorm', ([x, w, b], { dims, eps }) => layerNormComposite(x, x.shape.slice(x.rank - dims), w, b, eps));

@@ -5,7 +5,7 @@ import { shapesEqual, formatShape } from '../shape';
 import type { Tensor } from '../tensor';
 import { backendOf, runKernel } from './dispatch';
 import { add, div, mul, sqrt, sub } from './elementwise';
-import { slice } from './movement';
+import { slice } from './views';
 import type { FusedAttrs } from './spec';
 
 export type AdamWHyper = FusedAttrs['adamwUpdate'];

@@ -2,9 +2,10 @@
  * The primitive ops: the whole vocabulary a backend implements. Everything else in Graft
  * (softmax, GELU, layerNorm, cross-entropy, attention, …) is a composite of these.
  *
- * Adding a primitive: add it here with its attributes, add its gradient rule to
- * `autograd/rules.ts` (or list it as non-differentiable there), and a CPU kernel to
- * `backend/cpu`. The mapped types below make each omission a compile error.
+ * Adding a primitive: add it here with its attributes, say what it saves for backward in
+ * `autograd/saves.ts` (or list it as non-differentiable there), add its gradient formula to
+ * `autograd/rules.ts` and a CPU kernel to `backend/cpu`. The mapped types make each omission a
+ * compile error.
  */
 import type { DType } from '../dtype';
 
