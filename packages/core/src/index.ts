@@ -16,8 +16,8 @@ export { scope, scopeAsync, keep, memory, scopeDepth, type MemoryInfo } from './
 export type { Backend, BackendBuffer, Kernel, KernelTable, FullKernelTable, TensorView } from './backend/backend';
 export { BackendRegistry } from './backend/registry';
 export { backends, registerBackend, setBackend, getBackend, registerKernel } from './backend/global';
-export { cpuBackend, cpuKernels, cpuFusedKernels } from './backend/cpu/index';
-export { setCpuThreads, setCpuKernels, cpuInfo, type CpuKernelMode } from './backend/cpu/settings';
+export { cpuBackend, cpuKernels, cpuFusedKernels, type CpuBackend, type CpuBackendOptions, type CpuInfo, type CpuKernelMode } from './backend/cpu/index';
+export { setCpuThreads, setCpuKernels, cpuInfo, initCpu } from './backend/cpu/settings';
 export * from './ops/spec';
 export * from './random/index';
 export * from './io/index';

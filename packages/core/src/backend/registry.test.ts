@@ -41,6 +41,25 @@ describe('backend registry', () => {
     expect(getBackend().name).toBe('cpu');
   });
 
+  it('creates a lazily registered backend on first use, and only then', () => {
+    const reg = new BackendRegistry();
+    let created = 0;
+    reg.registerLazy('later', () => (created++, partialBackend('later')), { priority: 1 });
+    reg.register(partialBackend('now'));
+    expect([reg.has('later'), reg.isStarted('later'), reg.isStarted('now')]).toEqual([true, false, true]);
+    reg.setDefault('later');
+    expect(reg.defaultName()).toBe('later');
+    expect(created).toBe(0);
+    expect(reg.default().name).toBe('later');
+    expect(reg.get('later')).toBe(reg.default());
+    expect([created, reg.isStarted('later')]).toEqual([1, true]);
+    reg.registerLazy('never', () => (created++, partialBackend('never')));
+    reg.unregister('never');
+    expect(created).toBe(1);
+    reg.registerLazy('misnamed', () => partialBackend('other'));
+    expect(() => reg.get('misnamed')).toThrow(/created with the name 'other'/);
+  });
+
   it('lets plugins replace a kernel', () => {
     registerBackend(partialBackend('plugin'));
     try {
