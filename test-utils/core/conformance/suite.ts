@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, tolerance } from '../../close';
 import type { GradNode } from '../../../packages/core/src/autograd/graph';
 import { gradRules } from '../../../packages/core/src/autograd/rules';
-import type { Kernel, KernelTable } from '../../../packages/core/src/backend/backend';
+import type { KernelTable, TensorView } from '../../../packages/core/src/backend/backend';
 import { getBackend } from '../../../packages/core/src/backend/global';
 import { isFloat } from '../../../packages/core/src/dtype';
 import { scope } from '../../../packages/core/src/memory';
@@ -43,8 +43,10 @@ async function compare(actual: Tensor, expected: Tensor, backendName: string, cl
 /** Instruments a backend's kernel table to record which kernels (and which unary/binary/reduce ops) ran. */
 function recordKernels(kernels: KernelTable, seen: Set<string>, active: () => boolean): () => void {
   const original = { ...kernels };
-  const table = kernels as Record<string, Kernel<AnyKernelOp>>;
-  for (const [op, kernel] of Object.entries(original) as [AnyKernelOp, Kernel<AnyKernelOp>][]) {
+  // any kernel, single- or multi-output: the wrapper passes its arguments through unchanged
+  type AnyKernel = (inputs: TensorView[], out: TensorView & TensorView[], attrs: unknown) => void;
+  const table = kernels as Record<string, AnyKernel>;
+  for (const [op, kernel] of Object.entries(original) as [AnyKernelOp, AnyKernel][]) {
     table[op] = (inputs, out, attrs) => {
       if (active()) {
         const sub = (attrs as { op?: string }).op;

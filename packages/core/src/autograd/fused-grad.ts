@@ -6,10 +6,9 @@
 import { isFloat } from '../dtype';
 import { adopt, scope } from '../memory';
 import { compositeOf } from '../ops/composites';
-import { backendOf, runKernel } from '../ops/dispatch';
+import { backendOf, runKernel, runKernelOutputs } from '../ops/dispatch';
 import type { DifferentiableFusedOp } from '../ops/fused';
 import type { FusedAttrs } from '../ops/spec';
-import { reshape, narrow } from '../ops/views';
 import type { Tensor } from '../tensor';
 import { enableGrad } from './graph';
 
@@ -44,11 +43,9 @@ export function fusedBackwardKernel(op: 'gelu' | 'layerNorm', saved: readonly (T
   }
   const w = saved[1];
   if (!backend.kernels.layerNormBackward || !w || w.dtype !== x.dtype) return null;
-  const n = w.size;
-  const flat = runKernel('layerNormBackward', [x, w, g], attrs as FusedAttrs['layerNorm'], [x.size + 2 * n], x.dtype, backend);
-  return scope(() => [
-    wanted[0] ? reshape(narrow(flat, 0, 0, x.size), [...x.shape]) : null,
-    wanted[1] ? reshape(narrow(flat, 0, x.size, n), [...w.shape]) : null,
-    wanted[2] ? reshape(narrow(flat, 0, x.size + n, n), [...w.shape]) : null,
-  ]);
+  return scope(() => {
+    const outs = [x.shape, w.shape, w.shape].map((shape) => ({ shape, dtype: x.dtype }));
+    const grads = runKernelOutputs('layerNormBackward', [x, w, g], attrs as FusedAttrs['layerNorm'], outs, backend);
+    return grads.map((grad, i) => (wanted[i] ? grad : null));
+  });
 }

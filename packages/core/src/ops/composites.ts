@@ -9,7 +9,7 @@ import type { Tensor } from '../tensor';
 import { geluComposite, logSoftmaxComposite, softmaxComposite } from './activations';
 import { attentionComposite } from './attention';
 import { layerNormComposite } from './normalization';
-import { adamwUpdateComposite } from './optim';
+import { adamwStep } from './optim';
 import type { FusedAttrs, FusedOp } from './spec';
 
 /** A composite over the inputs of its fused kernel, in the kernel's order, with its attributes. */
@@ -22,8 +22,8 @@ export const composites: { readonly [K in FusedOp]: Composite<K> } = Object.free
   gelu: ([x], { approximate }) => geluComposite(x, approximate),
   layerNorm: ([x, w, b], { dims, eps }) => layerNormComposite(x, x.shape.slice(x.rank - dims), w, b, eps),
   attention: ([q, k, v, mask], { scale, causal }) => attentionComposite(q, k, v, { mask: mask ?? null, causal, scale }),
-  adamwUpdate: ([param, grad, expAvg, expAvgSq], h) => {
-    const r = adamwUpdateComposite(param, grad, expAvg, expAvgSq, h);
+  adamwUpdate: ([param, grad, expAvg, expAvgSq], scalars) => {
+    const r = adamwStep(param, grad, expAvg, expAvgSq, scalars);
     return [r.param, r.expAvg, r.expAvgSq];
   },
 });

@@ -10,7 +10,7 @@ import { DeviceMismatchError, DTypeError } from '../errors';
 import { contiguousStrides, sizeOf } from '../shape';
 import { Storage } from '../storage';
 import { Tensor } from '../tensor';
-import type { AnyKernelOp, KernelAttrs } from './spec';
+import type { AnyKernelOp, KernelAttrs, MultiOutputOp } from './spec';
 
 /** The kernel's-eye view of a tensor. */
 export function viewOf(t: Tensor): TensorView {
@@ -26,14 +26,30 @@ export function backendOf(op: string, inputs: readonly Tensor[]): Backend {
   return backend;
 }
 
-/** Allocates a dense output on the inputs' backend and runs the op's kernel into it. */
-export function runKernel<K extends AnyKernelOp>(op: K, inputs: Tensor[], attrs: KernelAttrs[K], shape: readonly number[], dtype: DType, backend = backendOf(op, inputs)): Tensor {
+function checkDType(op: string, backend: Backend, dtype: DType): void {
   if (!backend.dtypes.includes(dtype)) throw new DTypeError(`backend '${backend.name}' cannot hold ${dtype} (op '${op}')`);
-  const kernel = backends.kernel(backend, op);
-  const size = sizeOf(shape);
-  const out = new Tensor(Storage.alloc(backend, dtype, size), shape, contiguousStrides(shape), 0);
-  if (size > 0) kernel(inputs.map(viewOf), viewOf(out), attrs);
+}
+
+function allocDense(backend: Backend, shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(Storage.alloc(backend, dtype, sizeOf(shape)), shape, contiguousStrides(shape), 0);
+}
+
+/** Allocates a dense output on the inputs' backend and runs the op's kernel into it. */
+export function runKernel<K extends Exclude<AnyKernelOp, MultiOutputOp>>(op: K, inputs: Tensor[], attrs: KernelAttrs[K], shape: readonly number[], dtype: DType, backend = backendOf(op, inputs)): Tensor {
+  checkDType(op, backend, dtype);
+  const kernel = backends.kernel(backend, op) as (inputs: TensorView[], out: TensorView, attrs: KernelAttrs[K]) => void;
+  const out = allocDense(backend, shape, dtype);
+  if (out.size > 0) kernel(inputs.map(viewOf), viewOf(out), attrs);
   return out;
+}
+
+/** Allocates one dense output per entry of `outputs` and runs a multi-output kernel into them. */
+export function runKernelOutputs<K extends MultiOutputOp>(op: K, inputs: Tensor[], attrs: KernelAttrs[K], outputs: readonly { shape: readonly number[]; dtype: DType }[], backend = backendOf(op, inputs)): Tensor[] {
+  for (const o of outputs) checkDType(op, backend, o.dtype);
+  const kernel = backends.kernel(backend, op) as (inputs: TensorView[], outs: TensorView[], attrs: KernelAttrs[K]) => void;
+  const outs = outputs.map((o) => allocDense(backend, o.shape, o.dtype));
+  if (outs.some((t) => t.size > 0)) kernel(inputs.map(viewOf), outs.map(viewOf), attrs);
+  return outs;
 }
 
 /** A new tensor sharing `t`'s storage with other shape/strides/offset. */

@@ -71,10 +71,23 @@ export interface FusedAttrs {
   /** inputs: [q, k, v] or [q, k, v, additiveMask]; output [..., Lq, headDim of v] */
   attention: { scale: number; causal: boolean };
   /**
-   * inputs: [param, grad, expAvg, expAvgSq]; output `[3, ...param.shape]` holding the new
-   * param, expAvg and expAvgSq. `step` counts from 1. Not differentiable.
+   * inputs: [param, grad, expAvg, expAvgSq]; outputs: the new param, expAvg and expAvgSq, each
+   * of param's shape. The op (ops/optim.ts) turns a step's hyper-parameters into these scalars
+   * once, so a kernel only applies them: `m' = beta1·m + (1 − beta1)·g`,
+   * `v' = beta2·v + (1 − beta2)·g²`, `p' = decay·p − stepSize·m' / (√v' / sqrtBiasCorrection2 + eps)`.
+   * Not differentiable.
    */
-  adamwUpdate: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; step: number };
+  adamwUpdate: {
+    beta1: number;
+    beta2: number;
+    eps: number;
+    /** `1 − lr·weightDecay`: decoupled weight decay as a factor on the parameter. */
+    decay: number;
+    /** `lr / (1 − beta1^step)`: the learning rate with the first moment's bias correction. */
+    stepSize: number;
+    /** `√(1 − beta2^step)`: the second moment's bias correction, under the square root. */
+    sqrtBiasCorrection2: number;
+  };
 }
 export type FusedOp = keyof FusedAttrs;
 
@@ -87,12 +100,22 @@ export interface FusedBackwardAttrs {
   /** inputs: [x, gradOut]; output: gradX, x's shape */
   geluBackward: { approximate: 'none' | 'tanh' };
   /**
-   * inputs: [x, weight, gradOut], normalising the last `dims` dims of x; output: flat
-   * `[x.size + 2·weight.size]` holding gradX, gradWeight and gradBias, in that order
+   * inputs: [x, weight, gradOut], normalising the last `dims` dims of x; outputs: gradX (x's
+   * shape), gradWeight and gradBias (weight's shape)
    */
   layerNormBackward: { dims: number; eps: number };
 }
 export type FusedBackwardOp = keyof FusedBackwardAttrs;
+
+/**
+ * Kernels that write several outputs, and how many; every other kernel writes one. The op
+ * allocates them all (`runKernelOutputs`) and the kernel receives them in order.
+ */
+export interface KernelOutputCounts {
+  adamwUpdate: 3;
+  layerNormBackward: 3;
+}
+export type MultiOutputOp = keyof KernelOutputCounts;
 
 /** Every op a kernel table can hold: the primitives, the fusable composites and their backward kernels. */
 export type AnyKernelOp = KernelOp | FusedOp | FusedBackwardOp;

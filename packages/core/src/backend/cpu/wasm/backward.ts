@@ -24,8 +24,8 @@ export function wasmGeluBackward(rt: WasmRuntime, pool: ThreadPool, x: TensorVie
   return true;
 }
 
-export function wasmLayerNormBackward(rt: WasmRuntime, pool: ThreadPool, x: TensorView, w: TensorView, g: TensorView, out: TensorView, dims: number, eps: number): boolean {
-  if (!f32(x, w, g, out) || !dense(w) || !dense(g)) return false;
+export function wasmLayerNormBackward(rt: WasmRuntime, pool: ThreadPool, x: TensorView, w: TensorView, g: TensorView, [gradX, gradW, gradB]: TensorView[], dims: number, eps: number): boolean {
+  if (!f32(x, w, g, gradX, gradW, gradB) || !dense(w) || !dense(g)) return false;
   const r = x.shape.length;
   const tail = collapseDims(x.shape.slice(r - dims), [x.strides.slice(r - dims)]);
   const head = collapseDims(x.shape.slice(0, r - dims), [x.strides.slice(0, r - dims)]);
@@ -34,11 +34,11 @@ export function wasmLayerNormBackward(rt: WasmRuntime, pool: ThreadPool, x: Tens
   const rows = head.shape.length ? head.shape[0] : 1;
   const xr = head.shape.length ? head.strides[0][0] : 0;
   withOperands(rt.heap, (ops) => {
-    const [xp, wp, gp, o] = [ops.input(x), ops.input(w), ops.input(g), ops.output(out)];
+    const [xp, wp, gp, o] = [ops.input(x), ops.input(w), ops.input(g), ops.output(gradX)];
     const stats = ops.scratch(rows * 8);
     const args = [rows, n, xp, xr, wp, gp, eps, o, stats];
     pool.rows('graft_layernorm_backward_rows', args, 0, rows, Math.max(1, Math.floor(ELEMENTS_PER_CHUNK / n)), [[2, xr * 4], [5, n * 4], [7, n * 4], [8, 8]]);
-    rt.x.graft_layernorm_backward_params(rows, n, xp, xr, gp, stats, o + rows * n * 4, o + (rows + 1) * n * 4);
+    rt.x.graft_layernorm_backward_params(rows, n, xp, xr, gp, stats, ops.output(gradW), ops.output(gradB));
   });
   return true;
 }
