@@ -45,11 +45,30 @@ export class Tensor implements Disposable {
   #requiresGrad = false;
   #held: { storage: Storage; node: GradNode | null };
 
-  /** @internal use the creation functions (`tensor`, `zeros`, …) instead. Takes over one reference of `storage`. */
-  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, opts: { scoped?: boolean } = {}) {
+  /**
+   * A new leaf tensor object over `source`'s values: the supported way to make a Tensor subclass
+   * (nn's `Parameter` is `super(data)`). It shares `source`'s storage when `source` owns dense
+   * data (safe: storage is never mutated, `assign` rebinds it) and holds a dense copy of a view
+   * otherwise. It has no gradient history, joins the current scope like any new tensor, and
+   * leaves `source` to its owner. To create tensors from values, use `tensor`, `zeros`, ….
+   */
+  constructor(source: Tensor);
+  /** @internal how ops construct tensors: takes over one reference of `storage` */
+  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, opts?: { scoped?: boolean });
+  constructor(from: Tensor | Storage, shape?: readonly number[], strides?: readonly number[], offset = 0, opts: { scoped?: boolean } = {}) {
+    let storage: Storage;
+    if (from instanceof Tensor) {
+      const owning = from.isContiguous && from.offset === 0 && from.storage.size === from.size;
+      const dense = owning ? from : ops.denseCopyOf(from);
+      storage = dense.storage.retain();
+      [shape, strides, offset] = [dense.shape, dense.strides, 0];
+      if (dense !== from) dense.dispose();
+    } else {
+      storage = from;
+    }
     this.#storage = storage;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze([...strides]);
+    this.shape = Object.freeze([...shape!]);
+    this.strides = Object.freeze([...strides!]);
     this.offset = offset;
     this.dtype = storage.dtype;
     this.#held = { storage, node: null };

@@ -7,16 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, tolerance } from '../../close';
-import type { GradNode } from '../../../packages/core/src/autograd/graph';
-import { gradRules } from '../../../packages/core/src/autograd/rules';
-import type { KernelTable, TensorView } from '../../../packages/core/src/backend/backend';
-import { getBackend } from '../../../packages/core/src/backend/global';
-import { isFloat } from '../../../packages/core/src/dtype';
-import { scope } from '../../../packages/core/src/memory';
-import * as g from '../../../packages/core/src/ops/index';
-import { BINARY_OPS, KERNEL_OPS, REDUCE_OPS, UNARY_OPS, type AnyKernelOp } from '../../../packages/core/src/ops/spec';
-import { Generator } from '../../../packages/core/src/random/index';
-import type { Tensor } from '../../../packages/core/src/tensor';
+import * as g from '@graft/core';
+import {
+  BINARY_OPS, Generator, getBackend, gradRules, isFloat, KERNEL_OPS, REDUCE_OPS, scope, UNARY_OPS,
+  type AnyKernelOp, type GradNode, type KernelTable, type Tensor, type TensorView,
+} from '@graft/core';
 import { forwardCases } from './forward-cases';
 import { gradCases } from './grad-cases';
 import { materialize } from './inputs';

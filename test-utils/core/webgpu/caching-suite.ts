@@ -7,11 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { expectClose, tolerance } from '../../close';
-import { scope, scopeAsync } from '../../../packages/core/src/memory';
-import * as g from '../../../packages/core/src/ops/index';
-import type { Tensor } from '../../../packages/core/src/tensor';
-import type { GpuTensorBuffer } from '../../../packages/core/src/backend/webgpu/encoder';
-import type { WebGPUBackend } from '../../../packages/core/src/backend/webgpu/index';
+import * as g from '@graft/core';
+import { scope, scopeAsync, type Tensor } from '@graft/core';
+import type { GpuTensorBuffer } from '@graft/core/internal';
+import type { WebGPUBackend } from '@graft/core/webgpu';
 
 const gpuOf = (t: Tensor) => (t.storage.buffer as GpuTensorBuffer).gpu;
 const values = async (t: Tensor) => Array.from(await t.data(), Number);
