@@ -43,6 +43,11 @@ export function formatShape(shape: Shape): string {
 
 /** NumPy broadcasting: align from the right; each pair of dims must be equal or contain a 1. */
 export function broadcastShapes(...shapes: Shape[]): number[] {
+  return broadcastShapesFor(null, shapes);
+}
+
+/** `broadcastShapes` for the op `op`, which its error names (the function the user called). */
+export function broadcastShapesFor(op: string | null, shapes: readonly Shape[]): number[] {
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(rank).fill(1);
   for (const s of shapes) {
@@ -51,7 +56,7 @@ export function broadcastShapes(...shapes: Shape[]): number[] {
       const d = s[i];
       if (out[o] === 1) out[o] = d;
       else if (d !== 1 && d !== out[o]) {
-        throw new ShapeError(`shapes ${shapes.map(formatShape).join(' and ')} cannot be broadcast together (dim ${o - rank}: ${out[o]} vs ${d})`);
+        throw new ShapeError(`${op ? `${op}(): ` : ''}shapes ${shapes.map(formatShape).join(' and ')} cannot be broadcast together (dim ${o - rank}: ${out[o]} vs ${d})`);
       }
     }
   }

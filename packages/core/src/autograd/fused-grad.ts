@@ -39,13 +39,13 @@ export function fusedBackwardKernel(op: 'gelu' | 'layerNorm', saved: readonly (T
   const backend = backendOf(op, [x, g]);
   if (op === 'gelu') {
     if (!backend.kernels.geluBackward) return null;
-    return [runKernel('geluBackward', [x, g], attrs as FusedAttrs['gelu'], x.shape, x.dtype, backend)];
+    return [runKernel('geluBackward', [x, g], attrs as FusedAttrs['gelu'], x.shape, x.dtype, { backend, name: 'gelu' })];
   }
   const w = saved[1];
   if (!backend.kernels.layerNormBackward || !w || w.dtype !== x.dtype) return null;
   return scope(() => {
     const outs = [x.shape, w.shape, w.shape].map((shape) => ({ shape, dtype: x.dtype }));
-    const grads = runKernelOutputs('layerNormBackward', [x, w, g], attrs as FusedAttrs['layerNorm'], outs, backend);
+    const grads = runKernelOutputs('layerNormBackward', [x, w, g], attrs as FusedAttrs['layerNorm'], outs, { backend, name: 'layerNorm' });
     return grads.map((grad, i) => (wanted[i] ? grad : null));
   });
 }

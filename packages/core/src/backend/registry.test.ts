@@ -21,8 +21,11 @@ describe('backend registry', () => {
         err = e;
       }
       expect(err).toBeInstanceOf(MissingKernelError);
-      expect((err as MissingKernelError).message).toBe("backend 'partial' has no kernel for op 'unary'");
-      expect(() => a.add(tensor([1, 2], { dtype: 'float32' }))).toThrow(/different devices \(partial, cpu\)/);
+      expect(err).toMatchObject({ op: 'unary', backend: 'partial', calledAs: 'exp' });
+      expect((err as MissingKernelError).message).toBe(
+        "backend 'partial' has no kernel for 'exp' (kernel 'unary'): register one with registerKernel('partial', 'unary', kernel), or move the tensors to a backend that has it with .to(device)",
+      );
+      expect(() => a.add(tensor([1, 2], { dtype: 'float32' }))).toThrow(/^add\(\) got tensors on different devices \(partial, cpu\)/);
     } finally {
       backends.unregister('partial');
     }

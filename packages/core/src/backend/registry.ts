@@ -105,9 +105,10 @@ export class BackendRegistry {
     (backend.kernels as Record<string, unknown>)[op] = kernel;
   }
 
-  kernel<K extends AnyKernelOp>(backend: Backend, op: K): Kernel<K> {
+  /** The kernel of `op` on `backend`; `calledAs` names the user's function in the error when there is none. */
+  kernel<K extends AnyKernelOp>(backend: Backend, op: K, calledAs: string = op): Kernel<K> {
     const k = backend.kernels[op] as Kernel<K> | undefined;
-    if (!k) throw new MissingKernelError(op, backend.name);
+    if (!k) throw new MissingKernelError(op, backend.name, calledAs);
     return k;
   }
 }

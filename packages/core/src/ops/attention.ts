@@ -1,7 +1,7 @@
 /** Scaled dot-product attention as a composite (backends may register a fused kernel). */
 import { ArgumentError, ShapeError } from '../errors';
 import { scope } from '../memory';
-import { broadcastShapes, formatShape, shapesEqual } from '../shape';
+import { broadcastShapesFor, formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { softmax } from './activations';
 import { add, mul, where } from './elementwise';
@@ -11,6 +11,7 @@ import { matmul } from './linalg';
 import { expand, transpose } from './views';
 import { dropout } from './normalization';
 import type { RandomOptions } from './random';
+import { checkSameDevice } from './dispatch';
 import { fused } from './fused';
 
 export interface AttentionOptions extends RandomOptions {
@@ -38,12 +39,13 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     throw new ShapeError(`attention: query ${formatShape(q.shape)} and key ${formatShape(k.shape)} head dims differ`);
   }
   const { mask = null, causal = false, dropoutP = 0, training = false } = opts;
+  checkSameDevice('scaledDotProductAttention', [q, k, v, mask]);
   const scale = opts.scale ?? 1 / Math.sqrt(q.shape[q.rank - 1]);
   if (!(scale > 0)) throw new ArgumentError(`attention scale must be positive, got ${scale}`);
   const useDropout = dropoutP > 0 && training;
   if (!useDropout && (!mask || mask.dtype !== 'bool')) {
     // the fused kernel sees one batch shape: broadcast q, k, v and the mask to it (views)
-    const batch = broadcastShapes(q.shape.slice(0, -2), k.shape.slice(0, -2), v.shape.slice(0, -2), mask ? mask.shape.slice(0, -2) : []);
+    const batch = broadcastShapesFor('scaledDotProductAttention', [q.shape.slice(0, -2), k.shape.slice(0, -2), v.shape.slice(0, -2), mask ? mask.shape.slice(0, -2) : []]);
     const [lq, lk] = [q.shape[q.rank - 2], k.shape[k.rank - 2]];
     return scope(() => {
       const to = (t: Tensor, tail: number[]) => (shapesEqual(t.shape, [...batch, ...tail]) ? t : expand(t, [...batch, ...tail]));

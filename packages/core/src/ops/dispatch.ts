@@ -10,14 +10,14 @@ import { DeviceMismatchError, DTypeError } from '../errors';
 import { contiguousStrides, sizeOf } from '../shape';
 import { Storage } from '../storage';
 import { Tensor } from '../tensor';
-import type { AnyKernelOp, KernelAttrs, MultiOutputOp } from './spec';
+import { type AnyKernelOp, type KernelAttrs, type MultiOutputOp, publicOpName } from './spec';
 
 /** The kernel's-eye view of a tensor. */
 export function viewOf(t: Tensor): TensorView {
   return { buffer: t.storage.buffer, dtype: t.dtype, shape: t.shape, strides: t.strides, offset: t.offset };
 }
 
-/** The one backend all `inputs` live on. */
+/** The one backend all `inputs` live on; `op` names the user's function in the error. */
 export function backendOf(op: string, inputs: readonly Tensor[]): Backend {
   const backend = inputs[0].storage.backend;
   for (let i = 1; i < inputs.length; i++) {
@@ -26,8 +26,27 @@ export function backendOf(op: string, inputs: readonly Tensor[]): Backend {
   return backend;
 }
 
-function checkDType(op: string, backend: Backend, dtype: DType): void {
-  if (!backend.dtypes.includes(dtype)) throw new DTypeError(`backend '${backend.name}' cannot hold ${dtype} (op '${op}')`);
+/**
+ * Checks at the entry of a public op that its tensor arguments (nulls skipped) share a device, so
+ * a mismatch names that op rather than a primitive deep inside it.
+ */
+export function checkSameDevice(op: string, tensors: readonly (Tensor | null | undefined)[]): void {
+  backendOf(op, tensors.filter((t): t is Tensor => t != null));
+}
+
+/** How an op calls a kernel: the backend when the caller already has it, and the public name for errors. */
+export interface KernelCall {
+  backend?: Backend;
+  /** The function the user called (default: derived from the kernel, e.g. `'add'` for binary add). */
+  name?: string;
+}
+
+function checkDType(name: string, backend: Backend, dtype: DType): void {
+  if (!backend.dtypes.includes(dtype)) {
+    const held = backend.dtypes.filter((d) => d !== 'bool').join(', ');
+    const move = backend.name === 'cpu' ? '' : `, or move the tensors to a device that holds ${dtype} with .to(device)`;
+    throw new DTypeError(`${name}(): backend '${backend.name}' cannot hold ${dtype} (it holds ${held}): cast to one of those with .cast(dtype)${move}`);
+  }
 }
 
 function allocDense(backend: Backend, shape: readonly number[], dtype: DType): Tensor {
@@ -35,18 +54,22 @@ function allocDense(backend: Backend, shape: readonly number[], dtype: DType): T
 }
 
 /** Allocates a dense output on the inputs' backend and runs the op's kernel into it. */
-export function runKernel<K extends Exclude<AnyKernelOp, MultiOutputOp>>(op: K, inputs: Tensor[], attrs: KernelAttrs[K], shape: readonly number[], dtype: DType, backend = backendOf(op, inputs)): Tensor {
-  checkDType(op, backend, dtype);
-  const kernel = backends.kernel(backend, op) as (inputs: TensorView[], out: TensorView, attrs: KernelAttrs[K]) => void;
+export function runKernel<K extends Exclude<AnyKernelOp, MultiOutputOp>>(op: K, inputs: Tensor[], attrs: KernelAttrs[K], shape: readonly number[], dtype: DType, call: KernelCall = {}): Tensor {
+  const name = call.name ?? publicOpName(op, attrs);
+  const backend = call.backend ?? backendOf(name, inputs);
+  checkDType(name, backend, dtype);
+  const kernel = backends.kernel(backend, op, name) as (inputs: TensorView[], out: TensorView, attrs: KernelAttrs[K]) => void;
   const out = allocDense(backend, shape, dtype);
   if (out.size > 0) kernel(inputs.map(viewOf), viewOf(out), attrs);
   return out;
 }
 
 /** Allocates one dense output per entry of `outputs` and runs a multi-output kernel into them. */
-export function runKernelOutputs<K extends MultiOutputOp>(op: K, inputs: Tensor[], attrs: KernelAttrs[K], outputs: readonly { shape: readonly number[]; dtype: DType }[], backend = backendOf(op, inputs)): Tensor[] {
-  for (const o of outputs) checkDType(op, backend, o.dtype);
-  const kernel = backends.kernel(backend, op) as (inputs: TensorView[], outs: TensorView[], attrs: KernelAttrs[K]) => void;
+export function runKernelOutputs<K extends MultiOutputOp>(op: K, inputs: Tensor[], attrs: KernelAttrs[K], outputs: readonly { shape: readonly number[]; dtype: DType }[], call: KernelCall = {}): Tensor[] {
+  const name = call.name ?? publicOpName(op, attrs);
+  const backend = call.backend ?? backendOf(name, inputs);
+  for (const o of outputs) checkDType(name, backend, o.dtype);
+  const kernel = backends.kernel(backend, op, name) as (inputs: TensorView[], outs: TensorView[], attrs: KernelAttrs[K]) => void;
   const outs = outputs.map((o) => allocDense(backend, o.shape, o.dtype));
   if (outs.some((t) => t.size > 0)) kernel(inputs.map(viewOf), outs.map(viewOf), attrs);
   return outs;

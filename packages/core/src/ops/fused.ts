@@ -9,7 +9,7 @@ import type { DType } from '../dtype';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
 import { backendOf, runKernel } from './dispatch';
-import type { AttrsOf, FusedAttrs, FusedOp, KernelAttrs } from './spec';
+import { type AttrsOf, type FusedAttrs, type FusedOp, type KernelAttrs, publicOpName } from './spec';
 
 /** The fusable composites that autograd differentiates (all but the optimizer update). */
 export type DifferentiableFusedOp = Exclude<FusedOp, 'adamwUpdate'>;
@@ -19,8 +19,9 @@ export type DifferentiableFusedOp = Exclude<FusedOp, 'adamwUpdate'>;
  * backend has none (the caller then runs the composite). `shape`/`dtype` describe the output.
  */
 export function fused<K extends DifferentiableFusedOp>(op: K, inputs: Tensor[], attrs: FusedAttrs[K], shape: readonly number[], dtype: DType = inputs[0].dtype): Tensor | null {
-  const backend = backendOf(op, inputs);
+  const name = publicOpName(op);
+  const backend = backendOf(name, inputs);
   if (!backend.kernels[op]) return null;
-  const out = runKernel(op, inputs, attrs as KernelAttrs[K], shape, dtype, backend);
+  const out = runKernel(op, inputs, attrs as KernelAttrs[K], shape, dtype, { backend, name });
   return scope(() => record(op, inputs, out, attrs as AttrsOf<K>));
 }

@@ -9,7 +9,7 @@ import { scope } from '../memory';
 import { formatShape, normalizeAxis, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { cast } from './elementwise';
-import { runKernel } from './dispatch';
+import { checkSameDevice, runKernel } from './dispatch';
 import type { PadWidth } from './spec';
 import { narrow, unsqueeze } from './views';
 
@@ -44,6 +44,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
       throw new ShapeError(`concat along axis ${a}: shapes ${tensors.map((u) => formatShape(u.shape)).join(', ')} differ outside that axis`);
     }
   }
+  checkSameDevice('concat', tensors);
   const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
   const shape = [...first.shape];
   shape[a] = tensors.reduce((s, t) => s + t.shape[a], 0);
@@ -61,6 +62,7 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
     if (!shapesEqual(t.shape, tensors[0].shape)) throw new ShapeError(`stack needs equal shapes, got ${tensors.map((u) => formatShape(u.shape)).join(', ')}`);
   }
   const a = normalizeAxis(axis, tensors[0].rank + 1);
+  checkSameDevice('stack', tensors);
   return scope(() => concat(tensors.map((t) => unsqueeze(t, a)), a));
 }
 

@@ -4,7 +4,8 @@ import { scope } from '../memory';
 import { formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { add, cast, eq, mul, rsqrt, sub, where } from './elementwise';
-import { indexSelect } from './indexing';
+import { checkSameDevice } from './dispatch';
+import { checkIndex, indexSelect } from './indexing';
 import { detach, reshape } from './views';
 import { bernoulliMask, type RandomOptions } from './random';
 import { fused } from './fused';
@@ -24,6 +25,7 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
       throw new ShapeError(`layerNorm: ${what} of shape ${formatShape(p.shape)} for normalized shape ${formatShape(normalizedShape)}`);
     }
   }
+  checkSameDevice('layerNorm', [x, weight, bias]);
   // the fused kernel takes both affine parameters; without them the composite runs
   const y = weight && bias ? fused('layerNorm', [x, weight, bias], { dims: n, eps }, x.shape) : null;
   return y ?? layerNormComposite(x, normalizedShape, weight, bias, eps);
@@ -64,6 +66,8 @@ export function dropout(x: Tensor, p: number, training = true, opts: RandomOptio
  */
 export function embedding(weight: Tensor, ids: Tensor, paddingIdx?: number | null): Tensor {
   if (weight.rank !== 2) throw new ShapeError(`embedding weight must be 2-D, got ${formatShape(weight.shape)}`);
+  checkIndex('embedding', ids, 'ids');
+  checkSameDevice('embedding', [weight, ids]);
   return scope(() => {
     const rows = reshape(indexSelect(weight, 0, reshape(ids, [ids.size])), [...ids.shape, weight.shape[1]]);
     if (paddingIdx == null) return rows;
@@ -73,6 +77,7 @@ export function embedding(weight: Tensor, ids: Tensor, paddingIdx?: number | nul
 
 /** Root-mean-square normalisation over the last dim (`x / rms(x) · weight`). */
 export function rmsNorm(x: Tensor, weight?: Tensor | null, eps = 1e-6): Tensor {
+  checkSameDevice('rmsNorm', [x, weight]);
   return scope(() => {
     const y = mul(x, rsqrt(add(mean(mul(x, x), -1, true), eps)));
     return weight ? mul(y, weight) : y;

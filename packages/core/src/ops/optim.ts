@@ -64,7 +64,7 @@ export function adamwUpdate(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgS
     if (maxExpAvgSq) return adamwStep(param, grad, expAvg, expAvgSq, s, maxExpAvgSq);
     if (!backend.kernels.adamwUpdate) return adamwStep(param, grad, expAvg, expAvgSq, s);
     const out = { shape: param.shape, dtype: param.dtype };
-    const [p, m, v] = runKernelOutputs('adamwUpdate', inputs, s, [out, out, out], backend);
+    const [p, m, v] = runKernelOutputs('adamwUpdate', inputs, s, [out, out, out], { backend });
     return { param: p, expAvg: m, expAvgSq: v };
   });
 }

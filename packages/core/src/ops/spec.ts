@@ -134,6 +134,19 @@ export interface ViewAttrs {
 }
 export type ViewOp = keyof ViewAttrs;
 
+/** Ops whose user-facing function has another name than the op itself. */
+const PUBLIC_NAMES: Readonly<Record<string, string>> = { recip: 'reciprocal', attention: 'scaledDotProductAttention' };
+
+/**
+ * The name a user knows an op by, for error messages: the function they called. The generic
+ * kernels (`unary`, `binary`, `reduce`, `argReduce`) are named by the op in their attributes.
+ */
+export function publicOpName(op: string, attrs?: unknown): string {
+  const inner = ['unary', 'binary', 'reduce', 'argReduce'].includes(op) ? (attrs as { op?: string } | undefined)?.op : undefined;
+  const name = inner ?? op;
+  return PUBLIC_NAMES[name] ?? name;
+}
+
 /** Every op the autograd engine can record. Unary and binary ops are recorded by their own name. */
 export type AttrsOf<K extends GradOp> = K extends UnaryOp
   ? Record<string, never>
