@@ -292,7 +292,7 @@ export class Tensor implements Disposable {
   view(...shape: number[] | [number[]]): Tensor { return ops.view(this, ops.shapeArg(shape)); }
   flatten(startAxis = 0, endAxis = -1): Tensor { return ops.flatten(this, startAxis, endAxis); }
   permute(...perm: number[] | [number[]]): Tensor { return ops.permute(this, ops.shapeArg(perm)); }
-  transpose(a = -2, b = -1): Tensor { return ops.transpose(this, a, b); }
+  transpose(axis0 = -2, axis1 = -1): Tensor { return ops.transpose(this, axis0, axis1); }
   expand(...shape: number[] | [number[]]): Tensor { return ops.expand(this, ops.shapeArg(shape)); }
   expandAs(o: Tensor): Tensor { return ops.expand(this, [...o.shape]); }
   squeeze(axis?: number | number[]): Tensor { return ops.squeeze(this, axis); }

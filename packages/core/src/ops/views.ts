@@ -47,10 +47,10 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   });
 }
 
-/** Swaps two dims. */
-export function transpose(x: Tensor, a = -2, b = -1): Tensor {
+/** Swaps two axes (the last two by default). */
+export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
   const perm = x.shape.map((_, i) => i);
-  const [i, j] = [normalizeAxis(a, x.rank), normalizeAxis(b, x.rank)];
+  const [i, j] = [normalizeAxis(axis0, x.rank), normalizeAxis(axis1, x.rank)];
   [perm[i], perm[j]] = [perm[j], perm[i]];
   return permute(x, perm);
 }
