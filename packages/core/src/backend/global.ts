@@ -9,12 +9,10 @@ import { createProcessCpu } from './cpu/process';
 import { BackendRegistry } from './registry';
 import type { AnyKernelOp } from '../ops/spec';
 
-export const backends: BackendRegistry = /* @__PURE__ */ withCpu(new BackendRegistry());
-
-function withCpu(registry: BackendRegistry): BackendRegistry {
-  registry.registerLazy('cpu', createProcessCpu, { priority: 0 });
-  return registry;
-}
+/** The process-wide registry, which tensors created without a registry use. */
+export const backends = new BackendRegistry();
+// only a factory: nothing is created until a tensor needs the CPU
+backends.registerLazy('cpu', createProcessCpu, { priority: 0 });
 
 /** Registers a backend so tensors can live on it. */
 export function registerBackend(backend: Backend, opts?: { priority?: number }): void {

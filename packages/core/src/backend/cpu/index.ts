@@ -162,6 +162,8 @@ export function cpuBackend(opts: CpuBackendOptions = {}): CpuBackend {
     read: async (buffer, _dtype, size) => copyOut(buffer as TypedArray, size),
     readSync: (buffer, _dtype, size) => copyOut(buffer as TypedArray, size),
     sync: async () => {},
+    // stops the workers; the pool's small heap workspace stays reserved, so that a tensor still
+    // on this backend can never run a kernel on freed memory
     dispose: () => pool?.shutdown(),
     setKernels(next: CpuKernelMode) {
       if (next !== 'wasm' && next !== 'scalar') throw new ArgumentError(`setKernels: expected 'wasm' or 'scalar', got '${String(next)}'`);
