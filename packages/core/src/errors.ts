@@ -48,6 +48,7 @@ export class MissingKernelError extends GraftError {
 export class DeviceMismatchError extends GraftError {
   /** The function the user called. */
   readonly op: string;
+  /** The device of each tensor argument, in order. */
   readonly devices: readonly string[];
 
   constructor(op: string, devices: string[]) {

@@ -20,6 +20,7 @@ export interface SavePolicy {
 /** Every recordable op: its save policy, or `'nondiff'` when no gradient flows through it. */
 export type SaveTable = { readonly [K in GradOp]: SavePolicy | 'nondiff' };
 
+/** What every recordable op saves, or `'nondiff'`. */
 export const savePolicies = {
   // ---- unary ----
   neg: { save: 'none' },

@@ -13,6 +13,7 @@ interface Entry {
   priority: number;
 }
 
+/** Backends by name, the default one, and kernel lookup. */
 export class BackendRegistry {
   readonly #backends = new Map<string, Entry>();
   #current: string | null = null;
@@ -75,6 +76,7 @@ export class BackendRegistry {
     return entry.backend;
   }
 
+  /** The names of the registered backends, started or not. */
   names(): string[] {
     return [...this.#backends.keys()];
   }

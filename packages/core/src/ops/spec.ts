@@ -115,6 +115,7 @@ export interface KernelOutputCounts {
   adamwUpdate: 3;
   layerNormBackward: 3;
 }
+/** The kernels that write several outputs. */
 export type MultiOutputOp = keyof KernelOutputCounts;
 
 /** Every op a kernel table can hold: the primitives, the fusable composites and their backward kernels. */
