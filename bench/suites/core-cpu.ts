@@ -17,7 +17,7 @@ import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { Generator, add, cpuInfo, div, exp, log, lt, matmul, max, maximum, memory, mul, randn, scope, softmax, sub, sum, tanh, tensor, where, type Tensor } from '@graft/core';
+import { Generator, add, div, initCpu, exp, log, lt, matmul, max, maximum, memory, mul, randn, scope, softmax, sub, sum, tanh, tensor, where, type Tensor } from '@graft/core';
 import { BERT_TINY, bertTrainer } from '../cpu/bert-step';
 import { runTorch, type TorchResults } from '../cpu/torch';
 import { machine, saveResults, table, time, type Timing } from '../harness';
@@ -208,7 +208,7 @@ async function main() {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   const m = machine();
-  const info = cpuInfo();
+  const info = await initCpu();
   const loadBefore = loadavg()[0];
   console.log(`${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, Node ${m.node}; tfjs ${tf.version_core}, wasm SIMD ${simd}, wasm threads ${threads}`);
   console.log(`graft: CPU backend, ${info.kernels} kernels, ${info.threads} thread(s), shared heap ${info.sharedMemory}.`);

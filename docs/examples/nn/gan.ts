@@ -6,7 +6,7 @@
  *   tsx docs/examples/nn/gan.ts
  */
 import { Generator, noGrad, ones, randn, scope, type Tensor, tensor, zeros } from '@graft/core';
-import { Adam, binaryCrossEntropyWithLogits, LeakyReLU, Linear, Sequential } from '@graft/nn';
+import { Adam, functional as F, LeakyReLU, Linear, Sequential } from '@graft/nn';
 
 const MODES = [[-2, 0], [2, 0]];
 
@@ -47,11 +47,11 @@ export function trainGan(opts: { steps?: number; log?: (line: string) => void } 
   for (let step = 1; step <= steps; step++) {
     const [lossD, lossG] = scope(() => {
       const fake = G.call(randn([n, 2], { generator: gen }));
-      const dLoss = binaryCrossEntropyWithLogits(D.call(realBatch(n, gen)), ones([n, 1])).add(binaryCrossEntropyWithLogits(D.call(fake.detach()), zeros([n, 1])));
+      const dLoss = F.binaryCrossEntropyWithLogits(D.call(realBatch(n, gen)), ones([n, 1])).add(F.binaryCrossEntropyWithLogits(D.call(fake.detach()), zeros([n, 1])));
       dLoss.backward();
       optD.step();
       optD.zeroGrad();
-      const gLoss = binaryCrossEntropyWithLogits(D.call(fake), ones([n, 1]));
+      const gLoss = F.binaryCrossEntropyWithLogits(D.call(fake), ones([n, 1]));
       gLoss.backward();
       optG.step();
       optG.zeroGrad();

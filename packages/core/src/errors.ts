@@ -29,20 +29,32 @@ export class DTypeError extends GraftError {
 
 /** A backend has no kernel for an op. */
 export class MissingKernelError extends GraftError {
+  /** The kernel that is missing (a primitive such as `'unary'`, or a fused op). */
   readonly op: string;
   readonly backend: string;
+  /** The function that needed it, as the user called it (e.g. `'exp'`). */
+  readonly calledAs: string;
 
-  constructor(op: string, backend: string) {
-    super('missing_kernel', `backend '${backend}' has no kernel for op '${op}'`);
+  constructor(op: string, backend: string, calledAs = op) {
+    const needed = calledAs === op ? `op '${op}'` : `'${calledAs}' (kernel '${op}')`;
+    super('missing_kernel', `backend '${backend}' has no kernel for ${needed}: register one with registerKernel('${backend}', '${op}', kernel), or move the tensors to a backend that has it with .to(device)`);
     this.op = op;
     this.backend = backend;
+    this.calledAs = calledAs;
   }
 }
 
 /** Tensors from two devices were passed to one op. */
 export class DeviceMismatchError extends GraftError {
+  /** The function the user called. */
+  readonly op: string;
+  /** The device of each tensor argument, in order. */
+  readonly devices: readonly string[];
+
   constructor(op: string, devices: string[]) {
-    super('device_mismatch', `op '${op}' got tensors on different devices (${devices.join(', ')}); move them with .to(device) first`);
+    super('device_mismatch', `${op}() got tensors on different devices (${devices.join(', ')}); move them to one device with .to(device) first`);
+    this.op = op;
+    this.devices = devices;
   }
 }
 

@@ -31,16 +31,23 @@ export function isContiguous(shape: Shape, strides: readonly number[]): boolean 
   return true;
 }
 
+/** Whether two shapes are the same (same rank, same dims). */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
+/** A shape as `[2, 3]`, for messages. */
 export function formatShape(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
 
 /** NumPy broadcasting: align from the right; each pair of dims must be equal or contain a 1. */
 export function broadcastShapes(...shapes: Shape[]): number[] {
+  return broadcastShapesFor(null, shapes);
+}
+
+/** `broadcastShapes` for the op `op`, which its error names (the function the user called). */
+export function broadcastShapesFor(op: string | null, shapes: readonly Shape[]): number[] {
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(rank).fill(1);
   for (const s of shapes) {
@@ -49,7 +56,7 @@ export function broadcastShapes(...shapes: Shape[]): number[] {
       const d = s[i];
       if (out[o] === 1) out[o] = d;
       else if (d !== 1 && d !== out[o]) {
-        throw new ShapeError(`shapes ${shapes.map(formatShape).join(' and ')} cannot be broadcast together (dim ${o - rank}: ${out[o]} vs ${d})`);
+        throw new ShapeError(`${op ? `${op}(): ` : ''}shapes ${shapes.map(formatShape).join(' and ')} cannot be broadcast together (dim ${o - rank}: ${out[o]} vs ${d})`);
       }
     }
   }
@@ -120,4 +127,34 @@ export function resolveShape(shape: readonly number[], size: number): number[] {
     throw new ShapeError(`cannot reshape ${size} elements into ${formatShape(shape)}`);
   }
   return out;
+}
+
+/** A shape with merged dims, and each operand's strides aligned with it (see `collapseDims`). */
+export interface Collapsed {
+  /** Sizes, outermost first. */
+  shape: number[];
+  /** strides[k] are operand k's element strides, aligned with `shape`. */
+  strides: number[][];
+}
+
+/**
+ * Merges adjacent dims that every operand walks as one (its stride over the outer dim equals
+ * stride · size of the inner) and drops size-1 dims, so kernels see few levels: a dense
+ * [32, 128, 768] tensor becomes one dim of 3 145 728; a row vector broadcast over a matrix
+ * becomes [rows (stride 0), cols (stride 1)]. The WASM, TypeScript-row and WebGPU kernels share it.
+ */
+export function collapseDims(shape: Shape, strides: readonly (readonly number[])[]): Collapsed {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d];
+    if (size === 1) continue;
+    if (outShape.length > 0 && strides.every((s, k) => s[d] === outStrides[k][0] * outShape[0])) {
+      outShape[0] *= size;
+    } else {
+      outShape.unshift(size);
+      strides.forEach((s, k) => outStrides[k].unshift(s[d]));
+    }
+  }
+  return { shape: outShape, strides: outStrides };
 }

@@ -25,6 +25,7 @@ export function storageUsage(): Record<string, DeviceUsage> {
   return Object.fromEntries([...usage].map(([k, v]) => [k, { ...v }]));
 }
 
+/** A backend buffer shared by a tensor, its views and the graph's saved copies, freed with its last reference. */
 export class Storage {
   #refs = 1;
   readonly bytes: number;

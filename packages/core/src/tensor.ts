@@ -3,13 +3,14 @@
  * in the autograd graph. Every method is a one-line call of the free function of the same name,
  * so ops are defined in one place (`ops/`) and never patched onto the prototype.
  */
+import { backward } from './autograd/backward';
 import type { GradNode } from './autograd/graph';
 import { type DType, isFloat, type TypedArray } from './dtype';
 import { ArgumentError, DisposedError, GraftError } from './errors';
 import { countCollected, type Scope, trackTensor, trackTensorUnscoped, untrackTensor, keep as keepTensor } from './memory';
 import { allocationSite } from './memory-debug';
 import { formatTensor } from './print';
-import { isContiguous, sizeOf } from './shape';
+import { isContiguous, shapesEqual, sizeOf } from './shape';
 import type { Storage } from './storage';
 import * as ops from './ops/index';
 import type { TensorLike } from './ops/index';
@@ -48,11 +49,30 @@ export class Tensor implements Disposable {
   #requiresGrad = false;
   #held: Held;
 
-  /** @internal use the creation functions (`tensor`, `zeros`, …) instead. Takes over one reference of `storage`. */
-  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, opts: { scoped?: boolean } = {}) {
+  /**
+   * A new leaf tensor object over `source`'s values: the supported way to make a Tensor subclass
+   * (nn's `Parameter` is `super(data)`). It shares `source`'s storage when `source` owns dense
+   * data (safe: storage is never mutated, `assign` rebinds it) and holds a dense copy of a view
+   * otherwise. It has no gradient history, joins the current scope like any new tensor, and
+   * leaves `source` to its owner. To create tensors from values, use `tensor`, `zeros`, ….
+   */
+  constructor(source: Tensor);
+  /** @internal how ops construct tensors: takes over one reference of `storage` */
+  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, opts?: { scoped?: boolean });
+  constructor(from: Tensor | Storage, shape?: readonly number[], strides?: readonly number[], offset = 0, opts: { scoped?: boolean } = {}) {
+    let storage: Storage;
+    if (from instanceof Tensor) {
+      const owning = from.isContiguous && from.offset === 0 && from.storage.size === from.size;
+      const dense = owning ? from : ops.denseCopyOf(from);
+      storage = dense.storage.retain();
+      [shape, strides, offset] = [dense.shape, dense.strides, 0];
+      if (dense !== from) dense.dispose();
+    } else {
+      storage = from;
+    }
     this.#storage = storage;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze([...strides]);
+    this.shape = Object.freeze([...shape!]);
+    this.strides = Object.freeze([...strides!]);
     this.offset = offset;
     this.dtype = storage.dtype;
     this.#held = { storage, node: null, site: allocationSite() };
@@ -149,7 +169,7 @@ export class Tensor implements Disposable {
    * keep the old values, because storage is never mutated, only rebound. Not recorded by autograd.
    */
   assign(src: Tensor): this {
-    if (src.size !== this.size || src.shape.length !== this.shape.length || src.shape.some((d, i) => d !== this.shape[i])) {
+    if (!shapesEqual(src.shape, this.shape)) {
       throw new GraftError('assign_mismatch', `cannot assign ${src.describe()} into ${this.describe()}`);
     }
     if (!this.isContiguous || this.offset !== 0 || this.storage.size !== this.size) {
@@ -211,7 +231,7 @@ export class Tensor implements Disposable {
 
   // ---- autograd ----
   backward(gradient?: Tensor, opts?: { retainGraph?: boolean }): void {
-    ops.backward(this, gradient, opts);
+    backward(this, gradient, opts);
   }
   /** A new leaf sharing this tensor's data, outside the graph. */
   detach(): Tensor {
@@ -281,7 +301,7 @@ export class Tensor implements Disposable {
   view(...shape: number[] | [number[]]): Tensor { return ops.view(this, ops.shapeArg(shape)); }
   flatten(startAxis = 0, endAxis = -1): Tensor { return ops.flatten(this, startAxis, endAxis); }
   permute(...perm: number[] | [number[]]): Tensor { return ops.permute(this, ops.shapeArg(perm)); }
-  transpose(a = -2, b = -1): Tensor { return ops.transpose(this, a, b); }
+  transpose(axis0 = -2, axis1 = -1): Tensor { return ops.transpose(this, axis0, axis1); }
   expand(...shape: number[] | [number[]]): Tensor { return ops.expand(this, ops.shapeArg(shape)); }
   expandAs(o: Tensor): Tensor { return ops.expand(this, [...o.shape]); }
   squeeze(axis?: number | number[]): Tensor { return ops.squeeze(this, axis); }

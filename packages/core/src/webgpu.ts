@@ -12,7 +12,7 @@ import { WebGPUUnavailableError } from './backend/webgpu/errors';
 export { createWebGPUBackend, type CreateWebGPUBackendOptions, type WebGPUBackend } from './backend/webgpu/index';
 export { findGpu, type WebGPUOptions, type GpuContext } from './backend/webgpu/device';
 export { sizeClass, type PoolStats } from './backend/webgpu/buffer-pool';
-export * from './backend/webgpu/errors';
+export { WebGPUDeviceLostError, WebGPUIndexError, WebGPULimitError, WebGPUUnavailableError, WebGPUValidationError } from './backend/webgpu/errors';
 
 export interface RegisterWebGPUOptions extends CreateWebGPUBackendOptions {
   /** Throw WebGPUUnavailableError instead of returning null when there is no adapter. */

@@ -1,5 +1,7 @@
 // The fused AdamW step over dense f32 parameters: one pass reads p, g, m, v and writes the new
-// p, m, v (three sections of the kernel's [3, n] output, passed separately so a task can take any slice), the update PyTorch's AdamW (decoupled decay) makes.
+// p, m, v (three outputs, so a task can take any slice of each), the update PyTorch's AdamW (decoupled
+// decay) makes. The step-dependent scalars (decay, step size, sqrt of the second bias correction) come
+// from the op, computed once per step.
 #include "vmath.h"
 
 EXPORT void graft_adamw(int n, const float *p, const float *g, const float *m, const float *v, float *op, float *om, float *ov, float beta1, float beta2, float eps, float decay, float step_size, float sqrt_bc2) {

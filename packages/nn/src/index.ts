@@ -13,16 +13,15 @@ export { Sequential, ModuleList, ModuleDict } from './module/containers';
 export { functionalCall } from './module/functional-call';
 // a namespace, as torch.nn.init: init.ts holds only initialisers, each public by design
 export * as init from './init';
+/** Stateless tensor functions, as `torch.nn.functional`: `import { functional as F } from '@graft/nn'`. */
+export * as functional from './functional/index';
 export type { FactoryOptions } from './layers/factory';
-export { Linear, Bilinear, Identity, linear, type LinearOptions } from './layers/linear';
+export { Linear, Bilinear, Identity, type LinearOptions } from './layers/linear';
 export { Embedding, type EmbeddingOptions } from './layers/embedding';
 export { LayerNorm, RMSNorm, type LayerNormOptions, type RMSNormOptions } from './layers/normalization';
 export { Dropout } from './layers/dropout';
 export { ReLU, GELU, Tanh, Sigmoid, SiLU, LeakyReLU, Softmax, LogSoftmax, Flatten } from './layers/activations';
 export { gradcheckModule } from './module/gradcheck-module';
-export {
-  binaryCrossEntropy, binaryCrossEntropyWithLogits, cosineEmbeddingLoss, huberLoss, klDiv, l1Loss, marginRankingLoss, reduceLoss, smoothL1Loss, type BceOptions, type KlReduction,
-} from './losses/functional';
 export {
   BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss,
 } from './losses/modules';
@@ -44,11 +43,9 @@ export { encodingsToTensors, type EncodedBatch, type EncodingColumns, type Encod
 export {
   TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, type TransformerLayerOptions, type EncoderMasks, type DecoderMasks,
 } from './layers/transformer';
-export { conv1d, conv2d, convTranspose2d, im2col, type Conv2dOptions, type ConvTranspose2dOptions, type Size2 } from './functional/conv';
-export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, upsampleNearest, type Pool2dOptions } from './functional/pooling';
+export type { Size2 } from './functional/conv';
 export { Conv1d, Conv2d, ConvTranspose2d, type ConvOptions, type ConvTransposeOptions } from './layers/conv';
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, Upsample } from './layers/pooling';
 export { RNNCell, LSTMCell, GRUCell, cellStep, type CellKind, type CellOptions } from './layers/rnn-cells';
 export { RNN, LSTM, GRU, type RecurrentOptions, type RecurrentOutput, type RecurrentState, type SequenceOptions } from './layers/rnn';
-export { propagate, gatherNodes, scatterAddNodes, addSelfLoops, inDegree, endpoints, checkEdgeIndex } from './functional/message-passing';
 export { GCNConv, GATConv, type GCNOptions, type GATOptions } from './layers/graph';

@@ -106,7 +106,7 @@ describe('gradcheck (float64, central differences)', () => {
       for (const e of node.edges) visit(e?.node ?? null);
     };
     for (const c of cases) g.scope(() => visit(c.fn(...c.inputs())._node));
-    const differentiable = Object.entries(gradRules).filter(([, r]) => r !== 'nondiff').map(([op]) => op);
+    const differentiable = Object.keys(gradRules);
     expect(differentiable.filter((op) => !seen.has(op))).toEqual([]);
   });
 

@@ -9,7 +9,7 @@
  */
 import type { DType } from '../dtype';
 import { GraftError } from '../errors';
-import type { AttrsOf, GradOp } from '../ops/spec';
+import { type AttrsOf, type GradOp, publicOpName } from '../ops/spec';
 import type { Tensor } from '../tensor';
 
 export interface Edge {
@@ -47,14 +47,14 @@ export class GradNode<K extends GradOp = GradOp> {
   /** The inputs saved for the backward pass. */
   savedInputs(): (Tensor | null)[] {
     this.#checkAlive();
-    if (!this.#savedInputs) throw new GraftError('autograd_internal', `the gradient rule of '${this.op}' did not save its inputs`);
+    if (!this.#savedInputs) throw new GraftError('autograd_internal', `the gradient rule of '${publicOpName(this.op)}' did not save its inputs`);
     return this.#savedInputs;
   }
 
   /** The output saved for the backward pass. */
   savedOutput(): Tensor {
     this.#checkAlive();
-    if (!this.#savedOutput) throw new GraftError('autograd_internal', `the gradient rule of '${this.op}' did not save its output`);
+    if (!this.#savedOutput) throw new GraftError('autograd_internal', `the gradient rule of '${publicOpName(this.op)}' did not save its output`);
     return this.#savedOutput;
   }
 
@@ -62,10 +62,10 @@ export class GradNode<K extends GradOp = GradOp> {
     if (this.#freedByBackward) {
       throw new GraftError(
         'graph_freed',
-        `tried to run backward through '${this.op}' a second time; its saved tensors were freed by the first backward() (pass { retainGraph: true } to keep them)`,
+        `tried to run backward through '${publicOpName(this.op)}' a second time; its saved tensors were freed by the first backward() (pass { retainGraph: true } to keep them)`,
       );
     }
-    if (this.#released) throw new GraftError('graph_released', `the graph through '${this.op}' was released when its tensors were disposed`);
+    if (this.#released) throw new GraftError('graph_released', `the graph through '${publicOpName(this.op)}' was released when its tensors were disposed`);
   }
 
   retain(): void {

@@ -4,7 +4,7 @@
  * already line up, and a freshly allocated dense output.
  */
 import type { DType, TypedArray } from '../dtype';
-import type { AnyKernelOp, KernelAttrs, KernelOp } from '../ops/spec';
+import type { AnyKernelOp, KernelAttrs, KernelOp, MultiOutputOp } from '../ops/spec';
 
 /** A backend's handle to device memory. Opaque to everything but its backend. */
 export type BackendBuffer = unknown;
@@ -20,8 +20,13 @@ export interface TensorView {
   readonly offset: number;
 }
 
-/** A kernel writes `out` (dense, row-major, freshly allocated) from `inputs`. */
-export type Kernel<K extends AnyKernelOp> = (inputs: TensorView[], out: TensorView, attrs: KernelAttrs[K]) => void;
+/**
+ * A kernel writes `out` (dense, row-major, freshly allocated) from `inputs`; one of the
+ * multi-output ops (`KernelOutputCounts`) writes each of `outs` instead.
+ */
+export type Kernel<K extends AnyKernelOp> = K extends MultiOutputOp
+  ? (inputs: TensorView[], outs: TensorView[], attrs: KernelAttrs[K]) => void
+  : (inputs: TensorView[], out: TensorView, attrs: KernelAttrs[K]) => void;
 
 /**
  * A backend's kernels, keyed by primitive (a missing one fails loudly when the op is used) and

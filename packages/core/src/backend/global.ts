@@ -1,14 +1,18 @@
 /**
- * The process-wide backend registry, with the CPU backend always registered. Other backends
- * (WebGPU, plugins) are added with `registerBackend`.
+ * The process-wide backend registry. The CPU backend is registered lazily: importing
+ * @graft/core creates nothing, reads no environment variable and compiles nothing; the backend
+ * starts when a tensor first needs it (or on `await initCpu()`). Other backends (WebGPU,
+ * plugins) are added with `registerBackend`.
  */
-import { cpuBackend } from './cpu/index';
 import type { Backend, Kernel } from './backend';
+import { createProcessCpu } from './cpu/process';
 import { BackendRegistry } from './registry';
 import type { AnyKernelOp } from '../ops/spec';
 
+/** The process-wide registry, which tensors created without a registry use. */
 export const backends = new BackendRegistry();
-backends.register(cpuBackend(), { priority: 0 });
+// only a factory: nothing is created until a tensor needs the CPU
+backends.registerLazy('cpu', createProcessCpu, { priority: 0 });
 
 /** Registers a backend so tensors can live on it. */
 export function registerBackend(backend: Backend, opts?: { priority?: number }): void {
@@ -20,7 +24,7 @@ export function setBackend(name: string): void {
   backends.setDefault(name);
 }
 
-/** The backend new tensors go to by default. */
+/** The backend new tensors go to by default (or the one named), started if it was not yet. */
 export function getBackend(name?: string): Backend {
   return name === undefined ? backends.default() : backends.get(name);
 }

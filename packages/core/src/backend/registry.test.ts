@@ -21,8 +21,11 @@ describe('backend registry', () => {
         err = e;
       }
       expect(err).toBeInstanceOf(MissingKernelError);
-      expect((err as MissingKernelError).message).toBe("backend 'partial' has no kernel for op 'unary'");
-      expect(() => a.add(tensor([1, 2], { dtype: 'float32' }))).toThrow(/different devices \(partial, cpu\)/);
+      expect(err).toMatchObject({ op: 'unary', backend: 'partial', calledAs: 'exp' });
+      expect((err as MissingKernelError).message).toBe(
+        "backend 'partial' has no kernel for 'exp' (kernel 'unary'): register one with registerKernel('partial', 'unary', kernel), or move the tensors to a backend that has it with .to(device)",
+      );
+      expect(() => a.add(tensor([1, 2], { dtype: 'float32' }))).toThrow(/^add\(\) got tensors on different devices \(partial, cpu\)/);
     } finally {
       backends.unregister('partial');
     }
@@ -39,6 +42,25 @@ describe('backend registry', () => {
     expect(() => reg.register(cpuBackend())).toThrow(/already registered/);
     setBackend('cpu');
     expect(getBackend().name).toBe('cpu');
+  });
+
+  it('creates a lazily registered backend on first use, and only then', () => {
+    const reg = new BackendRegistry();
+    let created = 0;
+    reg.registerLazy('later', () => (created++, partialBackend('later')), { priority: 1 });
+    reg.register(partialBackend('now'));
+    expect([reg.has('later'), reg.isStarted('later'), reg.isStarted('now')]).toEqual([true, false, true]);
+    reg.setDefault('later');
+    expect(reg.defaultName()).toBe('later');
+    expect(created).toBe(0);
+    expect(reg.default().name).toBe('later');
+    expect(reg.get('later')).toBe(reg.default());
+    expect([created, reg.isStarted('later')]).toEqual([1, true]);
+    reg.registerLazy('never', () => (created++, partialBackend('never')));
+    reg.unregister('never');
+    expect(created).toBe(1);
+    reg.registerLazy('misnamed', () => partialBackend('other'));
+    expect(() => reg.get('misnamed')).toThrow(/created with the name 'other'/);
   });
 
   it('lets plugins replace a kernel', () => {

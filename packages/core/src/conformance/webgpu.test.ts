@@ -4,7 +4,7 @@
  */
 import { inject, it } from 'vitest';
 import { registerWebGPU } from '../webgpu';
-import { conformanceSuite } from './suite';
+import { conformanceSuite } from '../../../../test-utils/core/conformance/suite';
 
 // the core-scalar project reruns core's tests for the CPU's TypeScript kernels; WebGPU runs once
 const scalarRerun = typeof process !== 'undefined' && process.env?.GRAFT_CPU_KERNELS === 'scalar';

@@ -1,16 +1,17 @@
 /** Activation composites: softmax, logSoftmax, GELU, SiLU and friends. */
 import { ArgumentError } from '../errors';
 import { normalizeAxis } from '../shape';
-import { defineComposite, fused } from './fused';
+import { fused } from './fused';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
-import { detach } from './autograd-ops';
+import { detach } from './views';
 import { add, div, erf, exp, mul, pow, sigmoid, sub, tanh } from './elementwise';
 import { logsumexp, max, sum } from './reduce';
 
 /** `exp(x) / sum(exp(x))` along `axis`, shifted by the maximum for stability. */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  return fused('softmax', [x], { axis: normalizeAxis(axis, x.rank) }, x.shape);
+  const a = normalizeAxis(axis, x.rank);
+  return fused('softmax', [x], { axis: a }, x.shape) ?? softmaxComposite(x, a);
 }
 
 /** The composite softmax, the reference for fused kernels. */
@@ -23,7 +24,8 @@ export function softmaxComposite(x: Tensor, axis = -1): Tensor {
 
 /** `x - logsumexp(x)` along `axis`. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  return fused('logSoftmax', [x], { axis: normalizeAxis(axis, x.rank) }, x.shape);
+  const a = normalizeAxis(axis, x.rank);
+  return fused('logSoftmax', [x], { axis: a }, x.shape) ?? logSoftmaxComposite(x, a);
 }
 
 /** The composite logSoftmax, the reference for fused kernels. */
@@ -37,7 +39,7 @@ export function logSoftmaxComposite(x: Tensor, axis = -1): Tensor {
  */
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   if (approximate !== 'none' && approximate !== 'tanh') throw new ArgumentError(`gelu: unknown approximation '${String(approximate)}' (use 'none' or 'tanh')`);
-  return fused('gelu', [x], { approximate }, x.shape);
+  return fused('gelu', [x], { approximate }, x.shape) ?? geluComposite(x, approximate);
 }
 
 /** The composite GELU, the reference for fused kernels. */
@@ -61,7 +63,3 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
     return add(pos, mul(sub(x, pos), slope));
   });
 }
-
-defineComposite('softmax', ([x], { axis }) => softmaxComposite(x, axis));
-defineComposite('logSoftmax', ([x], { axis }) => logSoftmaxComposite(x, axis));
-defineComposite('gelu', ([x], { approximate }) => geluComposite(x, approximate));

@@ -1,17 +1,18 @@
 /** Scaled dot-product attention as a composite (backends may register a fused kernel). */
 import { ArgumentError, ShapeError } from '../errors';
 import { scope } from '../memory';
-import { broadcastShapes, formatShape, shapesEqual } from '../shape';
+import { broadcastShapesFor, formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { softmax } from './activations';
 import { add, mul, where } from './elementwise';
 import { ones } from './creation';
 import { tril } from './indexing';
 import { matmul } from './linalg';
-import { expand, transpose } from './movement';
+import { expand, transpose } from './views';
 import { dropout } from './normalization';
 import type { RandomOptions } from './random';
-import { defineComposite, fused } from './fused';
+import { checkSameDevice } from './dispatch';
+import { fused } from './fused';
 
 export interface AttentionOptions extends RandomOptions {
   /**
@@ -38,18 +39,20 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     throw new ShapeError(`attention: query ${formatShape(q.shape)} and key ${formatShape(k.shape)} head dims differ`);
   }
   const { mask = null, causal = false, dropoutP = 0, training = false } = opts;
+  checkSameDevice('scaledDotProductAttention', [q, k, v, mask]);
   const scale = opts.scale ?? 1 / Math.sqrt(q.shape[q.rank - 1]);
   if (!(scale > 0)) throw new ArgumentError(`attention scale must be positive, got ${scale}`);
   const useDropout = dropoutP > 0 && training;
   if (!useDropout && (!mask || mask.dtype !== 'bool')) {
     // the fused kernel sees one batch shape: broadcast q, k, v and the mask to it (views)
-    const batch = broadcastShapes(q.shape.slice(0, -2), k.shape.slice(0, -2), v.shape.slice(0, -2), mask ? mask.shape.slice(0, -2) : []);
+    const batch = broadcastShapesFor('scaledDotProductAttention', [q.shape.slice(0, -2), k.shape.slice(0, -2), v.shape.slice(0, -2), mask ? mask.shape.slice(0, -2) : []]);
     const [lq, lk] = [q.shape[q.rank - 2], k.shape[k.rank - 2]];
     return scope(() => {
       const to = (t: Tensor, tail: number[]) => (shapesEqual(t.shape, [...batch, ...tail]) ? t : expand(t, [...batch, ...tail]));
       const inputs = [to(q, q.shape.slice(-2)), to(k, k.shape.slice(-2)), to(v, v.shape.slice(-2))];
       if (mask) inputs.push(to(mask, [lq, lk]));
-      return fused('attention', inputs, { scale, causal }, [...batch, lq, v.shape[v.rank - 1]]);
+      const [qb, kb, vb, maskb] = inputs;
+      return fused('attention', inputs, { scale, causal }, [...batch, lq, v.shape[v.rank - 1]]) ?? attentionComposite(qb, kb, vb, { mask: maskb ?? null, causal, scale });
     });
   }
   return attentionComposite(q, k, v, { ...opts, scale });
@@ -71,5 +74,3 @@ export function attentionComposite(q: Tensor, k: Tensor, v: Tensor, opts: Attent
     return matmul(weights, v);
   });
 }
-
-defineComposite('attention', ([q, k, v, mask], { scale, causal }) => attentionComposite(q, k, v, { mask: mask ?? null, causal, scale }));

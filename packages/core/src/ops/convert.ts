@@ -75,6 +75,7 @@ function denseOrCopy(t: Tensor): Tensor {
   return keep(runKernel('contiguous', [t], {}, t.shape, t.dtype));
 }
 
+/** The one value of a one-element tensor, from its data. */
 export function itemOf(t: Tensor, data: TypedArray): number {
   if (t.size !== 1) throw new ArgumentError(`item() needs a tensor with one element, got shape [${t.shape.join(', ')}]`);
   return Number(data[0]);

@@ -2,11 +2,12 @@
 import { type DType, isFloat, promoteTypes } from '../dtype';
 import { ArgumentError } from '../errors';
 import { scope } from '../memory';
-import { broadcastShapes, shapesEqual } from '../shape';
+import { broadcastShapesFor, shapesEqual } from '../shape';
 import { Tensor } from '../tensor';
 import { toTensorPair, type TensorLike, scalarLike } from './convert';
-import { record, runKernel } from './dispatch';
-import { expand } from './movement';
+import { record } from '../autograd/record';
+import { checkSameDevice, runKernel } from './dispatch';
+import { expand } from './views';
 import { type BinaryOp, COMPARISON_OPS, type UnaryOp } from './spec';
 
 /** Unary ops that make no sense on integers: their integer inputs are computed in float32. */
@@ -38,7 +39,7 @@ function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
     if (op === 'logicalAnd' || op === 'logicalOr') dtype = 'bool';
     else if (op === 'div' && !isFloat(dtype)) dtype = 'float32'; // true division, as in PyTorch
     else if (dtype === 'bool' && !COMPARISON_OPS.has(op)) dtype = 'int32';
-    const shape = broadcastShapes(ta.shape, tb.shape);
+    const shape = broadcastShapesFor(op, [ta.shape, tb.shape]);
     ta = broadcastTo(castTo(ta, dtype), shape);
     tb = broadcastTo(castTo(tb, dtype), shape);
     const out = runKernel('binary', [ta, tb], { op }, shape, COMPARISON_OPS.has(op) ? 'bool' : dtype);
@@ -95,7 +96,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
     const c0 = castTo(cond, 'bool');
     let [ta, tb] = toTensorPair(a instanceof Tensor || b instanceof Tensor ? a : scalarLike(a, c0), b);
     const dtype = promoteTypes(ta.dtype, tb.dtype);
-    const shape = broadcastShapes(c0.shape, ta.shape, tb.shape);
+    const shape = broadcastShapesFor('where', [c0.shape, ta.shape, tb.shape]);
     const c = broadcastTo(c0, shape);
     ta = broadcastTo(castTo(ta, dtype), shape);
     tb = broadcastTo(castTo(tb, dtype), shape);
@@ -125,5 +126,6 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 
 /** `mask ? value : x`. */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  checkSameDevice('maskedFill', [x, mask]);
   return where(mask, value, x);
 }

@@ -65,6 +65,21 @@ describe('fused CPU kernels match their composites', () => {
   });
 });
 
+describe('the composite table', () => {
+  it('has the reference of every fused forward kernel the CPU backend has, and each matches it', () => {
+    const forward = Object.keys(g.cpuFusedKernels).filter((op) => !op.endsWith('Backward'));
+    expect(Object.keys(g.composites).sort()).toEqual(forward.sort());
+    const x = x32([3, 5]);
+    expectClose(g.compositeOf('softmax')([x], { axis: 1 }).dataSync(), g.softmax(x, 1).dataSync(), { atol: 1e-6 });
+    const [w, b] = [x32([5]), x32([5])];
+    expectClose(g.compositeOf('layerNorm')([x, w, b], { dims: 1, eps: 1e-5 }).dataSync(), g.layerNorm(x, [5], w, b).dataSync(), { atol: 1e-5 });
+  });
+
+  it('is frozen: nothing registers into it at runtime', () => {
+    expect(Object.isFrozen(g.composites)).toBe(true);
+  });
+});
+
 describe('fused attention', () => {
   it.each([
     ['no mask', false, false],

@@ -6,11 +6,13 @@ import { formatShape, normalizeAxis } from '../shape';
 import type { Tensor } from '../tensor';
 import { arange } from './creation';
 import { cast, eq, ge, le, sub, where } from './elementwise';
-import { record, runKernel } from './dispatch';
-import { expand, reshape, unsqueeze } from './movement';
+import { record } from '../autograd/record';
+import { checkSameDevice, runKernel } from './dispatch';
+import { expand, reshape, unsqueeze } from './views';
 
-function checkIndex(op: string, index: Tensor) {
-  if (index.dtype !== 'int32') throw new DTypeError(`${op}: indices must be int32, got ${index.dtype}`);
+/** Indices are int32: say so, and how to get there, in the words of the function called. */
+export function checkIndex(op: string, index: Tensor, what = 'indices'): void {
+  if (index.dtype !== 'int32') throw new DTypeError(`${op}: ${what} must be int32, got ${index.dtype}: cast them with .cast('int32')`);
 }
 
 /**
@@ -30,6 +32,7 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   checkIndex('indexSelect', index);
   if (index.rank !== 1) throw new ShapeError(`indexSelect needs a 1-D index, got shape ${formatShape(index.shape)}`);
+  checkSameDevice('indexSelect', [x, index]);
   const a = normalizeAxis(axis, x.rank);
   return scope(() => {
     const shape = x.shape.map((d, i) => (i === a ? index.shape[0] : d));
@@ -70,7 +73,7 @@ export const triu = (x: Tensor, diagonal = 0) => triangle(x, diagonal, false);
 
 /** One-hot rows for integer class ids: shape `[...ids.shape, numClasses]`. */
 export function oneHot(ids: Tensor, numClasses: number, opts: { dtype?: DType } = {}): Tensor {
-  checkIndex('oneHot', ids);
+  checkIndex('oneHot', ids, 'class ids');
   if (!Number.isInteger(numClasses) || numClasses <= 0) throw new ArgumentError(`oneHot needs a positive class count, got ${numClasses}`);
   return scope(() => cast(eq(unsqueeze(ids, -1), arange(numClasses, undefined, 1, { device: ids.device })), opts.dtype ?? 'int32'));
 }

@@ -2,11 +2,12 @@
 import { promoteTypes } from '../dtype';
 import { ShapeError } from '../errors';
 import { scope } from '../memory';
-import { broadcastShapes, formatShape, shapesEqual } from '../shape';
+import { broadcastShapesFor, formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { cast } from './elementwise';
-import { record, runKernel } from './dispatch';
-import { expand, reshape, unsqueeze } from './movement';
+import { record } from '../autograd/record';
+import { checkSameDevice, runKernel } from './dispatch';
+import { expand, reshape, unsqueeze } from './views';
 
 /**
  * `a @ b`. A 1-D `a` is a row vector and a 1-D `b` a column vector (the added dim is removed
@@ -15,13 +16,14 @@ import { expand, reshape, unsqueeze } from './movement';
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.rank === 0 || b.rank === 0) throw new ShapeError('matmul needs tensors of at least 1 dim');
+  checkSameDevice('matmul', [a, b]);
   return scope(() => {
     const a2 = a.rank === 1 ? unsqueeze(a, 0) : a;
     const b2 = b.rank === 1 ? unsqueeze(b, -1) : b;
     const [m, k] = a2.shape.slice(-2);
     const [k2, n] = b2.shape.slice(-2);
     if (k !== k2) throw new ShapeError(`matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} do not align (${k} vs ${k2})`);
-    const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+    const batch = broadcastShapesFor('matmul', [a2.shape.slice(0, -2), b2.shape.slice(0, -2)]);
     const dtype = promoteTypes(a.dtype, b.dtype);
     const prep = (t: Tensor, tail: number[]) => {
       const c = t.dtype === dtype ? t : cast(t, dtype);

@@ -2,12 +2,13 @@
 import { isFloat } from '../dtype';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { scope } from '../memory';
-import { formatShape } from '../shape';
+import { formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { logSoftmax } from './activations';
 import { add, cast, div, maximum, mul, ne, neg, square, sub, where } from './elementwise';
-import { gather, indexSelect } from './indexing';
-import { permute, reshape, squeeze, unsqueeze } from './movement';
+import { checkSameDevice } from './dispatch';
+import { checkIndex, gather, indexSelect } from './indexing';
+import { permute, reshape, squeeze, unsqueeze } from './views';
 import { mean, sum } from './reduce';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -50,6 +51,12 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
   if (weight && (weight.rank !== 1 || weight.shape[0] !== numClasses)) {
     throw new ShapeError(`crossEntropy: class weights of shape ${formatShape(weight.shape)} for ${numClasses} classes`);
   }
+  checkSameDevice('crossEntropy', [logits, target, weight]);
+  const idShape = logits.rank === 1 ? [] : [logits.shape[0], ...logits.shape.slice(2)];
+  if (isFloat(target.dtype) && !shapesEqual(target.shape, logits.shape) && shapesEqual(target.shape, idShape)) {
+    // float targets are class probabilities; these have the shape of class ids
+    throw new DTypeError(`crossEntropy: targets of shape ${formatShape(target.shape)} are class ids, which must be int32, got ${target.dtype}: cast them with .cast('int32') (float targets are class probabilities, of the logits' shape ${formatShape(logits.shape)})`);
+  }
   return scope(() => {
     const flat = logits.rank === 1 ? unsqueeze(logits, 0) : classesLast(logits);
     const logp = logSoftmax(flat, -1);
@@ -68,10 +75,9 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
       return reduce(logits.rank === 1 ? squeeze(loss, 0) : reshapeLoss(loss, logits), reduction);
     }
 
-    if (target.dtype !== 'int32') throw new DTypeError(`crossEntropy: class targets must be int32, got ${target.dtype}`);
-    const expected = logits.rank === 1 ? [] : [logits.shape[0], ...logits.shape.slice(2)];
-    if (target.rank !== expected.length || target.shape.some((d, i) => d !== expected[i])) {
-      throw new ShapeError(`crossEntropy: targets of shape ${formatShape(target.shape)} for logits ${formatShape(logits.shape)} (expected ${formatShape(expected)})`);
+    if (target.dtype !== 'int32') throw new DTypeError(`crossEntropy: class targets must be int32, got ${target.dtype}: cast them with .cast('int32')`);
+    if (!shapesEqual(target.shape, idShape)) {
+      throw new ShapeError(`crossEntropy: targets of shape ${formatShape(target.shape)} for logits ${formatShape(logits.shape)} (expected ${formatShape(idShape)})`);
     }
     const t = reshape(target, [flat.shape[0]]);
     const valid = ne(t, ignoreIndex);
@@ -97,6 +103,8 @@ export function nllLoss(logProbs: Tensor, target: Tensor, opts: { ignoreIndex?: 
   if (logProbs.rank !== 2 || target.rank !== 1 || target.shape[0] !== logProbs.shape[0]) {
     throw new ShapeError(`nllLoss: log-probabilities ${formatShape(logProbs.shape)} and targets ${formatShape(target.shape)}`);
   }
+  checkIndex('nllLoss', target, 'class targets');
+  checkSameDevice('nllLoss', [logProbs, target]);
   return scope(() => {
     const valid = ne(target, ignoreIndex);
     const validF = cast(valid, logProbs.dtype);
@@ -107,5 +115,6 @@ export function nllLoss(logProbs: Tensor, target: Tensor, opts: { ignoreIndex?: 
 
 /** Mean squared error. */
 export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  checkSameDevice('mseLoss', [input, target]);
   return scope(() => reduce(square(sub(input, target)), reduction));
 }

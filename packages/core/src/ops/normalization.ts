@@ -1,14 +1,14 @@
 /** Normalisation, dropout and embedding composites. */
 import { ArgumentError, ShapeError } from '../errors';
 import { scope } from '../memory';
-import { formatShape } from '../shape';
+import { formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
-import { detach } from './autograd-ops';
 import { add, cast, eq, mul, rsqrt, sub, where } from './elementwise';
-import { indexSelect } from './indexing';
-import { reshape } from './movement';
+import { checkSameDevice } from './dispatch';
+import { checkIndex, indexSelect } from './indexing';
+import { detach, reshape } from './views';
 import { bernoulliMask, type RandomOptions } from './random';
-import { defineComposite, fused } from './fused';
+import { fused } from './fused';
 import { mean } from './reduce';
 
 /**
@@ -17,17 +17,18 @@ import { mean } from './reduce';
  */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
   const n = normalizedShape.length;
-  if (n === 0 || n > x.rank || normalizedShape.some((d, i) => d !== x.shape[x.rank - n + i])) {
+  if (n === 0 || n > x.rank || !shapesEqual(normalizedShape, x.shape.slice(x.rank - n))) {
     throw new ShapeError(`layerNorm: normalized shape ${formatShape(normalizedShape)} does not end input shape ${formatShape(x.shape)}`);
   }
   for (const [what, p] of [['weight', weight], ['bias', bias]] as const) {
-    if (p && (p.rank !== n || p.shape.some((d, i) => d !== normalizedShape[i]))) {
+    if (p && !shapesEqual(p.shape, normalizedShape)) {
       throw new ShapeError(`layerNorm: ${what} of shape ${formatShape(p.shape)} for normalized shape ${formatShape(normalizedShape)}`);
     }
   }
+  checkSameDevice('layerNorm', [x, weight, bias]);
   // the fused kernel takes both affine parameters; without them the composite runs
-  if (weight && bias) return fused('layerNorm', [x, weight, bias], { dims: n, eps }, x.shape);
-  return layerNormComposite(x, normalizedShape, weight, bias, eps);
+  const y = weight && bias ? fused('layerNorm', [x, weight, bias], { dims: n, eps }, x.shape) : null;
+  return y ?? layerNormComposite(x, normalizedShape, weight, bias, eps);
 }
 
 /** The composite layerNorm, the reference for fused kernels. */
@@ -65,6 +66,8 @@ export function dropout(x: Tensor, p: number, training = true, opts: RandomOptio
  */
 export function embedding(weight: Tensor, ids: Tensor, paddingIdx?: number | null): Tensor {
   if (weight.rank !== 2) throw new ShapeError(`embedding weight must be 2-D, got ${formatShape(weight.shape)}`);
+  checkIndex('embedding', ids, 'ids');
+  checkSameDevice('embedding', [weight, ids]);
   return scope(() => {
     const rows = reshape(indexSelect(weight, 0, reshape(ids, [ids.size])), [...ids.shape, weight.shape[1]]);
     if (paddingIdx == null) return rows;
@@ -74,11 +77,10 @@ export function embedding(weight: Tensor, ids: Tensor, paddingIdx?: number | nul
 
 /** Root-mean-square normalisation over the last dim (`x / rms(x) · weight`). */
 export function rmsNorm(x: Tensor, weight?: Tensor | null, eps = 1e-6): Tensor {
+  checkSameDevice('rmsNorm', [x, weight]);
   return scope(() => {
     const y = mul(x, rsqrt(add(mean(mul(x, x), -1, true), eps)));
     return weight ? mul(y, weight) : y;
   });
 }
 
-
-defineComposite('layerNorm', ([x, w, b], { dims, eps }) => layerNormComposite(x, x.shape.slice(x.rank - dims), w, b, eps));

@@ -2,12 +2,12 @@
 import { isFloat } from '../dtype';
 import { ArgumentError } from '../errors';
 import { scope } from '../memory';
-import { normalizeAxes, normalizeAxis } from '../shape';
+import { normalizeAxes, normalizeAxis, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
-import { detach } from './autograd-ops';
 import { add, cast, div, exp, log, mul, sqrt, sub, where } from './elementwise';
-import { record, runKernel } from './dispatch';
-import { reshape } from './movement';
+import { record } from '../autograd/record';
+import { runKernel } from './dispatch';
+import { detach, reshape } from './views';
 import type { ReduceOp } from './spec';
 
 type Axes = number | readonly number[] | null | undefined;
@@ -34,6 +34,19 @@ export const sum = (x: Tensor, axis?: Axes, keepDims = false) => reduce('sum', x
 export const prod = (x: Tensor, axis?: Axes, keepDims = false) => reduce('prod', x, axis, keepDims);
 export const max = (x: Tensor, axis?: Axes, keepDims = false) => reduce('max', x, axis, keepDims);
 export const min = (x: Tensor, axis?: Axes, keepDims = false) => reduce('min', x, axis, keepDims);
+
+/** Sums `g` down to `shape` over the dims broadcasting added (the adjoint of expand). */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  return scope(() => {
+    const lead = g.rank - shape.length;
+    const axes: number[] = [];
+    g.shape.forEach((d, i) => {
+      if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i);
+    });
+    return reshape(sum(g, axes), shape);
+  });
+}
 
 /** Number of elements a reduction over `axis` combines. */
 function countOf(x: Tensor, axis: Axes): number {

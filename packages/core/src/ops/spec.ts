@@ -2,9 +2,10 @@
  * The primitive ops: the whole vocabulary a backend implements. Everything else in Graft
  * (softmax, GELU, layerNorm, cross-entropy, attention, …) is a composite of these.
  *
- * Adding a primitive: add it here with its attributes, add its gradient rule to
- * `autograd/rules.ts` (or list it as non-differentiable there), and a CPU kernel to
- * `backend/cpu`. The mapped types below make each omission a compile error.
+ * Adding a primitive: add it here with its attributes, say what it saves for backward in
+ * `autograd/saves.ts` (or list it as non-differentiable there), add its gradient formula to
+ * `autograd/rules.ts` and a CPU kernel to `backend/cpu`. The mapped types make each omission a
+ * compile error.
  */
 import type { DType } from '../dtype';
 
@@ -70,10 +71,23 @@ export interface FusedAttrs {
   /** inputs: [q, k, v] or [q, k, v, additiveMask]; output [..., Lq, headDim of v] */
   attention: { scale: number; causal: boolean };
   /**
-   * inputs: [param, grad, expAvg, expAvgSq]; output `[3, ...param.shape]` holding the new
-   * param, expAvg and expAvgSq. `step` counts from 1. Not differentiable.
+   * inputs: [param, grad, expAvg, expAvgSq]; outputs: the new param, expAvg and expAvgSq, each
+   * of param's shape. The op (ops/optim.ts) turns a step's hyper-parameters into these scalars
+   * once, so a kernel only applies them: `m' = beta1·m + (1 − beta1)·g`,
+   * `v' = beta2·v + (1 − beta2)·g²`, `p' = decay·p − stepSize·m' / (√v' / sqrtBiasCorrection2 + eps)`.
+   * Not differentiable.
    */
-  adamwUpdate: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; step: number };
+  adamwUpdate: {
+    beta1: number;
+    beta2: number;
+    eps: number;
+    /** `1 − lr·weightDecay`: decoupled weight decay as a factor on the parameter. */
+    decay: number;
+    /** `lr / (1 − beta1^step)`: the learning rate with the first moment's bias correction. */
+    stepSize: number;
+    /** `√(1 − beta2^step)`: the second moment's bias correction, under the square root. */
+    sqrtBiasCorrection2: number;
+  };
 }
 export type FusedOp = keyof FusedAttrs;
 
@@ -86,12 +100,23 @@ export interface FusedBackwardAttrs {
   /** inputs: [x, gradOut]; output: gradX, x's shape */
   geluBackward: { approximate: 'none' | 'tanh' };
   /**
-   * inputs: [x, weight, gradOut], normalising the last `dims` dims of x; output: flat
-   * `[x.size + 2·weight.size]` holding gradX, gradWeight and gradBias, in that order
+   * inputs: [x, weight, gradOut], normalising the last `dims` dims of x; outputs: gradX (x's
+   * shape), gradWeight and gradBias (weight's shape)
    */
   layerNormBackward: { dims: number; eps: number };
 }
 export type FusedBackwardOp = keyof FusedBackwardAttrs;
+
+/**
+ * Kernels that write several outputs, and how many; every other kernel writes one. The op
+ * allocates them all (`runKernelOutputs`) and the kernel receives them in order.
+ */
+export interface KernelOutputCounts {
+  adamwUpdate: 3;
+  layerNormBackward: 3;
+}
+/** The kernels that write several outputs. */
+export type MultiOutputOp = keyof KernelOutputCounts;
 
 /** Every op a kernel table can hold: the primitives, the fusable composites and their backward kernels. */
 export type AnyKernelOp = KernelOp | FusedOp | FusedBackwardOp;
@@ -109,6 +134,19 @@ export interface ViewAttrs {
   slice: { starts: number[]; stops: number[]; steps: number[] };
 }
 export type ViewOp = keyof ViewAttrs;
+
+/** Ops whose user-facing function has another name than the op itself. */
+const PUBLIC_NAMES: Readonly<Record<string, string>> = { recip: 'reciprocal', attention: 'scaledDotProductAttention' };
+
+/**
+ * The name a user knows an op by, for error messages: the function they called. The generic
+ * kernels (`unary`, `binary`, `reduce`, `argReduce`) are named by the op in their attributes.
+ */
+export function publicOpName(op: string, attrs?: unknown): string {
+  const inner = ['unary', 'binary', 'reduce', 'argReduce'].includes(op) ? (attrs as { op?: string } | undefined)?.op : undefined;
+  const name = inner ?? op;
+  return PUBLIC_NAMES[name] ?? name;
+}
 
 /** Every op the autograd engine can record. Unary and binary ops are recorded by their own name. */
 export type AttrsOf<K extends GradOp> = K extends UnaryOp

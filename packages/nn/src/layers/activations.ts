@@ -52,35 +52,35 @@ export class LeakyReLU extends Module {
   }
 }
 
-/** Softmax over `dim` (default the last). */
+/** Softmax along `axis` (default the last; PyTorch's `dim`). */
 export class Softmax extends Module {
-  constructor(readonly dim = -1) {
+  constructor(readonly axis = -1) {
     super();
   }
 
   forward(x: Tensor): Tensor {
-    return softmax(x, this.dim);
+    return softmax(x, this.axis);
   }
 }
 
-/** Log-softmax over `dim` (default the last). */
+/** Log-softmax along `axis` (default the last; PyTorch's `dim`). */
 export class LogSoftmax extends Module {
-  constructor(readonly dim = -1) {
+  constructor(readonly axis = -1) {
     super();
   }
 
   forward(x: Tensor): Tensor {
-    return logSoftmax(x, this.dim);
+    return logSoftmax(x, this.axis);
   }
 }
 
-/** Flattens dims `startDim..endDim` (default all but the batch dim), as `torch.nn.Flatten`. */
+/** Flattens axes `startAxis..endAxis` (default all but the batch axis), as `torch.nn.Flatten(start_dim, end_dim)`. */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  constructor(readonly startAxis = 1, readonly endAxis = -1) {
     super();
   }
 
   forward(x: Tensor): Tensor {
-    return scope(() => x.flatten(this.startDim, this.endDim));
+    return scope(() => x.flatten(this.startAxis, this.endAxis));
   }
 }

@@ -3,6 +3,7 @@ import { DTypeError, formatShape, isFloat, layerNorm, rmsNorm, ShapeError, shape
 import { Module } from '../module/module';
 import type { Parameter } from '../module/parameter';
 import * as init from '../init';
+import { LayerConfigError } from '../errors';
 import { checkPositive, type FactoryOptions, newParameter } from './factory';
 
 /** Throws unless `x` is a float tensor whose trailing dims are `shape` (what the layer was built for). */
@@ -61,25 +62,31 @@ export interface RMSNormOptions extends FactoryOptions {
   elementwiseAffine?: boolean;
 }
 
-/** `x / sqrt(mean(x²) + eps) · weight` over the last dim. */
+/**
+ * `x / sqrt(mean(x²) + eps) · weight` over the last dim, whose size is `normalizedShape` (a number
+ * or `[number]`: only the last dim is normalised, as in most LLMs).
+ */
 export class RMSNorm extends Module {
   weight: Parameter | null;
+  readonly normalizedShape: readonly number[];
   readonly eps: number;
 
-  constructor(readonly dim: number, opts: RMSNormOptions = {}) {
+  constructor(normalizedShape: number | readonly [number], opts: RMSNormOptions = {}) {
     super();
-    checkPositive('RMSNorm', 'dim', dim);
+    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    if (this.normalizedShape.length !== 1) throw new LayerConfigError(`RMSNorm: normalizedShape must be one size (the last dim), got [${this.normalizedShape.join(', ')}]`);
+    checkPositive('RMSNorm', 'normalizedShape', this.normalizedShape[0]);
     this.eps = opts.eps ?? 1e-6;
-    this.weight = opts.elementwiseAffine ?? true ? newParameter([dim], opts, (t) => init.ones(t)) : null;
+    this.weight = opts.elementwiseAffine ?? true ? newParameter(this.normalizedShape, opts, (t) => init.ones(t)) : null;
   }
 
   forward(x: Tensor): Tensor {
-    checkNormInput('RMSNorm', x, [this.dim], 'dim');
+    checkNormInput('RMSNorm', x, this.normalizedShape, 'normalizedShape');
     return rmsNorm(x, this.weight, this.eps);
   }
 
-  /** `dim=…, eps=…, elementwiseAffine=…`. */
+  /** `normalizedShape=[…], eps=…, elementwiseAffine=…`. */
   override extraRepr(): string {
-    return `dim=${this.dim}, eps=${this.eps}, elementwiseAffine=${this.weight !== null}`;
+    return `normalizedShape=${formatShape(this.normalizedShape)}, eps=${this.eps}, elementwiseAffine=${this.weight !== null}`;
   }
 }

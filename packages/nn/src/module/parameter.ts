@@ -5,7 +5,7 @@
  * instead of replacing the object. Parameters are `keep()`-ed on creation, so no scope frees them;
  * they live until `dispose()` (`module.dispose()` disposes a whole model).
  */
-import { noGrad, Tensor } from '@graft/core';
+import { Tensor } from '@graft/core';
 
 /** Options of `new Parameter`. */
 export interface ParameterOptions {
@@ -16,15 +16,12 @@ export interface ParameterOptions {
 /** Trainable state of a module: a kept, leaf Tensor found by walking the module's fields. */
 export class Parameter extends Tensor {
   /**
-   * Wraps `data`'s values. Dense tensors share storage with `data` (safe: storage is never
-   * mutated, `assign` rebinds it); views are copied first, because `assign` needs owned data.
-   * `data` stays the caller's to dispose.
+   * Wraps `data`'s values through Tensor's subclassing constructor: dense tensors share storage
+   * with `data` (safe: storage is never mutated, `assign` rebinds it); views are copied first,
+   * because `assign` needs owned data. `data` stays the caller's to dispose.
    */
   constructor(data: Tensor, opts: ParameterOptions = {}) {
-    const owning = data.isContiguous && data.offset === 0 && data.storage.size === data.size;
-    const dense = owning ? data : noGrad(() => data.clone());
-    super(dense.storage.retain(), dense.shape, dense.strides, 0);
-    if (dense !== data) dense.dispose();
+    super(data);
     this.keep();
     if (opts.requiresGrad ?? true) this.requiresGrad_(true);
   }

@@ -1,9 +1,10 @@
 /**
  * Adam and AdamW, as `torch.optim.Adam` / `torch.optim.AdamW`: bias-corrected moments, optional
  * AMSGrad. AdamW decays weights decoupled from the gradient; Adam adds `wd·p` to the gradient
- * (L2). Both use core's `adamwUpdate`, which a backend may run as one fused kernel.
+ * (L2). Both are one call of core's `adamwUpdate`, which computes the step's bias corrections and
+ * may run as one fused kernel; this file only keeps the state.
  */
-import { adamwUpdate, maximum, type Tensor, zerosLike } from '@graft/core';
+import { adamwUpdate, type Tensor, zerosLike } from '@graft/core';
 import { OptimizerConfigError } from '../errors';
 import type { Parameter } from '../module/parameter';
 import { checkRange, Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer';
@@ -39,25 +40,13 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     const step = (state.step += 1);
     const g = !this.decoupled && weightDecay ? grad.add(p.mul(weightDecay)) : grad;
     const hyper = { lr, beta1, beta2, eps, weightDecay: this.decoupled ? weightDecay : 0, step };
-    if (!amsgrad) {
-      const next = adamwUpdate(p, g, m, v, hyper);
-      m.assign(next.expAvg);
-      v.assign(next.expAvgSq);
-      p.assign(next.param);
-      return;
-    }
-    // AMSGrad normalises by the running maximum of the second moment: the update is AdamW's with
-    // v replaced by that maximum, so it is composed here rather than fused
-    const vMax = this.stateTensor(state, 'max_exp_avg_sq', () => zerosLike(p));
-    const m1 = m.mul(beta1).add(g.mul(1 - beta1));
-    const v1 = v.mul(beta2).add(g.square().mul(1 - beta2));
-    const vMax1 = maximum(vMax, v1);
-    const denom = vMax1.sqrt().div(Math.sqrt(1 - beta2 ** step)).add(eps);
-    const decayed = hyper.weightDecay ? p.mul(1 - lr * hyper.weightDecay) : p;
-    p.assign(decayed.sub(m1.div(denom).mul(lr / (1 - beta1 ** step))));
-    m.assign(m1);
-    v.assign(v1);
-    vMax.assign(vMax1);
+    // AMSGrad keeps the running maximum of the second moment, which the op then normalises by
+    const vMax = amsgrad ? this.stateTensor(state, 'max_exp_avg_sq', () => zerosLike(p)) : null;
+    const next = adamwUpdate(p, g, m, v, hyper, vMax);
+    m.assign(next.expAvg);
+    v.assign(next.expAvgSq);
+    if (vMax) vMax.assign(next.maxExpAvgSq!);
+    p.assign(next.param);
   }
 }
 

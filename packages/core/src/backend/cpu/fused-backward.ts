@@ -23,8 +23,8 @@ export const geluBackward: Kernel<'geluBackward'> = ([x, g], out, { approximate 
   for (let i = 0; i < o.length; i++) o[i] = geluGrad(xs[xo ? xo[i] : x.offset + i], approximate) * gs[go ? go[i] : g.offset + i];
 };
 
-export const layerNormBackward: Kernel<'layerNormBackward'> = ([x, w, g], out, { dims, eps }) => {
-  const [xs, ws, gs, o] = [data(x), data(w), data(g), data(out)];
+export const layerNormBackward: Kernel<'layerNormBackward'> = ([x, w, g], [gradX, gradW, gradB], { dims, eps }) => {
+  const [xs, ws, gs, o] = [data(x), data(w), data(g), data(gradX)];
   const r = x.shape.length;
   const inner = x.shape.slice(r - dims).reduce((p, q) => p * q, 1);
   const lead = x.shape.slice(0, r - dims);
@@ -33,7 +33,6 @@ export const layerNormBackward: Kernel<'layerNormBackward'> = ([x, w, g], out, {
   const xIn = offsets(x.shape.slice(r - dims), x.strides.slice(r - dims), 0);
   const gIn = offsets(g.shape.slice(r - dims), g.strides.slice(r - dims), 0);
   const wOff = offsets(w.shape, w.strides, w.offset);
-  const size = xRows.length * inner;
   const dw = new Float64Array(inner);
   const db = new Float64Array(inner);
   const xhat = new Float64Array(inner);
@@ -60,8 +59,6 @@ export const layerNormBackward: Kernel<'layerNormBackward'> = ([x, w, g], out, {
     b /= inner;
     for (let i = 0; i < inner; i++) o[row * inner + i] = rstd * (gh[i] - a - xhat[i] * b);
   }
-  for (let i = 0; i < inner; i++) {
-    o[size + i] = dw[i];
-    o[size + inner + i] = db[i];
-  }
+  data(gradW).set(dw);
+  data(gradB).set(db);
 };

@@ -82,22 +82,18 @@ export const layerNorm: Kernel<'layerNorm'> = ([x, w, b], out, { dims, eps }) =>
   }
 };
 
-export const adamwUpdate: Kernel<'adamwUpdate'> = ([p, g, m, v], out, h) => {
-  const [ps, gs, ms, vs, o] = [data(p), data(g), data(m), data(v), data(out)];
+export const adamwUpdate: Kernel<'adamwUpdate'> = ([p, g, m, v], [outP, outM, outV], { beta1, beta2, eps, decay, stepSize, sqrtBiasCorrection2 }) => {
+  const [ps, gs, ms, vs] = [data(p), data(g), data(m), data(v)];
+  const [op, om, ov] = [data(outP), data(outM), data(outV)];
   const [po, go, mo, vo] = [viewOffsets(p), viewOffsets(g), viewOffsets(m), viewOffsets(v)];
-  const n = o.length / 3;
-  const bc1 = 1 - h.beta1 ** h.step;
-  const sqrtBc2 = Math.sqrt(1 - h.beta2 ** h.step);
-  const decay = 1 - h.lr * h.weightDecay;
-  const stepSize = h.lr / bc1;
+  const n = outP.shape.reduce((a, d) => a * d, 1);
   for (let i = 0; i < n; i++) {
     const gi = gs[go ? go[i] : g.offset + i];
-    const mi = ms[mo ? mo[i] : m.offset + i] * h.beta1 + gi * (1 - h.beta1);
-    const vi = vs[vo ? vo[i] : v.offset + i] * h.beta2 + gi * gi * (1 - h.beta2);
-    const pi = ps[po ? po[i] : p.offset + i] * decay;
-    o[i] = pi - (stepSize * mi) / (Math.sqrt(vi) / sqrtBc2 + h.eps);
-    o[n + i] = mi;
-    o[2 * n + i] = vi;
+    const mi = ms[mo ? mo[i] : m.offset + i] * beta1 + gi * (1 - beta1);
+    const vi = vs[vo ? vo[i] : v.offset + i] * beta2 + gi * gi * (1 - beta2);
+    op[i] = ps[po ? po[i] : p.offset + i] * decay - (stepSize * mi) / (Math.sqrt(vi) / sqrtBiasCorrection2 + eps);
+    om[i] = mi;
+    ov[i] = vi;
   }
 };
 

@@ -4,7 +4,7 @@
  * dim, each operand with its own row start (a table of rows, not of elements) and inner stride.
  */
 import type { TensorView } from '../backend';
-import { collapse } from './wasm/collapse';
+import { collapseDims } from '../../shape';
 import { offsets } from './strided';
 
 export interface RowPlan {
@@ -19,7 +19,7 @@ export interface RowPlan {
 
 /** Plans a walk over `shape` for views aligned with it (any strides, broadcast included). */
 export function rowPlan(shape: readonly number[], views: readonly TensorView[]): RowPlan {
-  const c = collapse(shape, views.map((v) => v.strides));
+  const c = collapseDims(shape, views.map((v) => v.strides));
   const r = c.shape.length;
   const len = r ? c.shape[r - 1] : 1;
   const outer = c.shape.slice(0, r - 1);

@@ -12,8 +12,8 @@ import * as g from '../../ops/index';
 import { backends } from '../global';
 import { Generator } from '../../random/index';
 import { registerWebGPU, WebGPUDeviceLostError, WebGPUIndexError, WebGPULimitError, WebGPUValidationError, createWebGPUBackend } from '../../webgpu';
-import { cachingSuite } from './caching-suite';
-import { tinyTrainer, usage } from './training';
+import { cachingSuite } from '../../../../../test-utils/core/webgpu/caching-suite';
+import { tinyTrainer, usage } from '../../../../../test-utils/core/webgpu/training';
 
 const scalarRerun = typeof process !== 'undefined' && process.env?.GRAFT_CPU_KERNELS === 'scalar';
 const backend = scalarRerun ? null : await registerWebGPU({ priority: -1 });

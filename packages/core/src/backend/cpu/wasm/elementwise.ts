@@ -5,7 +5,7 @@
  */
 import type { TensorView } from '../../backend';
 import type { BinaryOp, UnaryOp } from '../../../ops/spec';
-import { collapse, denseStrides, threeLevels } from './collapse';
+import { type Collapsed, collapseDims, contiguousStrides } from '../../../shape';
 import { withOperands } from './operands';
 import type { ThreadPool } from './pool';
 import type { WasmRuntime } from './runtime';
@@ -20,11 +20,24 @@ export const ELEMENTS_PER_CHUNK = 1 << 16;
 
 const f32 = (...vs: TensorView[]) => vs.every((v) => v.dtype === 'float32');
 
+/**
+ * Pads a collapsed shape on the left to exactly three levels (outer, rows, cols), or returns
+ * null when it has more. Missing levels get size 1 and stride 0.
+ */
+function threeLevels(c: Collapsed): Collapsed | null {
+  if (c.shape.length > 3) return null;
+  const pad = 3 - c.shape.length;
+  return {
+    shape: [...new Array<number>(pad).fill(1), ...c.shape],
+    strides: c.strides.map((s) => [...new Array<number>(pad).fill(0), ...s]),
+  };
+}
+
 /** Runs a binary op in WASM; false when the op or layout is not covered. */
 export function wasmBinary(rt: WasmRuntime, pool: ThreadPool, op: BinaryOp, a: TensorView, b: TensorView, out: TensorView): boolean {
   const id = BINARY_IDS[op];
   if (id === undefined || !f32(a, b, out)) return false;
-  const c = threeLevels(collapse(out.shape, [a.strides, b.strides, denseStrides(out.shape)]));
+  const c = threeLevels(collapseDims(out.shape, [a.strides, b.strides, contiguousStrides(out.shape)]));
   if (!c) return false;
   const [outer, rows, cols] = c.shape;
   const [[ao, ar, ac], [bo, br, bc]] = c.strides;
@@ -42,7 +55,7 @@ export function wasmBinary(rt: WasmRuntime, pool: ThreadPool, op: BinaryOp, a: T
 /** Runs unary kernel `id` (a UnaryOp or GELU) on a view whose rows are dense. */
 export function wasmUnaryId(rt: WasmRuntime, pool: ThreadPool, id: number, x: TensorView, out: TensorView): boolean {
   if (!f32(x, out)) return false;
-  const c = collapse(x.shape, [x.strides]);
+  const c = collapseDims(x.shape, [x.strides]);
   if (c.shape.length > 2) return false;
   const cols = c.shape.length ? c.shape[c.shape.length - 1] : 1;
   const rows = c.shape.length === 2 ? c.shape[0] : 1;

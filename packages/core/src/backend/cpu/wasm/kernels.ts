@@ -50,12 +50,12 @@ export function wasmKernels(rt: WasmRuntime, pool: ThreadPool, scalar: FullKerne
     geluBackward: (inputs, out, attrs) => {
       if (!wasmGeluBackward(rt, pool, inputs[0], inputs[1], out, attrs.approximate)) fused.geluBackward!(inputs, out, attrs);
     },
-    layerNormBackward: (inputs, out, attrs) => {
+    layerNormBackward: (inputs, outs, attrs) => {
       const [x, w, g] = inputs;
-      if (!wasmLayerNormBackward(rt, pool, x, w, g, out, attrs.dims, attrs.eps)) fused.layerNormBackward!(inputs, out, attrs);
+      if (!wasmLayerNormBackward(rt, pool, x, w, g, outs, attrs.dims, attrs.eps)) fused.layerNormBackward!(inputs, outs, attrs);
     },
-    adamwUpdate: (inputs, out, attrs) => {
-      if (!wasmAdamW(rt, pool, inputs, out, attrs)) fused.adamwUpdate!(inputs, out, attrs);
+    adamwUpdate: (inputs, outs, attrs) => {
+      if (!wasmAdamW(rt, pool, inputs, outs, attrs)) fused.adamwUpdate!(inputs, outs, attrs);
     },
     attention: (inputs, out, attrs) => {
       if (!wasmAttention(rt, pool, inputs, out, attrs.scale, attrs.causal)) fused.attention!(inputs, out, attrs);

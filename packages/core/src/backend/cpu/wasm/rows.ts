@@ -5,8 +5,8 @@
  * the TypeScript kernel runs.
  */
 import type { TensorView } from '../../backend';
-import type { ReduceOp } from '../../../ops/spec';
-import { collapse } from './collapse';
+import type { KernelAttrs, ReduceOp } from '../../../ops/spec';
+import { collapseDims } from '../../../shape';
 import { ELEMENTS_PER_CHUNK } from './elementwise';
 import { withOperands } from './operands';
 import type { ThreadPool } from './pool';
@@ -22,10 +22,10 @@ const rowsPerChunk = (n: number) => Math.max(1, Math.floor(ELEMENTS_PER_CHUNK / 
  */
 function asRows(v: TensorView, inner: number): [number, number, number] | null {
   const r = v.shape.length;
-  const tail = collapse(v.shape.slice(r - inner), [v.strides.slice(r - inner)]);
+  const tail = collapseDims(v.shape.slice(r - inner), [v.strides.slice(r - inner)]);
   const n = tail.shape.reduce((p, q) => p * q, 1);
   if (tail.shape.length > 1 || (tail.shape.length === 1 && tail.strides[0][0] !== 1)) return null;
-  const head = collapse(v.shape.slice(0, r - inner), [v.strides.slice(0, r - inner)]);
+  const head = collapseDims(v.shape.slice(0, r - inner), [v.strides.slice(0, r - inner)]);
   if (head.shape.length > 1) return null;
   return [head.shape.length ? head.shape[0] : 1, n, head.shape.length ? head.strides[0][0] : 0];
 }
@@ -91,27 +91,16 @@ export function wasmLayerNorm(rt: WasmRuntime, pool: ThreadPool, x: TensorView, 
   return true;
 }
 
-export interface AdamW {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  step: number;
-}
-
-export function wasmAdamW(rt: WasmRuntime, pool: ThreadPool, [p, g, m, v]: TensorView[], out: TensorView, h: AdamW): boolean {
-  if (!f32(p, g, m, v, out)) return false;
-  const n = out.shape.slice(1).reduce((s, d) => s * d, 1);
+export function wasmAdamW(rt: WasmRuntime, pool: ThreadPool, [p, g, m, v]: TensorView[], outs: TensorView[], s: KernelAttrs['adamwUpdate']): boolean {
+  if (!f32(p, g, m, v, ...outs)) return false;
+  const n = outs[0].shape.reduce((a, d) => a * d, 1);
   for (const t of [p, g, m, v]) {
-    const c = collapse(t.shape, [t.strides]);
+    const c = collapseDims(t.shape, [t.strides]);
     if (c.shape.length > 1 || (c.shape.length === 1 && c.strides[0][0] !== 1)) return false;
   }
   withOperands(rt.heap, (ops) => {
-    const o = ops.output(out);
-    const bc1 = 1 - h.beta1 ** h.step;
-    const args = [n, ops.input(p), ops.input(g), ops.input(m), ops.input(v), o, o + n * 4, o + 2 * n * 4];
-    args.push(h.beta1, h.beta2, h.eps, 1 - h.lr * h.weightDecay, h.lr / bc1, Math.sqrt(1 - h.beta2 ** h.step));
+    const args = [n, ops.input(p), ops.input(g), ops.input(m), ops.input(v), ...outs.map((o) => ops.output(o))];
+    args.push(s.beta1, s.beta2, s.eps, s.decay, s.stepSize, s.sqrtBiasCorrection2);
     pool.rows('graft_adamw', args, 0, n, ELEMENTS_PER_CHUNK, [[1, 4], [2, 4], [3, 4], [4, 4], [5, 4], [6, 4], [7, 4]]);
   });
   return true;

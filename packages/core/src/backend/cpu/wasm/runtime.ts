@@ -1,6 +1,7 @@
 /**
  * Loads the WebAssembly kernels: decodes the embedded module, checks that this engine has WASM
- * SIMD, compiles synchronously (ops are synchronous) and instantiates it on a memory that is
+ * SIMD, compiles it (synchronously on first use, since ops are synchronous, or asynchronously
+ * through `initCpu()`) and instantiates it on a memory that is
  * shared when SharedArrayBuffer is available (Node; cross-origin isolated pages) and plain
  * otherwise. Returns null where WebAssembly or SIMD is missing: the TypeScript kernels then run.
  */
@@ -56,34 +57,73 @@ function sharedMemory(): WebAssembly.Memory | null {
   return null;
 }
 
-/**
- * Loads the kernels; `shared: false` forces the plain-memory variant (what pages without
- * SharedArrayBuffer get; tests use it to exercise the copy-in/copy-out path).
- */
-export function loadWasmRuntime(opts: { shared?: boolean } = {}): WasmRuntime | null {
+/** The bytes to compile and the memory to instantiate on, or null where the engine lacks WASM SIMD. */
+function prepare(opts: { shared?: boolean }): { bytes: Uint8Array<ArrayBuffer>; memory: WebAssembly.Memory | null } | null {
   if (typeof WebAssembly === 'undefined') return null;
   const memory = opts.shared === false ? null : sharedMemory();
-  const shared = memory !== null;
-  const bytes = decode(shared ? WASM_SHARED : WASM_PLAIN);
+  const bytes = decode(memory ? WASM_SHARED : WASM_PLAIN);
   // validation fails exactly where the engine lacks an instruction set we use (SIMD)
-  if (!WebAssembly.validate(bytes)) return null;
+  return WebAssembly.validate(bytes) ? { bytes, memory } : null;
+}
+
+/** The runtime over an instance of the kernels on `mem`. */
+function runtimeOf(module: WebAssembly.Module, instance: WebAssembly.Instance, mem: WebAssembly.Memory, shared: boolean): WasmRuntime {
+  const x = instance.exports as unknown as KernelExports & { __heap_base?: WebAssembly.Global };
+  const base = Number(x.__heap_base?.value ?? 65536);
+  return { module, memory: mem, shared, x, heap: new Heap(mem, base, (p, n) => x.graft_zero(p, n)) };
+}
+
+/**
+ * Loads the kernels, compiling synchronously; `shared: false` forces the plain-memory variant
+ * (what pages without SharedArrayBuffer get; tests use it to exercise the copy-in/copy-out path).
+ */
+export function loadWasmRuntime(opts: { shared?: boolean } = {}): WasmRuntime | null {
+  const prepared = prepare(opts);
+  if (!prepared) return null;
   try {
-    const module = new WebAssembly.Module(bytes);
-    const mem = memory ?? new WebAssembly.Memory({ initial: 256 });
-    const instance = new WebAssembly.Instance(module, { env: { memory: mem } });
-    const x = instance.exports as unknown as KernelExports & { __heap_base?: WebAssembly.Global };
-    const base = Number(x.__heap_base?.value ?? 65536);
-    return { module, memory: mem, shared, x, heap: new Heap(mem, base, (p, n) => x.graft_zero(p, n)) };
+    const module = new WebAssembly.Module(prepared.bytes);
+    const mem = prepared.memory ?? new WebAssembly.Memory({ initial: 256 });
+    return runtimeOf(module, new WebAssembly.Instance(module, { env: { memory: mem } }), mem, prepared.memory !== null);
   } catch {
     // e.g. a browser main thread that refuses synchronous compilation
     return null;
   }
 }
 
+/** `loadWasmRuntime`, compiling asynchronously (allowed on a browser's main thread, and off it). */
+export async function loadWasmRuntimeAsync(opts: { shared?: boolean } = {}): Promise<WasmRuntime | null> {
+  const prepared = prepare(opts);
+  if (!prepared) return null;
+  try {
+    const module = await WebAssembly.compile(prepared.bytes);
+    const mem = prepared.memory ?? new WebAssembly.Memory({ initial: 256 });
+    return runtimeOf(module, await WebAssembly.instantiate(module, { env: { memory: mem } }), mem, prepared.memory !== null);
+  } catch {
+    return null;
+  }
+}
+
 let runtime: WasmRuntime | null | undefined;
 
-/** The process's WASM kernels, loaded on first use; null where they cannot run. */
+/**
+ * The process's WASM kernels, loaded (compiled synchronously) on first use; null where they
+ * cannot run. Every CPU backend shares them: one module, one memory, one heap.
+ */
 export function wasmRuntime(): WasmRuntime | null {
   if (runtime === undefined) runtime = loadWasmRuntime();
   return runtime;
+}
+
+/** `wasmRuntime()`, compiling asynchronously when it has not been loaded yet. */
+export async function wasmRuntimeAsync(): Promise<WasmRuntime | null> {
+  if (runtime !== undefined) return runtime;
+  const loaded = await loadWasmRuntimeAsync();
+  // a synchronous load may have won the race while this one compiled: keep the first
+  if (runtime === undefined) runtime = loaded;
+  return runtime;
+}
+
+/** The process's WASM kernels if something has loaded them already, without loading them. */
+export function loadedWasmRuntime(): WasmRuntime | null {
+  return runtime ?? null;
 }

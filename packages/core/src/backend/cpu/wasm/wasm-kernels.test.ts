@@ -11,12 +11,8 @@ import * as g from '../../../index';
 
 const gen = new g.Generator(3);
 const rand = (shape: number[], scale = 1) => g.mul(g.randn(shape, { generator: gen }), scale);
-const hasWasm = (() => {
-  g.setCpuKernels('wasm');
-  const on = g.cpuInfo().kernels === 'wasm';
-  if (process.env.GRAFT_CPU_KERNELS === 'scalar') g.setCpuKernels('scalar');
-  return on;
-})();
+const hasWasm = (await g.initCpu({ kernels: 'wasm' })).simd;
+if (process.env.GRAFT_CPU_KERNELS === 'scalar') g.setCpuKernels('scalar');
 
 /** Runs `fn` with the TypeScript kernels and with the WASM kernels; returns both results. */
 function both(fn: () => g.Tensor): [Float32Array, Float32Array] {

@@ -8,7 +8,8 @@ import { DTypeError } from '../../../errors';
 import type { BinaryOp, UnaryOp } from '../../../ops/spec';
 import type { Kernel } from '../../backend';
 import { computeType } from '../wgsl/common';
-import { collapse, elementCount, type KernelContext } from './context';
+import { type KernelContext } from './context';
+import { collapseDims, sizeOf } from '../../../shape';
 import { runMap } from './map';
 import { copyRange } from './movement';
 
@@ -122,9 +123,9 @@ export function makeElementwiseKernels(ctx: KernelContext) {
   const contiguous: Kernel<'contiguous'> = ([x], out) => {
     // a dense view at an offset (a slice, or one part of a fused kernel's stacked output) is a
     // plain buffer copy; only strided views need the shader
-    const c = collapse(x.shape, [x.strides]);
+    const c = collapseDims(x.shape, [x.strides]);
     const dense = c.shape.length === 0 || (c.shape.length === 1 && c.strides[0][0] === 1);
-    if (dense && copyRange(ctx, 'contiguous', x, out, x.offset, 0, elementCount(x.shape))) return;
+    if (dense && copyRange(ctx, 'contiguous', x, out, x.offset, 0, sizeOf(x.shape))) return;
     runMap(ctx, { op: 'contiguous', key: 'copy', inputs: [x], out, expr: 'a0' });
   };
 

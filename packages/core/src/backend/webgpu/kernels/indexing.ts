@@ -11,7 +11,8 @@ import { contiguousStrides } from '../../../shape';
 import { WORKGROUP } from '../constants';
 import { INDEX_FLAG_OPS } from '../encoder';
 import { computeType, decode, enables, Meta, storageType } from '../wgsl/common';
-import { buf, elementCount, gridFor, type KernelContext } from './context';
+import { buf, gridFor, type KernelContext } from './context';
+import { sizeOf } from '../../../shape';
 import { copyInto } from './movement';
 
 const FLAGS_DECL = (binding: number) => `@group(0) @binding(${binding}) var<storage, read_write> flags: array<atomic<u32>>;`;
@@ -43,7 +44,7 @@ function sumAll(rank: number, at: number): string {
 export function makeIndexingKernels(ctx: KernelContext) {
   const gather: Kernel<'gather'> = ([x, index], out, { axis }) => {
     const rank = index.shape.length;
-    const n = elementCount(index.shape);
+    const n = sizeOf(index.shape);
     const meta = new Meta();
     meta.u32(n, x.shape[axis]);
     const shapeAt = meta.u32(...index.shape);
@@ -78,7 +79,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     const outStrides = contiguousStrides(out.shape);
     copyInto(ctx, 'scatterAdd', base, out, 0, outStrides);
     const rank = index.shape.length;
-    const n = elementCount(index.shape);
+    const n = sizeOf(index.shape);
     if (n === 0) return;
     const meta = new Meta();
     meta.u32(n, out.shape[axis]);

@@ -6,17 +6,18 @@
 import type { Kernel } from '../../backend';
 import { WORKGROUP } from '../constants';
 import { decode, enables, HELPERS, Meta, storageType, treeReduce } from '../wgsl/common';
-import { buf, collapse, elementCount, gridFor, type KernelContext } from './context';
+import { buf, gridFor, type KernelContext } from './context';
+import { collapseDims, sizeOf } from '../../../shape';
 
 export function makeLayerNormKernel(ctx: KernelContext): Kernel<'layerNorm'> {
   return ([x, w, b], out, { dims, eps }) => {
     const r = x.shape.length;
     const outerShape = x.shape.slice(0, r - dims);
     const innerShape = x.shape.slice(r - dims);
-    const outer = collapse(outerShape, [x.strides.slice(0, r - dims)]);
-    const inner = collapse(innerShape, [x.strides.slice(r - dims), w.strides, b.strides]);
-    const rows = elementCount(outerShape);
-    const n = elementCount(innerShape);
+    const outer = collapseDims(outerShape, [x.strides.slice(0, r - dims)]);
+    const inner = collapseDims(innerShape, [x.strides.slice(r - dims), w.strides, b.strides]);
+    const rows = sizeOf(outerShape);
+    const n = sizeOf(innerShape);
     const [or, ir] = [outer.shape.length, inner.shape.length];
     const meta = new Meta();
     meta.u32(rows, n);

@@ -1,13 +1,14 @@
 /**
- * The generic elementwise kernel: any number of strided inputs, one dense output, and a WGSL
- * expression per element. Unary, binary, where, cast, contiguous, GELU, fill and the AdamW update
+ * The generic elementwise kernel: any number of strided inputs, one dense output (or several
+ * of one shape, written by a custom store), and a WGSL expression per element. Unary, binary, where, cast, contiguous, GELU, fill and the AdamW update
  * are all instances of it.
  */
 import type { DType } from '../../../dtype';
 import type { TensorView } from '../../backend';
 import { WORKGROUP } from '../constants';
 import { computeType, decode, enables, HELPERS, Meta, offsetExpr, storageType } from '../wgsl/common';
-import { buf, collapse, elementCount, loopGrid, loopHead, type KernelContext } from './context';
+import { buf, loopGrid, loopHead, type KernelContext } from './context';
+import { collapseDims, sizeOf } from '../../../shape';
 
 export interface MapSpec {
   /** Op name for errors. */
@@ -16,11 +17,13 @@ export interface MapSpec {
   key: string;
   inputs: readonly TensorView[];
   out: TensorView;
+  /** Further outputs of the out's shape and dtype, bound as `out1 …` for a custom `store`. */
+  moreOuts?: readonly TensorView[];
   /** WGSL expression over `a0 … a{n-1}` (compute types) and `p0 …` (f32 params), giving the output's compute type. */
   expr: string;
   /** f32 parameters available to `expr` as `p0 …`. */
   params?: readonly number[];
-  /** Elements to compute (default: the output's size); `outputsPerElement` outputs each, written by `store`. */
+  /** Elements to compute (default: the output's size). */
   count?: number;
   /** Custom store: WGSL statements using `i`, `n` and the inputs; default `out[i] = expr`. */
   store?: string;
@@ -31,9 +34,9 @@ export interface MapSpec {
 /** Runs one elementwise dispatch. */
 export function runMap(ctx: KernelContext, spec: MapSpec): void {
   const shape = spec.shape ?? spec.out.shape;
-  const n = spec.count ?? elementCount(shape);
+  const n = spec.count ?? sizeOf(shape);
   if (n === 0) return;
-  const { shape: cshape, strides } = collapse(shape, spec.inputs.map((v) => v.strides));
+  const { shape: cshape, strides } = collapseDims(shape, spec.inputs.map((v) => v.strides));
   const rank = cshape.length;
   const contiguous = strides.map((s) => rank === 0 || (rank === 1 && s[0] === 1));
   const meta = new Meta();
@@ -46,13 +49,14 @@ export function runMap(ctx: KernelContext, spec: MapSpec): void {
     strideAt.push(contiguous[k] ? -1 : meta.i32(...strides[k]));
   });
   const paramAt = meta.f32(...(spec.params ?? []));
-  const dtypes: DType[] = [...spec.inputs.map((v) => v.dtype), spec.out.dtype];
+  const outs = [spec.out, ...(spec.moreOuts ?? [])];
+  const dtypes: DType[] = [...spec.inputs.map((v) => v.dtype), ...outs.map((v) => v.dtype)];
   const key = `map|${spec.key}|${dtypes.join(',')}|r${rank}|${contiguous.map(Number).join('')}|p${spec.params?.length ?? 0}`;
   const entry = ctx.stream.pipelines.get(spec.op, key, () => {
     const nIn = spec.inputs.length;
     const decls = spec.inputs.map((v, k) => `@group(0) @binding(${k}) var<storage, read> in${k}: array<${storageType(v.dtype)}>;`);
-    decls.push(`@group(0) @binding(${nIn}) var<storage, read_write> out: array<${storageType(spec.out.dtype)}>;`);
-    decls.push(`@group(0) @binding(${nIn + 1}) var<storage, read> prm: array<u32>;`);
+    outs.forEach((v, k) => decls.push(`@group(0) @binding(${nIn + k}) var<storage, read_write> out${k || ''}: array<${storageType(v.dtype)}>;`));
+    decls.push(`@group(0) @binding(${nIn + outs.length}) var<storage, read> prm: array<u32>;`);
     const loads = spec.inputs.map((v, k) => {
       const idx = contiguous[k] ? `prm[${offAt[k]}] + i` : offsetExpr('c', rank, offAt[k], strideAt[k]);
       return `let a${k} = ${computeType(v.dtype)}(in${k}[${idx}]);`;
@@ -72,7 +76,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   ${store}
   }
 }`;
-    return { code, bindings: nIn + 2, writable: [nIn] };
+    return { code, bindings: nIn + outs.length + 1, writable: outs.map((_, k) => nIn + k) };
   });
-  ctx.stream.dispatch(spec.op, entry, spec.inputs.map(buf), [buf(spec.out)], meta.array(), loopGrid(n));
+  ctx.stream.dispatch(spec.op, entry, spec.inputs.map(buf), outs.map(buf), meta.array(), loopGrid(n));
 }

@@ -16,7 +16,8 @@
  */
 import type { Kernel } from '../../backend';
 import { computeType, decode, enables, Meta, storageType } from '../wgsl/common';
-import { buf, collapse, type KernelContext } from './context';
+import { buf, type KernelContext } from './context';
+import { collapseDims } from '../../../shape';
 
 /** Columns per invocation (one vec4 accumulator per row). */
 const COLS = 4;
@@ -36,7 +37,7 @@ export function makeMatmulKernel(ctx: KernelContext): Kernel<'matmul'> {
     const [m, k] = [a.shape[r - 2], a.shape[r - 1]];
     const n = b.shape[r - 1];
     const batchShape = a.shape.slice(0, r - 2);
-    const batch = collapse(batchShape, [a.strides.slice(0, r - 2), b.strides.slice(0, r - 2)]);
+    const batch = collapseDims(batchShape, [a.strides.slice(0, r - 2), b.strides.slice(0, r - 2)]);
     const batches = batchShape.reduce((p, q) => p * q, 1);
     const br = batch.shape.length;
     const meta = new Meta();

@@ -6,14 +6,15 @@ import type { Kernel, TensorView } from '../../backend';
 import { contiguousStrides } from '../../../shape';
 import { WORKGROUP } from '../constants';
 import { decode, enables, gpuBytesPerElement, Meta, offsetExpr, storageType } from '../wgsl/common';
-import { buf, collapse, elementCount, loopGrid, loopHead, type KernelContext } from './context';
+import { buf, loopGrid, loopHead, type KernelContext } from './context';
+import { collapseDims, sizeOf } from '../../../shape';
 import { runMap } from './map';
 
 /** Copies view `x` to `out` at element `outOffset + Σ coord_d · outStrides_d`. */
 export function copyInto(ctx: KernelContext, op: string, x: TensorView, out: TensorView, outOffset: number, outStrides: readonly number[]): void {
-  const n = elementCount(x.shape);
+  const n = sizeOf(x.shape);
   if (n === 0) return;
-  const c = collapse(x.shape, [x.strides, outStrides]);
+  const c = collapseDims(x.shape, [x.strides, outStrides]);
   const rank = c.shape.length;
   if (x.dtype === out.dtype && rank <= 1 && (rank === 0 || (c.strides[0][0] === 1 && c.strides[1][0] === 1)) && copyRange(ctx, op, x, out, x.offset, outOffset, n)) return;
   const meta = new Meta();
@@ -48,7 +49,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
  */
 export function copyRange(ctx: KernelContext, op: string, x: TensorView, out: TensorView, from: number, to: number, n: number): boolean {
   const size = gpuBytesPerElement(x.dtype);
-  if ((from * size) % 4 !== 0 || (to * size) % 4 !== 0 || ((n * size) % 4 !== 0 && to + n !== elementCount(out.shape))) return false;
+  if ((from * size) % 4 !== 0 || (to * size) % 4 !== 0 || ((n * size) % 4 !== 0 && to + n !== sizeOf(out.shape))) return false;
   ctx.stream.copy(op, buf(x), buf(out), n * size, from * size, to * size);
   return true;
 }

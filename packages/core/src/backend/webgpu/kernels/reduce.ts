@@ -8,7 +8,8 @@ import type { ReduceOp } from '../../../ops/spec';
 import type { Kernel } from '../../backend';
 import { WORKGROUP } from '../constants';
 import { computeType, decode, enables, HELPERS, Meta, storageType } from '../wgsl/common';
-import { buf, collapse, elementCount, gridFor, type KernelContext } from './context';
+import { buf, gridFor, type KernelContext } from './context';
+import { collapseDims, sizeOf } from '../../../shape';
 
 function init(op: ReduceOp, ct: string): string {
   const f = ct === 'f32';
@@ -48,10 +49,10 @@ function offsetI32(p: string, rank: number, offAt: number | null, stridesAt: num
 export function makeReduceKernels(ctx: KernelContext) {
   const reduce: Kernel<'reduce'> = ([x], out, { op, axes }) => {
     const keptDims = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
-    const kept = collapse(keptDims.map((d) => x.shape[d]), [keptDims.map((d) => x.strides[d])]);
-    const red = collapse(axes.map((d) => x.shape[d]), [axes.map((d) => x.strides[d])]);
-    const nOut = elementCount(out.shape);
-    const m = elementCount(axes.map((d) => x.shape[d]));
+    const kept = collapseDims(keptDims.map((d) => x.shape[d]), [keptDims.map((d) => x.strides[d])]);
+    const red = collapseDims(axes.map((d) => x.shape[d]), [axes.map((d) => x.strides[d])]);
+    const nOut = sizeOf(out.shape);
+    const m = sizeOf(axes.map((d) => x.shape[d]));
     const [kr, rr] = [kept.shape.length, red.shape.length];
     const meta = new Meta();
     meta.u32(nOut, m);
@@ -113,8 +114,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 
   const argReduce: Kernel<'argReduce'> = ([x], out, { op, axis }) => {
     const keptDims = x.shape.map((_, d) => d).filter((d) => d !== axis);
-    const kept = collapse(keptDims.map((d) => x.shape[d]), [keptDims.map((d) => x.strides[d])]);
-    const nOut = elementCount(out.shape);
+    const kept = collapseDims(keptDims.map((d) => x.shape[d]), [keptDims.map((d) => x.strides[d])]);
+    const nOut = sizeOf(out.shape);
     const kr = kept.shape.length;
     const meta = new Meta();
     meta.u32(nOut, x.shape[axis]);

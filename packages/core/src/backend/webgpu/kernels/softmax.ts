@@ -7,13 +7,14 @@ import type { Kernel, TensorView } from '../../backend';
 import { contiguousStrides } from '../../../shape';
 import { WORKGROUP } from '../constants';
 import { decode, enables, HELPERS, Meta, storageType, treeReduce } from '../wgsl/common';
-import { buf, collapse, elementCount, gridFor, type KernelContext } from './context';
+import { buf, gridFor, type KernelContext } from './context';
+import { collapseDims, sizeOf } from '../../../shape';
 
 function softmaxRows(ctx: KernelContext, x: TensorView, out: TensorView, axis: number, log: boolean): void {
   const keptDims = x.shape.map((_, d) => d).filter((d) => d !== axis);
   const outStrides = contiguousStrides(x.shape);
-  const kept = collapse(keptDims.map((d) => x.shape[d]), [keptDims.map((d) => x.strides[d]), keptDims.map((d) => outStrides[d])]);
-  const rows = elementCount(keptDims.map((d) => x.shape[d]));
+  const kept = collapseDims(keptDims.map((d) => x.shape[d]), [keptDims.map((d) => x.strides[d]), keptDims.map((d) => outStrides[d])]);
+  const rows = sizeOf(keptDims.map((d) => x.shape[d]));
   const kr = kept.shape.length;
   const meta = new Meta();
   meta.u32(rows, x.shape[axis]);

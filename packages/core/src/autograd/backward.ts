@@ -1,40 +1,20 @@
-/** Ops that touch the autograd graph itself: backward, detach, clone, sumTo. */
-import { gradRules } from '../autograd/rules';
-import { type GradNode, noGrad } from '../autograd/graph';
+/**
+ * The backward pass, the other half of the autograd engine: walks the graph from a root in
+ * reverse topological order, applies each node's gradient rule (rules.ts), sums the gradients
+ * that meet at a node, and accumulates them into the leaves' `.grad`.
+ */
 import { ArgumentError, GraftError } from '../errors';
 import { keep, scope } from '../memory';
+import { denseCopyOf } from '../ops/convert';
+import { onesLike } from '../ops/creation';
+import { add, cast } from '../ops/elementwise';
 import { formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
-import { onesLike } from './creation';
-import { add, cast } from './elementwise';
-import { reshape } from './movement';
-import { denseCopyOf } from './convert';
-import { makeView, record, runKernel } from './dispatch';
-import { sum } from './reduce';
+import { type GradNode, noGrad } from './graph';
+import { type GradRule, gradRules } from './rules';
+import type { DifferentiableOp } from './saves';
 
-/** A new leaf that shares `x`'s data but is cut from the graph. */
-export function detach(x: Tensor): Tensor {
-  return makeView(x, x.shape, x.strides, x.offset);
-}
-
-/** A dense copy that gradients flow through. */
-export function clone(x: Tensor): Tensor {
-  return scope(() => record('contiguous', [x], runKernel('contiguous', [x], {}, x.shape, x.dtype), {}));
-}
-
-/** Sums `g` down to `shape` over the dims broadcasting added (the adjoint of expand). */
-export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
-  if (shapesEqual(g.shape, shape)) return g;
-  return scope(() => {
-    const lead = g.rank - shape.length;
-    const axes: number[] = [];
-    g.shape.forEach((d, i) => {
-      if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i);
-    });
-    return reshape(sum(g, axes), shape);
-  });
-}
-
+/** The nodes reachable from `root`, each before every node it depends on (root first). */
 function topoOrder(root: GradNode): GradNode[] {
   const order: GradNode[] = [];
   const seen = new Set<GradNode>([root]);
@@ -54,7 +34,7 @@ function topoOrder(root: GradNode): GradNode[] {
       order.push(node);
     }
   }
-  return order.reverse(); // root first
+  return order.reverse();
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor): void {
@@ -89,9 +69,9 @@ export function backward(root: Tensor, gradient?: Tensor, opts: { retainGraph?: 
         const g = grads.get(node);
         if (!g) continue;
         grads.delete(node);
-        const rule = gradRules[node.op];
-        if (rule === 'nondiff') continue;
-        const inputGrads = (rule.backward as (g: Tensor, n: GradNode) => (Tensor | null)[])(g, node);
+        // record() makes nodes only for differentiable ops, so every node has a rule
+        const rule = gradRules[node.op as DifferentiableOp] as GradRule<DifferentiableOp>;
+        const inputGrads = rule(g, node as GradNode<DifferentiableOp>);
         node.edges.forEach((edge, i) => {
           const gi0 = inputGrads[i];
           if (!edge || !gi0) return;

@@ -4,10 +4,10 @@
  * must hold. Values at the edges of the CPU reference's semantics (NaN, ties, halves, signs of
  * mod operands, out-of-order axes) are included on purpose.
  */
-import type { OpClass } from '../../../../test-utils/close';
-import * as g from '../ops/index';
-import type { Tensor } from '../tensor';
-import { UNARY_OPS, BINARY_OPS } from '../ops/spec';
+import type { OpClass } from '../../close';
+import * as g from '@graft/core';
+import { BINARY_OPS, UNARY_OPS, type Tensor } from '@graft/core';
+import { padRaw } from '@graft/core/internal';
 import { bools, f32, ints, ivals, vals, type HostInput } from './inputs';
 
 export interface ForwardCase {
@@ -90,7 +90,7 @@ export const forwardCases: ForwardCase[] = [
   c('matmul int32', 'matmul', [ints([3, 4], -5, 5), ints([4, 2], -5, 5)], (a, b) => g.matmul(a, b)),
   c('matmul with K = 0', 'matmul', [f32([3, 0]), f32([0, 2])], (a, b) => g.matmul(a, b)),
   // ---- movement ----
-  c('pad with interior padding and a value', 'elementwise', [f32([2, 3])], (x) => g.padRaw(x, [[1, 2, 1], [0, 1, 2]], 9)),
+  c('pad with interior padding and a value', 'elementwise', [f32([2, 3])], (x) => padRaw(x, [[1, 2, 1], [0, 1, 2]], 9)),
   c('pad of a transposed view, int32 and bool', 'elementwise', [f32([3, 2]), ints([2, 2], 0, 9), bools([2, 2])],
     (x, i, b) => [g.pad(x.transpose(), [[1, 0], [0, 2]], -1), g.pad(i, [[0, 1], [1, 1]], 5), g.pad(b, [[1, 0], [0, 0]], 1)]),
   c('concat of views along axis 1', 'elementwise', [f32([2, 3]), f32([1, 2]), f32([2, 4])], (a, b, d) => g.concat([a, g.expand(b, [2, 2]), d.transpose().transpose(), a], 1)),

@@ -3,10 +3,8 @@
  * layerNorm, GELU, softmax cross-entropy and AdamW, built from core ops only, so the same code
  * runs on any device and the loss curves of two devices can be compared step by step.
  */
-import { memory, scope } from '../../memory';
-import * as g from '../../ops/index';
-import { Generator } from '../../random/index';
-import type { Tensor } from '../../tensor';
+import * as g from '@graft/core';
+import { Generator, memory, scope, type Tensor } from '@graft/core';
 
 export interface TinyTrainer {
   /** One AdamW step; returns the loss tensor (kept: the caller reads and disposes it). */

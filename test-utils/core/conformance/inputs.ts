@@ -3,10 +3,7 @@
  * under test and, upcast to float64, on the CPU reference. Values come from the seeded generator,
  * so every run and every backend sees the same numbers.
  */
-import type { DType } from '../dtype';
-import { Generator } from '../random/index';
-import { tensor } from '../ops/index';
-import type { Tensor } from '../tensor';
+import { Generator, tensor, type DType, type Tensor } from '@graft/core';
 
 export interface HostInput {
   readonly data: readonly number[];

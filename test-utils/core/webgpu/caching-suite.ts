@@ -6,12 +6,11 @@
  * in Node and in the browser project alike.
  */
 import { describe, expect, it } from 'vitest';
-import { expectClose, tolerance } from '../../../../../test-utils/close';
-import { scope, scopeAsync } from '../../memory';
-import * as g from '../../ops/index';
-import type { Tensor } from '../../tensor';
-import type { GpuTensorBuffer } from './encoder';
-import type { WebGPUBackend } from './index';
+import { expectClose, tolerance } from '../../close';
+import * as g from '@graft/core';
+import { scope, scopeAsync, type Tensor } from '@graft/core';
+import type { GpuTensorBuffer } from '@graft/core/internal';
+import type { WebGPUBackend } from '@graft/core/webgpu';
 
 const gpuOf = (t: Tensor) => (t.storage.buffer as GpuTensorBuffer).gpu;
 const values = async (t: Tensor) => Array.from(await t.data(), Number);

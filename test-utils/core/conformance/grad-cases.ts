@@ -5,8 +5,8 @@
  * graph (which gradcheck verifies against finite differences); a coverage test fails when a
  * rule is not reached by any case.
  */
-import * as g from '../ops/index';
-import type { Tensor } from '../tensor';
+import * as g from '@graft/core';
+import type { Tensor } from '@graft/core';
 import { f32, ivals, vals, type HostInput } from './inputs';
 
 export interface GradCase {

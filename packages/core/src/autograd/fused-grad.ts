@@ -1,0 +1,51 @@
+/**
+ * Gradients of fused kernels. By default the composite is re-run on the saved inputs and
+ * differentiated, so a fused forward kernel never needs a hand-written backward to be correct;
+ * where a backend has a fused backward kernel (GELU, layerNorm), the rule calls it instead.
+ */
+import { isFloat } from '../dtype';
+import { adopt, scope } from '../memory';
+import { compositeOf } from '../ops/composites';
+import { backendOf, runKernel, runKernelOutputs } from '../ops/dispatch';
+import type { DifferentiableFusedOp } from '../ops/fused';
+import type { FusedAttrs } from '../ops/spec';
+import type { Tensor } from '../tensor';
+import { enableGrad } from './graph';
+
+/** Vector-Jacobian product of a fused op, by differentiating its composite on the saved inputs. */
+export function fusedBackward<K extends DifferentiableFusedOp>(op: K, saved: readonly (Tensor | null)[], attrs: FusedAttrs[K], g: Tensor, wanted: readonly boolean[]): (Tensor | null)[] {
+  const leaves = saved.map((t, i) => (t && wanted[i] && isFloat(t.dtype) ? t.detach().requiresGrad_() : t?.detach() ?? null));
+  const composite = compositeOf(op) as (inputs: Tensor[], attrs: FusedAttrs[K]) => Tensor;
+  enableGrad(() => scope(() => composite(leaves as Tensor[], attrs).backward(g)));
+  return leaves.map((leaf, i) => {
+    if (!leaf || !wanted[i]) {
+      leaf?.dispose();
+      return null;
+    }
+    const grad = leaf.grad;
+    leaf.grad = null;
+    leaf.dispose();
+    return grad ? adopt(grad) : null;
+  });
+}
+
+/**
+ * Gradients of `gelu` or `layerNorm` from the backend's fused backward kernel, or null when the
+ * backend has none (the rule then differentiates the composite). Same contract as `fusedBackward`.
+ */
+export function fusedBackwardKernel(op: 'gelu' | 'layerNorm', saved: readonly (Tensor | null)[], attrs: FusedAttrs['gelu'] | FusedAttrs['layerNorm'], g: Tensor, wanted: readonly boolean[]): (Tensor | null)[] | null {
+  const x = saved[0];
+  if (!x || g.dtype !== x.dtype) return null;
+  const backend = backendOf(op, [x, g]);
+  if (op === 'gelu') {
+    if (!backend.kernels.geluBackward) return null;
+    return [runKernel('geluBackward', [x, g], attrs as FusedAttrs['gelu'], x.shape, x.dtype, { backend, name: 'gelu' })];
+  }
+  const w = saved[1];
+  if (!backend.kernels.layerNormBackward || !w || w.dtype !== x.dtype) return null;
+  return scope(() => {
+    const outs = [x.shape, w.shape, w.shape].map((shape) => ({ shape, dtype: x.dtype }));
+    const grads = runKernelOutputs('layerNormBackward', [x, w, g], attrs as FusedAttrs['layerNorm'], outs, { backend, name: 'layerNorm' });
+    return grads.map((grad, i) => (wanted[i] ? grad : null));
+  });
+}
