@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fromSentencePiece } from './loaders/sentencepiece-tokenizer';
 import { Tokenizer } from './pipeline/tokenizer';
 import { seededRandom } from './rng';
-import { tokenizerBytes, tokenizerText } from './testing/fixtures';
+import { tokenizerBytes, tokenizerText } from '../../../test-utils/tokenizers/fixtures';
 
 const POOLS: [number, number][] = [
   [0x20, 0x7e],

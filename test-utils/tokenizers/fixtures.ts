@@ -1,12 +1,10 @@
 /**
- * Test support: reads the shared tokenizer files and the parity fixtures written by HF
- * `tokenizers` / `sentencepiece` (see assets/README.md). Used by tests only; it is
- * not exported from the package.
+ * Test support for @graft/tokenizers: reads the tokenizer files and the parity fixtures written by
+ * HF `tokenizers` / `sentencepiece` (see assets/README.md). It uses only the package's public API.
  */
 import { readFileSync } from 'node:fs';
-import { assetPath } from '../../../../test-utils/assets';
-import type { Encoding } from '../encoding';
-import { toCodePointOffsets } from '../unicode';
+import { toCodePointOffsets, type Encoding } from '@graft/tokenizers';
+import { assetPath } from '../assets';
 
 /** One fixture case; which fields are present depends on the fixture file. */
 export interface FixtureCase {
