@@ -148,7 +148,7 @@ export class Unigram implements Model {
       if (id === undefined) return false;
       found.push({ id, value: HEX[b], offsets: [start, end] });
     }
-    out.push(...found);
+    for (const t of found) out.push(t); // a fused unknown run can be megabytes: no push(...found)
     return true;
   }
 

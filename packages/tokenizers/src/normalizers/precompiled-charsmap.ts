@@ -103,6 +103,7 @@ export function base64ToBytes(b64: string): Uint8Array {
 /** Encodes bytes as standard base64. */
 export function bytesToBase64(bytes: Uint8Array): string {
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  // Chunks of 4096 arguments keep the spread far below the engine's argument limit.
+  for (let i = 0; i < bytes.length; i += 0x1000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x1000));
   return btoa(binary);
 }
