@@ -6,17 +6,8 @@ import type { Normalizer } from '../components';
 import type { JsonReader } from '../json-reader';
 import { pushReplacement, type NormalizedString } from '../normalized-string';
 import { utf8Length } from '../unicode';
+import { forEachGrapheme } from './graphemes';
 import { base64ToBytes, bytesToBase64, PrecompiledCharsmap } from './precompiled-charsmap';
-
-let segmenter: Intl.Segmenter | null = null;
-
-/** Splits text into extended grapheme clusters. */
-export function graphemes(text: string): string[] {
-  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  const out: string[] = [];
-  for (const g of segmenter.segment(text)) out.push(g.segment);
-  return out;
-}
 
 function utf8Size(s: string): number {
   let n = 0;
@@ -42,16 +33,18 @@ export class Precompiled implements Normalizer {
   }
 
   normalize(s: NormalizedString): void {
+    const text = s.normalized;
     const chars: string[] = [];
     const changes: number[] = [];
     let modified = false;
-    for (const g of graphemes(s.normalized)) {
+    forEachGrapheme(text, (start, end) => {
+      const g = text.slice(start, end);
       if (utf8Size(g) < 6) {
         const norm = this.charsmap.transform(g);
         if (norm !== null) {
           modified = true;
           pushReplacement(chars, changes, [...g].length, [...norm]);
-          continue;
+          return;
         }
       }
       for (const ch of g) {
@@ -64,7 +57,7 @@ export class Precompiled implements Normalizer {
           changes.push(0);
         }
       }
-    }
+    });
     if (modified) s.transform(chars, changes);
   }
 
