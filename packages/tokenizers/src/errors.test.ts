@@ -72,6 +72,19 @@ describe('bad tokenizer.json', () => {
     fails(() => Tokenizer.fromJSON({ ...minimal(), [field]: value }), code, ...parts);
   });
 
+  it('bounds how deeply components nest (a recursive build would overflow the stack)', () => {
+    const nested = (depth: number) => {
+      let n: unknown = { type: 'Lowercase' };
+      for (let i = 0; i < depth; i++) n = { type: 'Sequence', normalizers: [n] };
+      return n;
+    };
+    expect(Tokenizer.fromJSON({ ...minimal(), normalizer: nested(40) }).encode('A').ids).toEqual([1]);
+    fails(() => Tokenizer.fromJSON({ ...minimal(), normalizer: nested(100_000) }), 'E_LIMIT', 'normalizer', 'nested more than 64 levels');
+    let d: unknown = { type: 'Fuse' };
+    for (let i = 0; i < 70; i++) d = { type: 'Sequence', decoders: [d] };
+    fails(() => Tokenizer.fromJSON({ ...minimal(), decoder: d }), 'E_LIMIT', 'decoder');
+  });
+
   it('reports a component without a type tag', () => {
     fails(() => Tokenizer.fromJSON({ ...minimal(), normalizer: { lowercase: true } }), 'E_MISSING_FIELD', 'normalizer', '"type"');
   });
