@@ -4,6 +4,7 @@
  * a malformed file is reported where it is wrong instead of failing later with `undefined`.
  */
 import { TokenizerError } from './errors';
+import { isTokenId, TOKEN_ID_RANGE } from './token-id';
 
 /** A parsed JSON object. */
 export type JsonObject = Record<string, unknown>;
@@ -87,6 +88,13 @@ export class JsonReader {
   uint(field: string, fallback?: number): number {
     const v = this.number(field, fallback);
     if (!Number.isInteger(v) || v < 0) this.fail(field, 'a non-negative integer');
+    return v;
+  }
+
+  /** A token id field (an integer from 0 to 2^32 - 1); required unless `fallback` is given. */
+  tokenId(field: string, fallback?: number): number {
+    const v = this.number(field, fallback);
+    if (!isTokenId(v)) this.fail(field, TOKEN_ID_RANGE);
     return v;
   }
 

@@ -4,20 +4,23 @@
  * popped, as in HF's `Word::merge_all`; with dropout each popped merge may be skipped at random.
  */
 
-/** Merge table: pair key → rank (the merge's line number); `newIds[rank]` is the merged token. */
+/**
+ * Merge table over symbols (dense indices standing for ids): pair key → rank (the merge's line
+ * number); `newSymbols[rank]` is the merged symbol.
+ */
 export interface MergeTable {
   index: Map<number, number>;
-  newIds: Int32Array;
+  newSymbols: Int32Array;
 }
 
-/** Packs an id pair into one number key (ids below 2^26). */
+/** Packs a pair of symbols into one number key (symbols below 2^26; a Map holds at most 2^24). */
 export function pairKey(a: number, b: number): number {
   return a * 67108864 + b;
 }
 
-/** Symbols of a word after merging: ids and their `[start, end)` offsets. */
+/** Symbols of a word after merging and their `[start, end)` offsets. */
 export interface MergedWord {
-  ids: number[];
+  symbols: number[];
   starts: number[];
   ends: number[];
 }
@@ -61,10 +64,10 @@ class MergeQueue {
   }
 }
 
-/** Applies merges to symbols `ids` with lengths `lens` (code units); returns the merged word. */
-export function mergeWord(ids: number[], lens: number[], merges: MergeTable, dropout: number, random: () => number): MergedWord {
-  const n = ids.length;
-  const c = Int32Array.from(ids);
+/** Applies merges to `symbols` with lengths `lens` (code units); returns the merged word. */
+export function mergeWord(symbols: number[], lens: number[], merges: MergeTable, dropout: number, random: () => number): MergedWord {
+  const n = symbols.length;
+  const c = Int32Array.from(symbols);
   const len = Int32Array.from(lens);
   const prev = new Int32Array(n);
   const next = new Int32Array(n);
@@ -93,8 +96,8 @@ export function mergeWord(ids: number[], lens: number[], merges: MergeTable, dro
     const right = next[pos];
     const m = merges.index.get(pairKey(c[pos], c[right]));
     // A stale entry is skipped unless the pair now there yields the same token (HF's rule).
-    if (m === undefined || merges.newIds[m] !== merges.newIds[rank]) continue;
-    c[pos] = merges.newIds[rank];
+    if (m === undefined || merges.newSymbols[m] !== merges.newSymbols[rank]) continue;
+    c[pos] = merges.newSymbols[rank];
     len[pos] += len[right];
     dead[right] = 1;
     next[pos] = next[right];
@@ -108,11 +111,11 @@ export function mergeWord(ids: number[], lens: number[], merges: MergeTable, dro
       if (nm !== undefined) queue.push(nm, pos);
     }
   }
-  const out: MergedWord = { ids: [], starts: [], ends: [] };
+  const out: MergedWord = { symbols: [], starts: [], ends: [] };
   let offset = 0;
   for (let i = 0; i < n; i++) {
     if (dead[i]) continue;
-    out.ids.push(c[i]);
+    out.symbols.push(c[i]);
     out.starts.push(offset);
     offset += len[i];
     out.ends.push(offset);

@@ -5,6 +5,7 @@
 import { checkPaddedLength, type Direction, type Encoding } from '../encoding';
 import { TokenizerError } from '../errors';
 import { JsonReader } from '../json-reader';
+import { checkTokenId } from '../token-id';
 
 /** Padding settings. */
 export interface PaddingParams {
@@ -43,8 +44,8 @@ export function resolvePadding(p: PaddingParams = {}): ResolvedPadding {
     fixed,
     direction: dir === 'right' ? 'Right' : 'Left',
     padToMultipleOf: multiple,
-    padId: p.padId ?? 0,
-    padTypeId: p.padTypeId ?? 0,
+    padId: checkTokenId(p.padId ?? 0, 'padding', 'padId'),
+    padTypeId: checkTokenId(p.padTypeId ?? 0, 'padding', 'padTypeId'),
     padToken: p.padToken ?? '[PAD]',
   };
 }
@@ -61,8 +62,8 @@ export function paddingFromJSON(json: unknown): ResolvedPadding {
     strategy,
     direction: r.oneOf('direction', ['Right', 'Left'] as const, 'Right'),
     padToMultipleOf: r.optionalUint('pad_to_multiple_of'),
-    padId: r.uint('pad_id', 0),
-    padTypeId: r.uint('pad_type_id', 0),
+    padId: r.tokenId('pad_id', 0),
+    padTypeId: r.tokenId('pad_type_id', 0),
     padToken: r.string('pad_token', '[PAD]'),
   });
 }
