@@ -138,12 +138,3 @@ export function readTagged(json: unknown, stage: string): { tag: string; reader:
   const tag = base.string('type');
   return { tag, reader: new JsonReader(json, `${stage} "${tag}"`) };
 }
-
-/** Parses JSON text, turning syntax errors into `E_JSON`. */
-export function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new TokenizerError('E_JSON', `${what}: malformed JSON (${(e as Error).message})`);
-  }
-}

@@ -4,7 +4,7 @@
  * RoBERTa's `<s> … </s>` post-processor on request.
  */
 import { TokenizerError } from '../errors';
-import { parseJson } from '../json-reader';
+import { parseJson } from '../json-text';
 import { BPE, parseMerge } from '../models/bpe';
 import { isTokenId, TOKEN_ID_RANGE } from '../token-id';
 import { Tokenizer } from '../pipeline/tokenizer';

@@ -8,7 +8,8 @@ import type { Decoder, Model, Normalizer, PostProcessor, PreTokenizer, RangeMode
 import { decoderFromJSON } from '../decoders/index';
 import { Encoding } from '../encoding';
 import { TokenizerError } from '../errors';
-import { JsonReader, parseJson } from '../json-reader';
+import { JsonReader } from '../json-reader';
+import { parseJson } from '../json-text';
 import { modelFromJSON } from '../models/index';
 import { normalizerFromJSON } from '../normalizers/index';
 import { postProcessorFromJSON } from '../processors/index';
