@@ -8,6 +8,7 @@ import type { Model } from '../components';
 import { TokenizerError } from '../errors';
 import type { JsonReader } from '../json-reader';
 import type { Token } from '../pre-tokenized-string';
+import { bestPath } from './lattice';
 import { Trie } from './trie';
 import { WordCache } from './vocab';
 
@@ -75,52 +76,22 @@ export class Unigram implements Model {
 
   /** The best segmentation of `text` into piece strings (unknown runs fused). */
   encode(text: string): string[] {
-    const n = text.length;
-    if (n === 0) return [];
-    const score = new Float64Array(n + 1);
-    const from = new Int32Array(n + 1).fill(-1);
-    const ids = new Int32Array(n + 1);
-    const unkScore = this.minScore - UNK_PENALTY;
-    for (let start = 0; start < n; ) {
-      const c = text.charCodeAt(start);
-      const mblen = c >= 0xd800 && c <= 0xdbff && start + 1 < n ? 2 : 1;
-      const base = score[start];
-      let single = false;
-      this.trie.prefixes(text, start, (id, end) => {
-        const candidate = this.pieces[id][1] + base;
-        if (from[end] === -1 || candidate > score[end]) {
-          score[end] = candidate;
-          from[end] = start;
-          ids[end] = id;
-        }
-        if (end - start === mblen) single = true;
-      });
-      if (!single) {
-        if (this.unkId === null) throw new TokenizerError('E_VOCAB', 'model "Unigram": a character is not covered by any piece and there is no unk_id');
-        const end = start + mblen;
-        const candidate = unkScore + base;
-        if (from[end] === -1 || candidate > score[end]) {
-          score[end] = candidate;
-          from[end] = start;
-          ids[end] = this.unkId;
-        }
-      }
-      start += mblen;
-    }
+    if (text.length === 0) return [];
+    const unk = this.unkId === null ? null : { id: this.unkId, score: this.minScore - UNK_PENALTY };
+    const path = bestPath(text, this.trie, { score: (id) => this.pieces[id][1], unk, float32: false });
+    if (path === null) throw new TokenizerError('E_VOCAB', 'model "Unigram": a character is not covered by any piece and there is no unk_id');
     const out: string[] = [];
     let unkRun = '';
-    for (let end = n; end > 0; ) {
-      const start = from[end];
-      const piece = text.slice(start, end);
-      if (this.unkId !== null && ids[end] === this.unkId) unkRun = piece + unkRun;
+    for (let k = 0; k < path.ids.length; k++) {
+      const piece = text.slice(path.starts[k], path.starts[k + 1] ?? text.length);
+      if (this.unkId !== null && path.ids[k] === this.unkId) unkRun += piece;
       else {
         if (unkRun) out.push(unkRun), (unkRun = '');
         out.push(piece);
       }
-      end = start;
     }
     if (unkRun) out.push(unkRun);
-    return out.reverse();
+    return out;
   }
 
   tokenize(word: string): Token[] {
