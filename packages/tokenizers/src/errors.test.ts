@@ -120,7 +120,7 @@ describe('token ids are u32, as in HF', () => {
     ['a template id', { ...minimal(), post_processor: { type: 'TemplateProcessing', single: 'X $A', pair: '$A $B', special_tokens: { X: { id: 'X', ids: [big], tokens: ['X'] } } } }, 'TemplateProcessing', 'ids[0]'],
     ['a BertProcessing id', { ...minimal(), post_processor: { type: 'BertProcessing', sep: ['[SEP]', 2 ** 53], cls: ['[CLS]', 1] } }, 'BertProcessing', '"sep"', '"[SEP]"'],
     ['a pad id', { ...minimal(), padding: { strategy: 'BatchLongest', pad_id: big } }, 'padding', '"pad_id"'],
-  ])('rejects %s out of range (E_BAD_FIELD naming where and which)', (_, json, ...parts) => {
+  ] as [string, unknown, ...string[]][])('rejects %s out of range (E_BAD_FIELD naming where and which)', (_, json, ...parts) => {
     fails(() => Tokenizer.fromJSON(json), 'E_BAD_FIELD', ...parts, '4294967295');
   });
 

@@ -21,7 +21,8 @@ export * from './models/index';
 export * from './processors/index';
 export * from './decoders/index';
 
-export { Tokenizer, cleanUpTokenization, type BatchInput, type DecodeOptions, type EncodeOptions } from './pipeline/tokenizer';
+export { Tokenizer, type BatchInput, type DecodeOptions, type EncodeOptions } from './pipeline/tokenizer';
+export { cleanUpTokenization } from './cleanup';
 export { AddedVocabulary, type AddedToken, type ResolvedAddedToken } from './pipeline/added-vocabulary';
 export { type PaddingParams, type ResolvedPadding } from './pipeline/padding';
 export { type TruncationParams, type TruncationStrategy, type ResolvedTruncation } from './pipeline/truncation';

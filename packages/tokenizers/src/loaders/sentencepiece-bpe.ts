@@ -9,6 +9,7 @@
  */
 import { BinaryHeap } from '../binary-heap';
 import { Trie } from '../models/trie';
+import { isHighSurrogate, isLowSurrogate } from '../unicode';
 import { PieceType, type SentencePieceModel } from './sentencepiece-model';
 
 /** A merge candidate: symbols `left` and `right`, giving a piece of `size` code units. */
@@ -102,7 +103,5 @@ export class SentencePieceBpe {
 }
 
 function isSurrogatePair(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  const d = s.charCodeAt(i + 1);
-  return c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff;
+  return isHighSurrogate(s.charCodeAt(i)) && isLowSurrogate(s.charCodeAt(i + 1));
 }

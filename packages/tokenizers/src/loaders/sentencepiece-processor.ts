@@ -6,6 +6,7 @@
  * unknown pieces. This is what `spm.encode(text)` returns, which can differ from the
  * tokenizer.json pipeline HF converts a `.model` into.
  */
+import { BYTE_TOKENS } from '../byte-tokens';
 import { TokenizerError } from '../errors';
 import { bestPath } from '../models/lattice';
 import { Trie } from '../models/trie';
@@ -133,7 +134,7 @@ export class SentencePieceProcessor {
       const isUnk = id === this.model.unkId;
       if (isUnk && this.model.byteFallback) {
         for (const b of encoder.encode(piece)) {
-          const bp = `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`;
+          const bp = BYTE_TOKENS[b];
           result.pieces.push(bp);
           result.ids.push(this.pieceToId(bp));
         }
@@ -174,7 +175,7 @@ export class SentencePieceProcessor {
       const p = this.model.pieces[id];
       if (!p || p.type === PieceType.CONTROL) continue;
       if (p.type === PieceType.BYTE) {
-        bytes.push(parseInt(p.piece.slice(3, 5), 16));
+        bytes.push(parseInt(p.piece.slice(3, 5), 16)); // BYTE pieces are <0xNN> by construction
         continue;
       }
       flush();

@@ -4,6 +4,7 @@
  * characters fall back to `<0xNN>` byte tokens or the unknown token, and merges are applied by
  * rank. Dropout skips merges at random, from a seeded generator so that runs can be repeated.
  */
+import { BYTE_TOKENS } from '../byte-tokens';
 import type { Model } from '../components';
 import { TokenizerError } from '../errors';
 import type { JsonReader } from '../json-reader';
@@ -26,7 +27,6 @@ export interface BPEOptions {
 }
 
 const encoder = new TextEncoder();
-const HEX = Array.from({ length: 256 }, (_, b) => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
 
 /** The BPE model. */
 export class BPE extends VocabLookup implements Model {
@@ -167,7 +167,7 @@ export class BPE extends VocabLookup implements Model {
     const bytes = encoder.encode(s);
     const found: number[] = [];
     for (const b of bytes) {
-      const id = this.symbolOf.get(HEX[b]);
+      const id = this.symbolOf.get(BYTE_TOKENS[b]);
       if (id === undefined) return false;
       found.push(id);
     }

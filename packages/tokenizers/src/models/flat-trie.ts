@@ -7,6 +7,7 @@
  * Layout (compressed sparse rows): the edges of node `n` are `edgeChar/edgeTo[first[n]..first[n+1])`,
  * sorted by code unit. The root, which has by far the most children, also gets a dense table.
  */
+import { isHighSurrogate, isLowSurrogate } from '../unicode';
 
 /** Trie from strings to non-negative integers, built once. */
 export class FlatTrie {
@@ -146,11 +147,3 @@ export class FlatTrie {
 
 /** Nodes with more children than this get a dense ASCII row; fewer are scanned linearly. */
 const DENSE_FROM = 8;
-
-function isHighSurrogate(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
-}
-
-function isLowSurrogate(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
-}

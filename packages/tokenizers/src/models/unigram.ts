@@ -4,6 +4,7 @@
  * segmentations). A character no piece covers is the unknown piece with score
  * `min score - 10`; consecutive unknowns fuse into one token, as in HF and SentencePiece.
  */
+import { BYTE_TOKENS } from '../byte-tokens';
 import type { Model } from '../components';
 import { TokenizerError } from '../errors';
 import type { JsonReader } from '../json-reader';
@@ -16,7 +17,6 @@ import { WordCache } from './vocab';
 export const UNK_PENALTY = 10;
 
 const encoder = new TextEncoder();
-const HEX = Array.from({ length: 256 }, (_, b) => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
 
 /** The Unigram model. */
 export class Unigram implements Model {
@@ -115,9 +115,9 @@ export class Unigram implements Model {
   private pushBytes(piece: string, start: number, end: number, out: Token[]): boolean {
     const found: Token[] = [];
     for (const b of encoder.encode(piece)) {
-      const id = this.tokenToIds.get(HEX[b]);
+      const id = this.tokenToIds.get(BYTE_TOKENS[b]);
       if (id === undefined) return false;
-      found.push({ id, value: HEX[b], offsets: [start, end] });
+      found.push({ id, value: BYTE_TOKENS[b], offsets: [start, end] });
     }
     for (const t of found) out.push(t); // a fused unknown run can be megabytes: no push(...found)
     return true;

@@ -13,6 +13,8 @@
  * marks) is doubled until it does, which keeps the total work linear.
  */
 
+import { isHighSurrogate, isLowSurrogate } from '../unicode';
+
 /** Code units per window: small enough that a window's quadratic cost stays negligible. */
 const WINDOW = 256;
 
@@ -31,7 +33,7 @@ export function forEachGrapheme(text: string, fn: (start: number, end: number) =
   while (start < n) {
     let end = Math.min(n, start + size);
     // Never split a surrogate pair: the character after a boundary must be whole to decide it.
-    if (end < n && isHigh(text.charCodeAt(end - 1)) && isLow(text.charCodeAt(end))) end++;
+    if (end < n && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end))) end++;
     bounds.length = 0;
     for (const s of segmenter.segment(end - start === n ? text : text.slice(start, end))) bounds.push(start + s.index);
     if (end === n) {
@@ -54,12 +56,4 @@ export function graphemes(text: string): string[] {
   const out: string[] = [];
   forEachGrapheme(text, (a, b) => out.push(text.slice(a, b)));
   return out;
-}
-
-function isHigh(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
-}
-
-function isLow(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
 }
