@@ -27,8 +27,8 @@ export function readPattern(reader: JsonReader, field = 'pattern'): { json: Json
     try {
       return { json: { Regex: r }, pattern: compileRegex(r) };
     } catch (e) {
-      if (e instanceof TokenizerError) throw new TokenizerError(e.code, `${reader.where} field "${field}": ${e.message}`);
-      throw e;
+      // compileRegex only throws TokenizerErrors; add where the pattern came from.
+      throw new TokenizerError((e as TokenizerError).code, `${reader.where} field "${field}": ${(e as Error).message}`, { cause: e });
     }
   }
   return reader.fail(field, 'an object with a "String" or "Regex" key');

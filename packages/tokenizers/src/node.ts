@@ -55,11 +55,13 @@ function tokenContent(v: unknown): string | undefined {
  * special tokens map says so), else a SentencePiece `spiece.model` / `sentencepiece.bpe.model`.
  */
 export function loadTokenizer(dir: string): Tokenizer {
+  let isFolder: boolean;
   try {
-    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    isFolder = statSync(dir).isDirectory();
   } catch (e) {
     throw fileError(e, dir, 'loadTokenizer', 'read');
   }
+  if (!isFolder) throw new TokenizerError('E_IO', `loadTokenizer: "${dir}" is a file; pass the folder that holds the tokenizer files`);
   const file = (name: string) => join(dir, name);
   if (existsSync(file('tokenizer.json'))) {
     const path = file('tokenizer.json');
