@@ -7,10 +7,11 @@
  *
  * A window starts at a known cluster boundary, and UAX #29 decides a boundary from the text
  * before it plus the one character after it, so every boundary that has a character of the
- * window after it is final. The window's last clusters may be cut short by its end; we keep all
- * but the last two, and start the next window where they began. A window that holds fewer than
- * three clusters (one cluster longer than the window, e.g. a letter with thousands of combining
- * marks) is doubled until it does, which keeps the total work linear.
+ * window after it is final. A window ends at its last certain boundary (two ASCII characters)
+ * when it has one; otherwise its last clusters may be cut short by its end, so we keep all but
+ * the last two and start the next window where they began. A window that holds fewer than three
+ * clusters (one cluster longer than the window, e.g. a letter with thousands of combining marks)
+ * is doubled until it does, which keeps the total work linear.
  */
 
 import { isHighSurrogate, isLowSurrogate } from '../unicode';
@@ -21,8 +22,20 @@ const WINDOW = 256;
 let segmenter: Intl.Segmenter | null = null;
 
 /**
+ * True when a cluster boundary at `i` is certain from `text[i - 1]` and `text[i]` alone: two
+ * ASCII characters other than CR LF. No UAX #29 rule joins them (Prepend, Extend, ZWJ, spacing
+ * marks, Hangul jamo and regional indicators are all outside ASCII), whatever comes around them.
+ */
+function certainBoundary(text: string, i: number): boolean {
+  const a = text.charCodeAt(i - 1);
+  const b = text.charCodeAt(i);
+  return a < 128 && b < 128 && !(a === 13 && b === 10);
+}
+
+/**
  * Calls `fn(start, end)` for each extended grapheme cluster of `text`, in order; `window` is
- * exposed for tests (a tiny window exercises every seam).
+ * exposed for tests (a tiny window exercises every seam). ASCII between certain boundaries never
+ * reaches `Intl.Segmenter`, which makes the common case several times faster.
  */
 export function forEachGrapheme(text: string, fn: (start: number, end: number) => void, window = WINDOW): void {
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -31,20 +44,35 @@ export function forEachGrapheme(text: string, fn: (start: number, end: number) =
   let size = window;
   const bounds: number[] = [];
   while (start < n) {
-    let end = Math.min(n, start + size);
+    if (start + 1 >= n || certainBoundary(text, start + 1)) {
+      fn(start, start + 1);
+      start++;
+      continue;
+    }
+    // Up to the last certain boundary within the window, every cluster the segmenter finds is final.
+    const limit = Math.min(n, start + size);
+    let end = limit;
+    while (end > start + 1 && end < n && !certainBoundary(text, end)) end--;
+    const certain = end > start + 1;
+    if (!certain) end = limit;
     // Never split a surrogate pair: the character after a boundary must be whole to decide it.
-    if (end < n && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end))) end++;
+    if (!certain && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end))) end++;
     bounds.length = 0;
     for (const s of segmenter.segment(end - start === n ? text : text.slice(start, end))) bounds.push(start + s.index);
-    if (end === n) {
-      for (let k = 0; k < bounds.length; k++) fn(bounds[k], k + 1 < bounds.length ? bounds[k + 1] : n);
-      return;
+    bounds.push(end);
+    if (certain) {
+      for (let k = 0; k + 1 < bounds.length; k++) fn(bounds[k], bounds[k + 1]);
+      start = end;
+      size = window;
+      continue;
     }
-    if (bounds.length < 3) {
+    // Cut by the window: the last clusters may be incomplete. Keep all but the last two, and
+    // grow the window while it holds fewer than three (one cluster longer than the window).
+    if (bounds.length < 4) {
       size *= 2;
       continue;
     }
-    const keep = bounds.length - 2;
+    const keep = bounds.length - 3;
     for (let k = 0; k < keep; k++) fn(bounds[k], bounds[k + 1]);
     start = bounds[keep];
     size = window;

@@ -38,6 +38,19 @@ export class Precompiled implements Normalizer {
     const changes: number[] = [];
     let modified = false;
     forEachGrapheme(text, (start, end) => {
+      if (end - start === 1) {
+        // One code unit (most text): the grapheme is the character, under 6 UTF-8 bytes.
+        const ch = text[start];
+        const norm = this.charsmap.transform(ch);
+        if (norm === null) {
+          chars.push(ch);
+          changes.push(0);
+        } else {
+          modified = true;
+          pushReplacement(chars, changes, 1, [...norm]);
+        }
+        return;
+      }
       const g = text.slice(start, end);
       if (utf8Size(g) < 6) {
         const norm = this.charsmap.transform(g);
