@@ -3,7 +3,7 @@
  * HF `tokenizers` / `sentencepiece` (see assets/README.md). It uses only the package's public API.
  */
 import { readFileSync } from 'node:fs';
-import { toCodePointOffsets, type Encoding } from '@graft/tokenizers';
+import { fromSentencePiece, fromVocabMerges, fromVocabTxt, SentencePieceProcessor, Tokenizer, toCodePointOffsets, type Encoding } from '@graft/tokenizers';
 import { assetPath } from '../assets';
 
 /** One fixture case; which fields are present depends on the fixture file. */
@@ -62,3 +62,30 @@ export function expected(c: FixtureCase): Partial<FixtureCase> {
   if (c.offsets) out.offsets = c.offsets;
   return out;
 }
+
+/** A fixture tokenizer.json with the truncation and padding it ships with turned off. */
+function tokenizerJson(name: string): Tokenizer {
+  return Tokenizer.fromJSON(tokenizerText(name, 'tokenizer.json')).setTruncation(null).setPadding(null);
+}
+
+/**
+ * Every tokenizer the fixtures cover, in each file format we load it from: tokenizer.json,
+ * vocab.txt (+ tokenizer_config.json), vocab.json + merges.txt, and SentencePiece models
+ * converted to a pipeline.
+ */
+export const FIXTURE_TOKENIZERS: readonly (readonly [name: string, make: () => Tokenizer])[] = [
+  ['bert-base-uncased tokenizer.json', () => tokenizerJson('bert-base-uncased')],
+  ['bert-base-uncased vocab.txt', () => fromVocabTxt(tokenizerText('bert-base-uncased', 'vocab.txt'), tokenizerText('bert-base-uncased', 'tokenizer_config.json'))],
+  ['bert-base-chinese vocab.txt', () => fromVocabTxt(tokenizerText('bert-base-chinese', 'vocab.txt'), { lowercase: false, stripAccents: false })],
+  ['gpt2 tokenizer.json', () => tokenizerJson('gpt2')],
+  ['roberta-base vocab.json + merges.txt', () => fromVocabMerges(tokenizerText('roberta-base', 'vocab.json'), tokenizerText('roberta-base', 'merges.txt'), { postProcessor: 'roberta' })],
+  ['t5 spiece.model', () => fromSentencePiece(tokenizerBytes('t5', 'spiece.model'))],
+  ['albert-base-v2 tokenizer.json', () => tokenizerJson('albert-base-v2')],
+  ['albert-base-v2 spiece.model', () => fromSentencePiece(tokenizerBytes('albert-base-v2', 'spiece.model'))],
+];
+
+/** The fixture SentencePiece models under SentencePiece's own (exact) encoder. */
+export const FIXTURE_SENTENCEPIECE: readonly (readonly [name: string, make: () => SentencePieceProcessor])[] = [
+  ['t5 spiece.model (SentencePieceProcessor)', () => SentencePieceProcessor.fromBytes(tokenizerBytes('t5', 'spiece.model'))],
+  ['albert-base-v2 spiece.model (SentencePieceProcessor)', () => SentencePieceProcessor.fromBytes(tokenizerBytes('albert-base-v2', 'spiece.model'))],
+];
