@@ -68,6 +68,16 @@ export function locateJsonError(text: string): { at: number; problem: string } |
     }
     return fail('a string that is never closed');
   };
+  // Scans `"name" :` at i, where `expected` says what else could have come; returns a problem or null.
+  const propertyName = (expected: string): { at: number; problem: string } | null => {
+    if (text.charCodeAt(i) !== 34) return unexpected(expected);
+    const bad = string();
+    if (bad) return bad;
+    ws();
+    if (text.charCodeAt(i) !== 58) return unexpected('":" after the property name');
+    i++;
+    return null;
+  };
   for (;;) {
     // A value is expected here.
     ws();
@@ -80,12 +90,8 @@ export function locateJsonError(text: string): { at: number; problem: string } |
         i++;
         stack.pop();
       } else if (c === 123) {
-        if (text.charCodeAt(i) !== 34) return unexpected('a property name in double quotes or "}"');
-        const bad = string();
+        const bad = propertyName('a property name in double quotes or "}"');
         if (bad) return bad;
-        ws();
-        if (text.charCodeAt(i) !== 58) return unexpected('":" after the property name');
-        i++;
         continue;
       } else continue;
     } else if (c === 34) {
@@ -113,12 +119,8 @@ export function locateJsonError(text: string): { at: number; problem: string } |
       i++;
       ws();
       if (top === 123) {
-        if (text.charCodeAt(i) !== 34) return unexpected('a property name in double quotes (a trailing comma is not JSON)');
-        const bad = string();
+        const bad = propertyName('a property name in double quotes (a trailing comma is not JSON)');
         if (bad) return bad;
-        ws();
-        if (text.charCodeAt(i) !== 58) return unexpected('":" after the property name');
-        i++;
       } else if (text.charCodeAt(i) === 93) return unexpected('a value (a trailing comma is not JSON)');
       break;
     }
