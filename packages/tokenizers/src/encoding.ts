@@ -4,6 +4,38 @@
  * of the input string; special tokens have `[0, 0]` and a null word id.
  */
 
+import { TokenizerError } from './errors';
+
+/**
+ * The longest sequence padding may produce (2^22 tokens, about 400 MB of Encoding arrays). No
+ * model takes more, and a longer target is almost always a typo or a hostile file.
+ */
+export const MAX_PADDED_LENGTH = 2 ** 22;
+
+/** Throws E_LIMIT (or E_ARGUMENT) unless `length` is a padding target this package will build. */
+export function checkPaddedLength(length: number, where: string): void {
+  if (!Number.isInteger(length) || length < 0) throw new TokenizerError('E_ARGUMENT', `${where}: the padded length must be a non-negative integer, got ${length}`);
+  if (length > MAX_PADDED_LENGTH) {
+    throw new TokenizerError(
+      'E_LIMIT',
+      `${where}: padding to ${length} tokens exceeds the limit of ${MAX_PADDED_LENGTH}; pad to the batch's longest ('BatchLongest') or to the model's maximum length (usually 512 to 8192)`,
+    );
+  }
+}
+
+/** Appends `from` to `to` in place, one element at a time (safe for any length). */
+function appendAll<T>(to: T[], from: readonly T[]): void {
+  for (let i = 0; i < from.length; i++) to.push(from[i]);
+}
+
+/** `k` copies of `value` followed by `rest`. */
+function prependFill<T>(rest: readonly T[], k: number, value: T): T[] {
+  const out = new Array<T>(k + rest.length);
+  out.fill(value, 0, k);
+  for (let i = 0; i < rest.length; i++) out[k + i] = rest[i];
+  return out;
+}
+
 /** The fields of an Encoding, all arrays of the same length. */
 export interface EncodingFields {
   ids: number[];
@@ -122,7 +154,7 @@ export class Encoding {
       return;
     }
     if (stride >= maxLength) {
-      throw new RangeError(`truncate: stride (${stride}) must be strictly less than max length (${maxLength}); the max length excludes special tokens`);
+      throw new TokenizerError('E_TRUNCATION', `truncate: stride (${stride}) must be strictly less than max length (${maxLength}); the max length excludes special tokens`);
     }
     const step = maxLength - stride;
     const ranges: [number, number][] = [];
@@ -146,31 +178,39 @@ export class Encoding {
     Object.assign(this, first);
   }
 
-  /** Pads to `targetLength` (and every overflowing window too). */
+  /**
+   * Pads to `targetLength` (and every overflowing window too). Padding past `MAX_PADDED_LENGTH`
+   * tokens is an E_LIMIT error: a length from a typo or an untrusted file would otherwise
+   * allocate until the process runs out of memory.
+   */
   pad(targetLength: number, padId: number, padTypeId: number, padToken: string, direction: Direction): void {
     for (const o of this.overflowing) o.pad(targetLength, padId, padTypeId, padToken, direction);
     const n = this.ids.length;
     if (n >= targetLength) return;
+    checkPaddedLength(targetLength, 'padding');
     const k = targetLength - n;
-    const fill = <T>(v: T): T[] => new Array<T>(k).fill(v);
-    const offsets: [number, number][] = Array.from({ length: k }, () => [0, 0]);
     if (direction === 'Left') {
-      this.ids = [...fill(padId), ...this.ids];
-      this.typeIds = [...fill(padTypeId), ...this.typeIds];
-      this.tokens = [...fill(padToken), ...this.tokens];
-      this.wordIds = [...fill<number | null>(null), ...this.wordIds];
-      this.attentionMask = [...fill(0), ...this.attentionMask];
-      this.specialTokensMask = [...fill(1), ...this.specialTokensMask];
-      this.offsets = [...offsets, ...this.offsets];
+      this.ids = prependFill(this.ids, k, padId);
+      this.typeIds = prependFill(this.typeIds, k, padTypeId);
+      this.tokens = prependFill(this.tokens, k, padToken);
+      this.wordIds = prependFill<number | null>(this.wordIds, k, null);
+      this.attentionMask = prependFill(this.attentionMask, k, 0);
+      this.specialTokensMask = prependFill(this.specialTokensMask, k, 1);
+      const offsets = new Array<[number, number]>(targetLength);
+      for (let i = 0; i < k; i++) offsets[i] = [0, 0];
+      for (let i = 0; i < n; i++) offsets[k + i] = this.offsets[i];
+      this.offsets = offsets;
       for (const [seq, [a, b]] of this.sequenceRanges) this.sequenceRanges.set(seq, [a + k, b + k]);
     } else {
-      this.ids.push(...fill(padId));
-      this.typeIds.push(...fill(padTypeId));
-      this.tokens.push(...fill(padToken));
-      this.wordIds.push(...fill<number | null>(null));
-      this.attentionMask.push(...fill(0));
-      this.specialTokensMask.push(...fill(1));
-      this.offsets.push(...offsets);
+      for (let i = 0; i < k; i++) {
+        this.ids.push(padId);
+        this.typeIds.push(padTypeId);
+        this.tokens.push(padToken);
+        this.wordIds.push(null);
+        this.attentionMask.push(0);
+        this.specialTokensMask.push(1);
+        this.offsets.push([0, 0]);
+      }
     }
   }
 
@@ -198,13 +238,15 @@ export class Encoding {
     const base = this.ids.length;
     for (const [seq, [a, b]] of pair.sequenceRanges) this.sequenceRanges.set(seq, [base + a, base + b]);
     const startOffset = growingOffsets && this.offsets.length > 0 ? this.offsets[this.offsets.length - 1][1] : 0;
-    this.ids.push(...pair.ids);
-    this.typeIds.push(...pair.typeIds);
-    this.tokens.push(...pair.tokens);
-    this.wordIds.push(...pair.wordIds);
+    // Element by element: `push(...array)` passes every element as an argument and overflows
+    // the stack above ~125k tokens.
+    appendAll(this.ids, pair.ids);
+    appendAll(this.typeIds, pair.typeIds);
+    appendAll(this.tokens, pair.tokens);
+    appendAll(this.wordIds, pair.wordIds);
     for (const [a, b] of pair.offsets) this.offsets.push([a + startOffset, b + startOffset]);
-    this.specialTokensMask.push(...pair.specialTokensMask);
-    this.attentionMask.push(...pair.attentionMask);
+    appendAll(this.specialTokensMask, pair.specialTokensMask);
+    appendAll(this.attentionMask, pair.attentionMask);
     this.overflowing = overflowings;
   }
 

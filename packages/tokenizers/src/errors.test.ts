@@ -7,6 +7,7 @@ import { TokenizerError } from './errors';
 import { parseSentencePieceModel } from './loaders/sentencepiece-model';
 import { fromVocabMerges, parseMergesTxt } from './loaders/vocab-merges';
 import { parseVocabTxt } from './loaders/vocab-txt';
+import { WordLevel } from './models/word-level';
 import { Tokenizer } from './pipeline/tokenizer';
 
 const minimal = () => ({
@@ -72,6 +73,19 @@ describe('bad tokenizer.json', () => {
     fails(() => Tokenizer.fromJSON({ ...minimal(), [field]: value }), code, ...parts);
   });
 
+  it('bounds how deeply components nest (a recursive build would overflow the stack)', () => {
+    const nested = (depth: number) => {
+      let n: unknown = { type: 'Lowercase' };
+      for (let i = 0; i < depth; i++) n = { type: 'Sequence', normalizers: [n] };
+      return n;
+    };
+    expect(Tokenizer.fromJSON({ ...minimal(), normalizer: nested(40) }).encode('A').ids).toEqual([1]);
+    fails(() => Tokenizer.fromJSON({ ...minimal(), normalizer: nested(100_000) }), 'E_LIMIT', 'normalizer', 'nested more than 64 levels');
+    let d: unknown = { type: 'Fuse' };
+    for (let i = 0; i < 70; i++) d = { type: 'Sequence', decoders: [d] };
+    fails(() => Tokenizer.fromJSON({ ...minimal(), decoder: d }), 'E_LIMIT', 'decoder');
+  });
+
   it('reports a component without a type tag', () => {
     fails(() => Tokenizer.fromJSON({ ...minimal(), normalizer: { lowercase: true } }), 'E_MISSING_FIELD', 'normalizer', '"type"');
   });
@@ -79,6 +93,43 @@ describe('bad tokenizer.json', () => {
   it('reports a missing model', () => {
     const { model: _, ...rest } = minimal();
     fails(() => Tokenizer.fromJSON(rest), 'E_MISSING_FIELD', 'tokenizer.json', '"model"');
+  });
+});
+
+describe('token ids are u32, as in HF', () => {
+  const big = 2 ** 32;
+  const bpe = (vocab: Record<string, number>) => ({ ...minimal(), model: { type: 'BPE', vocab, merges: ['a b'] } });
+
+  it('keeps ids from 2^31 to 2^32 - 1 exact through BPE merges, added tokens and templates', () => {
+    const t = Tokenizer.fromJSON({
+      ...bpe({ a: 2 ** 31, b: 2 ** 32 - 1, ab: 2 ** 31 + 5, c: 7 }),
+      pre_tokenizer: { type: 'WhitespaceSplit' },
+      added_tokens: [{ id: 2 ** 32 - 2, content: '<x>', special: true }],
+      post_processor: { type: 'TemplateProcessing', single: '<x> $A', pair: '$A $B', special_tokens: { '<x>': { id: '<x>', ids: [2 ** 32 - 2], tokens: ['<x>'] } } },
+    });
+    const e = t.encode('ab b a c');
+    expect(e.ids).toEqual([2 ** 32 - 2, 2 ** 31 + 5, 2 ** 32 - 1, 2 ** 31, 7]);
+    expect(t.decode(e.ids, { skipSpecialTokens: false })).toBe('<x> ab b a c');
+  });
+
+  it.each([
+    ['a BPE vocab id', bpe({ a: 0, b: big, ab: 2 }), 'model "BPE" field "vocab"', '"b"'],
+    ['a negative vocab id', bpe({ a: -1, b: 1, ab: 2 }), 'model "BPE"', '"a"'],
+    ['a fractional vocab id', { ...minimal(), model: { type: 'WordLevel', vocab: { '<unk>': 0.5 }, unk_token: '<unk>' } }, 'model "WordLevel"', '"<unk>"'],
+    ['an added token id', { ...minimal(), added_tokens: [{ id: big, content: '<big>' }] }, 'added_tokens[0]', '"<big>"', '"id"'],
+    ['a template id', { ...minimal(), post_processor: { type: 'TemplateProcessing', single: 'X $A', pair: '$A $B', special_tokens: { X: { id: 'X', ids: [big], tokens: ['X'] } } } }, 'TemplateProcessing', 'ids[0]'],
+    ['a BertProcessing id', { ...minimal(), post_processor: { type: 'BertProcessing', sep: ['[SEP]', 2 ** 53], cls: ['[CLS]', 1] } }, 'BertProcessing', '"sep"', '"[SEP]"'],
+    ['a pad id', { ...minimal(), padding: { strategy: 'BatchLongest', pad_id: big } }, 'padding', '"pad_id"'],
+  ] as [string, unknown, ...string[]][])('rejects %s out of range (E_BAD_FIELD naming where and which)', (_, json, ...parts) => {
+    fails(() => Tokenizer.fromJSON(json), 'E_BAD_FIELD', ...parts, '4294967295');
+  });
+
+  it('checks vocab.json, programmatic vocabularies, padding options and new added ids', () => {
+    fails(() => fromVocabMerges(`{"a": ${big}}`, ''), 'E_FORMAT', 'vocab.json', '"a"', '4294967295');
+    fails(() => new Tokenizer(new WordLevel(new Map([['a', big]]))), 'E_BAD_FIELD', 'WordLevel', '"a"');
+    fails(() => Tokenizer.fromJSON(minimal()).setPadding({ padId: -3 }), 'E_BAD_FIELD', 'padId');
+    const t = Tokenizer.fromJSON({ ...minimal(), added_tokens: [{ id: 2 ** 32 - 1, content: '<last>' }] });
+    fails(() => t.addTokens(['<one-more>']), 'E_BAD_FIELD', '<one-more>', '4294967295');
   });
 });
 

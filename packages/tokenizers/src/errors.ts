@@ -12,6 +12,9 @@ export type TokenizerErrorCode =
   | 'E_FORMAT' // a vocab.txt / merges.txt / SentencePiece file is malformed
   | 'E_VOCAB' // a token or id that the vocabulary does not contain
   | 'E_TRUNCATION' // truncation cannot satisfy the requested length
+  | 'E_LIMIT' // a size beyond a documented bound (padding length, component nesting)
+  | 'E_ARGUMENT' // an API was called with arguments it cannot take
+  | 'E_IO' // a file or folder could not be read or written (Node entry only)
   | 'E_UNSUPPORTED'; // a valid configuration this package does not implement
 
 /** Error raised for malformed or unsupported tokenizer files and impossible requests. */
@@ -19,8 +22,8 @@ export class TokenizerError extends Error {
   /** Stable error code, e.g. `E_UNKNOWN_TYPE`. */
   readonly code: TokenizerErrorCode;
 
-  constructor(code: TokenizerErrorCode, message: string) {
-    super(message);
+  constructor(code: TokenizerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'TokenizerError';
     this.code = code;
   }

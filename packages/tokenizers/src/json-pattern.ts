@@ -10,6 +10,11 @@ import { compileRegex } from './regex';
 /** A pattern as written in tokenizer.json. */
 export type JsonPattern = { String: string } | { Regex: string };
 
+/** The matcher of a JsonPattern: the literal string, or the compiled regex. */
+export function compilePattern(p: JsonPattern): Pattern {
+  return 'String' in p ? p.String : compileRegex(p.Regex);
+}
+
 /** Reads `reader[field]` as a JsonPattern and compiles it. */
 export function readPattern(reader: JsonReader, field = 'pattern'): { json: JsonPattern; pattern: Pattern } {
   const obj = new JsonReader(reader.object(field), `${reader.where} field "${field}"`);
@@ -22,8 +27,8 @@ export function readPattern(reader: JsonReader, field = 'pattern'): { json: Json
     try {
       return { json: { Regex: r }, pattern: compileRegex(r) };
     } catch (e) {
-      if (e instanceof TokenizerError) throw new TokenizerError(e.code, `${reader.where} field "${field}": ${e.message}`);
-      throw e;
+      // compileRegex only throws TokenizerErrors; add where the pattern came from.
+      throw new TokenizerError((e as TokenizerError).code, `${reader.where} field "${field}": ${(e as Error).message}`, { cause: e });
     }
   }
   return reader.fail(field, 'an object with a "String" or "Regex" key');

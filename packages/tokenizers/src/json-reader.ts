@@ -4,6 +4,7 @@
  * a malformed file is reported where it is wrong instead of failing later with `undefined`.
  */
 import { TokenizerError } from './errors';
+import { isTokenId, TOKEN_ID_RANGE } from './token-id';
 
 /** A parsed JSON object. */
 export type JsonObject = Record<string, unknown>;
@@ -90,6 +91,13 @@ export class JsonReader {
     return v;
   }
 
+  /** A token id field (an integer from 0 to 2^32 - 1); required unless `fallback` is given. */
+  tokenId(field: string, fallback?: number): number {
+    const v = this.number(field, fallback);
+    if (!isTokenId(v)) this.fail(field, TOKEN_ID_RANGE);
+    return v;
+  }
+
   /** A non-negative integer field that may be null or absent. */
   optionalUint(field: string): number | null {
     return this.has(field) ? this.uint(field) : null;
@@ -129,13 +137,4 @@ export function readTagged(json: unknown, stage: string): { tag: string; reader:
   const base = new JsonReader(json, stage);
   const tag = base.string('type');
   return { tag, reader: new JsonReader(json, `${stage} "${tag}"`) };
-}
-
-/** Parses JSON text, turning syntax errors into `E_JSON`. */
-export function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new TokenizerError('E_JSON', `${what}: malformed JSON (${(e as Error).message})`);
-  }
 }

@@ -1,19 +1,45 @@
 /**
  * Node-only helpers (`@graft/tokenizers/node`): load a tokenizer from a model directory in any of
- * the formats HF ships, and save tokenizer.json atomically (temporary file, then rename, so a
- * crash never leaves a half-written file).
+ * the formats HF ships, and save tokenizer.json atomically (temporary file, fsync, rename, so a
+ * crash never leaves a half-written file; temporaries of killed writes are cleaned up). Every
+ * failure is a TokenizerError that names the file: E_IO for the file system, E_JSON with line
+ * and column for malformed JSON, and the loaders' own codes prefixed with the file's path.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileError, writeFileAtomicSync } from './atomic-write';
 import { TokenizerError } from './errors';
+import { parseJson } from './json-text';
 import { fromSentencePiece } from './loaders/sentencepiece-tokenizer';
 import { fromVocabMerges } from './loaders/vocab-merges';
 import { fromVocabTxt } from './loaders/vocab-txt';
 import { Tokenizer } from './pipeline/tokenizer';
 
-/** Reads a JSON file if it exists. */
+/** Reads a text file, with E_IO naming it on failure. */
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw fileError(e, path, 'loadTokenizer', 'read');
+  }
+}
+
+/** Runs `load` on the contents of `path`, prefixing its errors with the path. */
+function fromFile<T>(path: string, load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    if (e instanceof TokenizerError && e.code !== 'E_IO' && e.code !== 'E_JSON') throw new TokenizerError(e.code, `${path}: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+/** Reads a JSON object file if it exists (E_JSON with the path, line and column when malformed). */
 function readJsonIfAny(path: string): Record<string, unknown> | null {
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : null;
+  if (!existsSync(path)) return null;
+  const value = parseJson(readText(path), path);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TokenizerError('E_FORMAT', `${path}: expected a JSON object`);
+  return value as Record<string, unknown>;
 }
 
 /** Content of a special token entry, which may be a string or `{content}`. */
@@ -29,31 +55,59 @@ function tokenContent(v: unknown): string | undefined {
  * special tokens map says so), else a SentencePiece `spiece.model` / `sentencepiece.bpe.model`.
  */
 export function loadTokenizer(dir: string): Tokenizer {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(dir).isDirectory();
+  } catch (e) {
+    throw fileError(e, dir, 'loadTokenizer', 'read');
+  }
+  if (!isFolder) throw new TokenizerError('E_IO', `loadTokenizer: "${dir}" is a file; pass the folder that holds the tokenizer files`);
   const file = (name: string) => join(dir, name);
-  if (existsSync(file('tokenizer.json'))) return Tokenizer.fromJSON(readFileSync(file('tokenizer.json'), 'utf8'));
+  if (existsSync(file('tokenizer.json'))) {
+    const path = file('tokenizer.json');
+    const json = parseJson(readText(path), path);
+    return fromFile(path, () => Tokenizer.fromJSON(json));
+  }
   const config = readJsonIfAny(file('tokenizer_config.json'));
-  if (existsSync(file('vocab.txt'))) return fromVocabTxt(readFileSync(file('vocab.txt'), 'utf8'), config ?? {});
+  if (existsSync(file('vocab.txt'))) {
+    const vocab = readText(file('vocab.txt'));
+    return fromFile(file('vocab.txt'), () => fromVocabTxt(vocab, config ?? {}));
+  }
   if (existsSync(file('vocab.json')) && existsSync(file('merges.txt'))) {
     const specials = readJsonIfAny(file('special_tokens_map.json')) ?? {};
     const cls = tokenContent(specials.cls_token);
     const tokens = Object.values(specials).map(tokenContent).filter((t): t is string => t !== undefined);
-    return fromVocabMerges(readFileSync(file('vocab.json'), 'utf8'), readFileSync(file('merges.txt'), 'utf8'), {
-      postProcessor: cls ? 'roberta' : 'byte-level',
-      bos: cls,
-      eos: tokenContent(specials.sep_token),
-      addPrefixSpace: config?.add_prefix_space === true,
-      specialTokens: [...new Set(tokens)],
-    });
+    const vocab = readText(file('vocab.json'));
+    const merges = readText(file('merges.txt'));
+    return fromFile(dir, () =>
+      fromVocabMerges(vocab, merges, {
+        postProcessor: cls ? 'roberta' : 'byte-level',
+        bos: cls,
+        eos: tokenContent(specials.sep_token),
+        addPrefixSpace: config?.add_prefix_space === true,
+        specialTokens: [...new Set(tokens)],
+      }),
+    );
   }
   for (const name of ['spiece.model', 'sentencepiece.bpe.model', 'tokenizer.model']) {
-    if (existsSync(file(name))) return fromSentencePiece(new Uint8Array(readFileSync(file(name))));
+    const path = file(name);
+    if (!existsSync(path)) continue;
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(path));
+    } catch (e) {
+      throw fileError(e, path, 'loadTokenizer', 'read');
+    }
+    return fromFile(path, () => fromSentencePiece(bytes));
   }
   throw new TokenizerError('E_FORMAT', `${dir}: no tokenizer.json, vocab.txt, vocab.json + merges.txt or SentencePiece model found`);
 }
 
-/** Writes `tokenizer` as tokenizer.json at `path` atomically. */
+/**
+ * Writes `tokenizer` as tokenizer.json at `path` atomically: a temporary file next to it, flushed
+ * to disk, then renamed over `path`. Temporary files left by killed writes of the same path are
+ * removed first. Fails with E_IO naming `path` (missing folder, permissions, a folder in the way).
+ */
 export function saveTokenizer(tokenizer: Tokenizer, path: string, pretty = true): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, tokenizer.toString(pretty));
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, tokenizer.toString(pretty), 'saveTokenizer');
 }

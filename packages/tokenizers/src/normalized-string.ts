@@ -9,6 +9,7 @@
  * an inserted character shares the alignment of the character before it. Untouched strings keep
  * no alignment arrays at all (identity), which is the common case for ASCII input.
  */
+import { TokenizerError } from './errors';
 import { applyBehavior, findMatches, type Pattern, type SplitBehavior } from './pattern';
 import { clusterRanges, pushReplacement, unitLength, type Edit } from './alignment-edits';
 import { isAscii, isWhitespace } from './unicode';
@@ -190,7 +191,9 @@ export class NormalizedString {
    * 1:1 character mapping), keeping the alignments. Callers guarantee the shape.
    */
   replaceSameShape(text: string): void {
-    if (text.length !== this.norm.length) throw new RangeError('replaceSameShape: length differs');
+    if (text.length !== this.norm.length) {
+      throw new TokenizerError('E_ARGUMENT', `NormalizedString.replaceSameShape: the new text has ${text.length} code units but the old one ${this.norm.length}; use transform() for changes of length`);
+    }
     this.norm = text;
   }
 

@@ -5,6 +5,7 @@
  * offsets back to the original input.
  */
 import { Encoding } from './encoding';
+import { TokenizerError } from './errors';
 import { NormalizedString } from './normalized-string';
 
 /** A token as produced by a model: offsets are relative to the split's normalized text. */
@@ -75,7 +76,7 @@ export class PreTokenizedString {
   intoEncoding(wordIndex: number | null, typeId: number): Encoding {
     let n = 0;
     for (const split of this.splits) {
-      if (split.tokens === null) throw new Error('PreTokenizedString: a split was not tokenized');
+      if (split.tokens === null) throw new TokenizerError('E_ARGUMENT', 'PreTokenizedString.intoEncoding: a split was not tokenized; call tokenize() first');
       n += split.tokens.length;
     }
     const ids = new Array<number>(n);

@@ -9,15 +9,25 @@ import { JsonReader, readTagged } from './json-reader';
 /** Creates a component from its tokenizer.json object. */
 export type ComponentFactory<T> = (reader: JsonReader, build: (json: unknown) => T) => T;
 
-/** Builds a component of `stage` from JSON using `registry`. */
-export function buildComponent<T>(registry: Record<string, ComponentFactory<T>>, stage: string, json: unknown): T {
+/**
+ * How deeply components may nest (a Sequence inside a Sequence …). HF reads tokenizer.json with
+ * serde_json, whose recursion limit of 128 JSON levels allows about 63 such levels; a deeper
+ * file is hostile, and building it recursively would overflow the call stack.
+ */
+export const MAX_COMPONENT_DEPTH = 64;
+
+/** Builds a component of `stage` from JSON using `registry` (`depth` counts enclosing components). */
+export function buildComponent<T>(registry: Record<string, ComponentFactory<T>>, stage: string, json: unknown, depth = 0): T {
+  if (depth >= MAX_COMPONENT_DEPTH) {
+    throw new TokenizerError('E_LIMIT', `${stage}: components are nested more than ${MAX_COMPONENT_DEPTH} levels deep; flatten the nested "Sequence" entries into one`);
+  }
   const { tag, reader } = readTagged(json, stage);
   const factory = Object.prototype.hasOwnProperty.call(registry, tag) ? registry[tag] : undefined;
   if (!factory) {
     const known = Object.keys(registry).sort().join(', ');
     throw new TokenizerError('E_UNKNOWN_TYPE', `${stage}: unknown type "${tag}" (known: ${known})`);
   }
-  return factory(reader, (child) => buildComponent(registry, stage, child));
+  return factory(reader, (child) => buildComponent(registry, stage, child, depth + 1));
 }
 
 /** Reads an array field of nested components with `build`, naming the index on errors. */

@@ -77,6 +77,16 @@ export function isNumeric(cp: number): boolean {
   return NUMERIC.test(String.fromCodePoint(cp));
 }
 
+/** True for a UTF-16 high (leading) surrogate code unit. */
+export function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+/** True for a UTF-16 low (trailing) surrogate code unit. */
+export function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
 /** Number of UTF-16 code units of the code point. */
 export function cpLength(cp: number): number {
   return cp > 0xffff ? 2 : 1;

@@ -2,10 +2,10 @@
  * ByteFallback decoder: runs of `<0xNN>` tokens are turned back into the UTF-8 text they encode;
  * an invalid run becomes one U+FFFD per byte, as in HF.
  */
+import { byteOfToken } from '../byte-tokens';
 import type { Decoder } from '../components';
 
 const strict = new TextDecoder('utf-8', { fatal: true });
-const BYTE_TOKEN = /^<0x([0-9A-Fa-f]{2})>$/;
 
 /** Decoder for byte-fallback tokens. */
 export class ByteFallback implements Decoder {
@@ -22,8 +22,8 @@ export class ByteFallback implements Decoder {
       bytes = [];
     };
     for (const token of tokens) {
-      const m = token.length === 6 ? BYTE_TOKEN.exec(token) : null;
-      if (m) bytes.push(parseInt(m[1], 16));
+      const byte = byteOfToken(token);
+      if (byte >= 0) bytes.push(byte);
       else {
         flush();
         out.push(token);

@@ -4,7 +4,7 @@
  */
 import type { Decoder } from '../components';
 import type { JsonReader } from '../json-reader';
-import { cleanupSpaces } from './wordpiece-decoder';
+import { cleanupSpaces } from '../cleanup';
 
 /** Decoder for CTC token streams. */
 export class CTC implements Decoder {

@@ -1,9 +1,8 @@
 /** Replace decoder: substitutes a string or regex pattern inside each token (e.g. "▁" → " "). */
 import type { Decoder } from '../components';
-import { readPattern, type JsonPattern } from '../json-pattern';
+import { compilePattern, readPattern, type JsonPattern } from '../json-pattern';
 import type { JsonReader } from '../json-reader';
 import { findMatches, type Pattern } from '../pattern';
-import { compileRegex } from '../regex';
 
 /** Replaces matches of `pattern` by `content` in every token. */
 export class ReplaceDecoder implements Decoder {
@@ -13,7 +12,7 @@ export class ReplaceDecoder implements Decoder {
     readonly pattern: JsonPattern,
     readonly content: string,
   ) {
-    this.compiled = 'String' in pattern ? pattern.String : compileRegex(pattern.Regex);
+    this.compiled = compilePattern(pattern);
   }
 
   /** Reads the tokenizer.json form. */

@@ -3,23 +3,8 @@
  * tokens, and optionally applies BERT's clean-up of spaces before punctuation and contractions.
  */
 import type { Decoder } from '../components';
+import { cleanupSpaces } from '../cleanup';
 import type { JsonReader } from '../json-reader';
-
-/** BERT's tokenization-space clean-up (HF `wordpiece::cleanup`). */
-export function cleanupSpaces(s: string): string {
-  return s
-    .replaceAll(' .', '.')
-    .replaceAll(' ?', '?')
-    .replaceAll(' !', '!')
-    .replaceAll(' ,', ',')
-    .replaceAll(" ' ", "'")
-    .replaceAll(" n't", "n't")
-    .replaceAll(" 'm", "'m")
-    .replaceAll(' do not', " don't")
-    .replaceAll(" 's", "'s")
-    .replaceAll(" 've", "'ve")
-    .replaceAll(" 're", "'re");
-}
 
 /** Decoder for WordPiece tokens. */
 export class WordPieceDecoder implements Decoder {

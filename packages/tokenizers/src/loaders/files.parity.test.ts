@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Tokenizer } from '../pipeline/tokenizer';
-import { asFixture, expected, loadFixture, tokenizerText } from '../testing/fixtures';
+import { asFixture, expected, loadFixture, tokenizerText } from '../../../../test-utils/tokenizers/fixtures';
 import { fromVocabMerges } from './vocab-merges';
 import { fromVocabTxt } from './vocab-txt';
 

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Tokenizer } from '../pipeline/tokenizer';
-import { bytePieces, writeSentencePieceModel, type PieceSpec } from '../testing/sentencepiece-writer';
-import { tokenizerBytes } from '../testing/fixtures';
+import { bytePieces, writeSentencePieceModel, type PieceSpec } from '../../../../test-utils/tokenizers/sentencepiece-writer';
+import { tokenizerBytes } from '../../../../test-utils/tokenizers/fixtures';
 import { parseSentencePieceModel, PieceType } from './sentencepiece-model';
 import { SentencePieceProcessor } from './sentencepiece-processor';
 import { fromSentencePiece } from './sentencepiece-tokenizer';

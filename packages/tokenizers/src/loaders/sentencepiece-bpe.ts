@@ -7,7 +7,9 @@
  * they were made from at the end. Unlike HF's BPE, there is no merges list: scores order the
  * merges, and the whole string is one word.
  */
+import { BinaryHeap } from '../binary-heap';
 import { Trie } from '../models/trie';
+import { isHighSurrogate, isLowSurrogate } from '../unicode';
 import { PieceType, type SentencePieceModel } from './sentencepiece-model';
 
 /** A merge candidate: symbols `left` and `right`, giving a piece of `size` code units. */
@@ -61,7 +63,8 @@ export class SentencePieceBpe {
     if (count === 0) return [];
     const prev = Array.from({ length: count }, (_, i) => i - 1);
     const next = Array.from({ length: count }, (_, i) => (i + 1 < count ? i + 1 : -1));
-    const agenda = new CandidateHeap();
+    // Highest score first, then the leftmost: a min-heap on (−score, left).
+    const agenda = new BinaryHeap<Candidate>();
     // Pieces made through UNUSED pieces, remembered so they can be split back at the end.
     const unmerge = new Map<string, [string, string]>();
     const piece = (i: number) => text.slice(start[i], start[i] + len[i]);
@@ -71,7 +74,7 @@ export class SentencePieceBpe {
       const id = this.mergeable.get(merged);
       if (id === undefined) return;
       const p = this.model.pieces[id];
-      agenda.push({ left, right, score: p.score, size: merged.length });
+      agenda.push(-p.score, left, { left, right, score: p.score, size: merged.length });
       if (p.type === PieceType.UNUSED) unmerge.set(merged, [piece(left), piece(right)]);
     };
     for (let i = 1; i < count; i++) consider(i - 1, i);
@@ -100,49 +103,5 @@ export class SentencePieceBpe {
 }
 
 function isSurrogatePair(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  const d = s.charCodeAt(i + 1);
-  return c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff;
-}
-
-/** A binary max-heap of candidates: higher score first, then smaller `left`. */
-class CandidateHeap {
-  private readonly items: Candidate[] = [];
-
-  private static before(a: Candidate, b: Candidate): boolean {
-    return a.score > b.score || (a.score === b.score && a.left < b.left);
-  }
-
-  push(c: Candidate): void {
-    const h = this.items;
-    let i = h.length;
-    h.push(c);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!CandidateHeap.before(h[i], h[parent])) break;
-      [h[i], h[parent]] = [h[parent], h[i]];
-      i = parent;
-    }
-  }
-
-  pop(): Candidate | undefined {
-    const h = this.items;
-    if (h.length === 0) return undefined;
-    const top = h[0];
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let best = i;
-        if (l < h.length && CandidateHeap.before(h[l], h[best])) best = l;
-        if (r < h.length && CandidateHeap.before(h[r], h[best])) best = r;
-        if (best === i) break;
-        [h[i], h[best]] = [h[best], h[i]];
-        i = best;
-      }
-    }
-    return top;
-  }
+  return isHighSurrogate(s.charCodeAt(i)) && isLowSurrogate(s.charCodeAt(i + 1));
 }

@@ -6,7 +6,9 @@
  * unknown pieces. This is what `spm.encode(text)` returns, which can differ from the
  * tokenizer.json pipeline HF converts a `.model` into.
  */
+import { BYTE_TOKENS } from '../byte-tokens';
 import { TokenizerError } from '../errors';
+import { bestPath } from '../models/lattice';
 import { Trie } from '../models/trie';
 import { UNK_PENALTY } from '../models/unigram';
 import { PrecompiledCharsmap } from '../normalizers/precompiled-charsmap';
@@ -132,7 +134,7 @@ export class SentencePieceProcessor {
       const isUnk = id === this.model.unkId;
       if (isUnk && this.model.byteFallback) {
         for (const b of encoder.encode(piece)) {
-          const bp = `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`;
+          const bp = BYTE_TOKENS[b];
           result.pieces.push(bp);
           result.ids.push(this.pieceToId(bp));
         }
@@ -149,42 +151,16 @@ export class SentencePieceProcessor {
 
   /** SentencePiece's optimized Viterbi (scores accumulated in float32). */
   private viterbi(s: string): [string, number][] {
-    const n = s.length;
-    const score = new Float32Array(n + 1);
-    const from = new Int32Array(n + 1).fill(-1);
-    const ids = new Int32Array(n + 1);
-    const unkScore = Math.fround(this.minScore - UNK_PENALTY);
-    for (let start = 0; start < n; ) {
-      const c = s.charCodeAt(start);
-      const mblen = c >= 0xd800 && c <= 0xdbff && start + 1 < n ? 2 : 1;
-      const base = score[start];
-      let single = false;
-      this.trie.prefixes(s, start, (id, end) => {
+    const path = bestPath(s, this.trie, {
+      score: (id) => {
         const p = this.model.pieces[id];
-        if (p.type === PieceType.UNUSED) return;
-        const pieceScore = p.type === PieceType.USER_DEFINED ? encoder.encode(p.piece).length * this.maxScore - 0.1 : p.score;
-        const candidate = Math.fround(pieceScore + base);
-        if (from[end] === -1 || candidate > score[end]) {
-          score[end] = candidate;
-          from[end] = start;
-          ids[end] = id;
-        }
-        if (end - start === mblen) single = true;
-      });
-      if (!single) {
-        const end = start + mblen;
-        const candidate = Math.fround(unkScore + base);
-        if (from[end] === -1 || candidate > score[end]) {
-          score[end] = candidate;
-          from[end] = start;
-          ids[end] = this.model.unkId;
-        }
-      }
-      start += mblen;
-    }
-    const out: [string, number][] = [];
-    for (let end = n; end > 0; end = from[end]) out.push([s.slice(from[end], end), ids[end]]);
-    return out.reverse();
+        if (p.type === PieceType.UNUSED) return null;
+        return p.type === PieceType.USER_DEFINED ? encoder.encode(p.piece).length * this.maxScore - 0.1 : p.score;
+      },
+      unk: { id: this.model.unkId, score: this.minScore - UNK_PENALTY },
+      float32: true,
+    })!;
+    return path.ids.map((id, k) => [s.slice(path.starts[k], path.starts[k + 1] ?? s.length), id]);
   }
 
   /** Decodes ids back to text (SentencePiece's rules: "▁" → space, control pieces dropped). */
@@ -199,7 +175,7 @@ export class SentencePieceProcessor {
       const p = this.model.pieces[id];
       if (!p || p.type === PieceType.CONTROL) continue;
       if (p.type === PieceType.BYTE) {
-        bytes.push(parseInt(p.piece.slice(3, 5), 16));
+        bytes.push(parseInt(p.piece.slice(3, 5), 16)); // BYTE pieces are <0xNN> by construction
         continue;
       }
       flush();

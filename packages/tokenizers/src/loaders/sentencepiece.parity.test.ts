@@ -3,7 +3,7 @@
  * spiece.model (raw pieces), plus the tokenizer.json conversion of T5's model.
  */
 import { describe, expect, it } from 'vitest';
-import { loadFixture, tokenizerBytes } from '../testing/fixtures';
+import { loadFixture, tokenizerBytes } from '../../../../test-utils/tokenizers/fixtures';
 import { SentencePieceProcessor } from './sentencepiece-processor';
 import { fromSentencePiece } from './sentencepiece-tokenizer';
 

@@ -4,8 +4,9 @@
  * RoBERTa's `<s> … </s>` post-processor on request.
  */
 import { TokenizerError } from '../errors';
-import { parseJson } from '../json-reader';
+import { parseJson } from '../json-text';
 import { BPE, parseMerge } from '../models/bpe';
+import { isTokenId, TOKEN_ID_RANGE } from '../token-id';
 import { Tokenizer } from '../pipeline/tokenizer';
 import { ByteLevel } from '../pre-tokenizers/byte-level';
 import { ByteLevelDecoder } from '../decoders/byte-level-decoder';
@@ -18,7 +19,7 @@ export function parseVocabJson(text: string): Map<string, number> {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new TokenizerError('E_FORMAT', 'vocab.json: expected an object of token → id');
   const vocab = new Map<string, number>();
   for (const [token, id] of Object.entries(obj)) {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw new TokenizerError('E_FORMAT', `vocab.json: the id of ${JSON.stringify(token)} must be a non-negative integer`);
+    if (!isTokenId(id)) throw new TokenizerError('E_FORMAT', `vocab.json: the id of ${JSON.stringify(token.slice(0, 40))} must be ${TOKEN_ID_RANGE}, got ${JSON.stringify(id)}`);
     vocab.set(token, id);
   }
   return vocab;

@@ -4,7 +4,8 @@
  * the same pipeline as HF's `BertWordPieceTokenizer`.
  */
 import { TokenizerError } from '../errors';
-import { JsonReader, parseJson } from '../json-reader';
+import { JsonReader } from '../json-reader';
+import { parseJson } from '../json-text';
 import { WordPiece } from '../models/wordpiece';
 import { BertNormalizer } from '../normalizers/bert-normalizer';
 import { Tokenizer } from '../pipeline/tokenizer';

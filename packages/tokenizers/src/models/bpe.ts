@@ -4,6 +4,7 @@
  * characters fall back to `<0xNN>` byte tokens or the unknown token, and merges are applied by
  * rank. Dropout skips merges at random, from a seeded generator so that runs can be repeated.
  */
+import { BYTE_TOKENS } from '../byte-tokens';
 import type { Model } from '../components';
 import { TokenizerError } from '../errors';
 import type { JsonReader } from '../json-reader';
@@ -26,7 +27,6 @@ export interface BPEOptions {
 }
 
 const encoder = new TextEncoder();
-const HEX = Array.from({ length: 256 }, (_, b) => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
 
 /** The BPE model. */
 export class BPE extends VocabLookup implements Model {
@@ -34,6 +34,13 @@ export class BPE extends VocabLookup implements Model {
   readonly merges: [string, string][];
   readonly options: Required<Omit<BPEOptions, 'seed'>>;
   private readonly table: MergeTable;
+  // The merge loop works on symbols, dense indices of the distinct ids (0 … n-1), not on ids:
+  // ids are any u32 and may be sparse, while the loop packs two symbols into one number key and
+  // keeps them in Int32Arrays. Symbols stand for ids, not tokens, so that two tokens sharing an
+  // id merge alike, as HF's id-keyed merge map does.
+  private readonly symbolOf = new Map<string, number>();
+  private readonly symbolIds: number[] = [];
+  private readonly symbolTokens: string[] = [];
   private readonly cache = new WordCache<Token[]>(50_000);
   private random: () => number;
 
@@ -54,23 +61,34 @@ export class BPE extends VocabLookup implements Model {
     const d = this.options.dropout;
     if (d !== null && !(d >= 0 && d <= 1)) throw new TokenizerError('E_BAD_FIELD', `${where}: field "dropout" must be in [0, 1], got ${d}`);
     this.random = seededRandom(o.seed ?? 0);
+    const symbolOfId = new Map<number, number>();
+    for (const [token, id] of vocab) {
+      let symbol = symbolOfId.get(id);
+      if (symbol === undefined) {
+        symbol = this.symbolIds.length;
+        symbolOfId.set(id, symbol);
+        this.symbolIds.push(id);
+        this.symbolTokens.push(this.vocab.idToToken[id]);
+      }
+      this.symbolOf.set(token, symbol);
+    }
     const prefixLen = this.options.continuing_subword_prefix?.length ?? 0;
     const index = new Map<number, number>();
-    const newIds = new Int32Array(merges.length);
+    const newSymbols = new Int32Array(merges.length);
     merges.forEach(([a, b], rank) => {
-      const ia = vocab.get(a);
-      const ib = vocab.get(b);
+      const ia = this.symbolOf.get(a);
+      const ib = this.symbolOf.get(b);
       const merged = a + b.slice(prefixLen);
-      const im = vocab.get(merged);
+      const im = this.symbolOf.get(merged);
       if (ia === undefined || ib === undefined || im === undefined) {
         const missing = ia === undefined ? a : ib === undefined ? b : merged;
         throw new TokenizerError('E_VOCAB', `${where}: merge ${rank} ("${a} ${b}") uses ${JSON.stringify(missing)}, which is not in the vocabulary`);
       }
       const key = pairKey(ia, ib);
       if (!index.has(key)) index.set(key, rank);
-      newIds[rank] = im;
+      newSymbols[rank] = im;
     });
-    this.table = { index, newIds };
+    this.table = { index, newSymbols };
   }
 
   /** Reads the tokenizer.json form (merges as "a b" strings or `[a, b]` pairs). */
@@ -110,7 +128,7 @@ export class BPE extends VocabLookup implements Model {
   /** Initial symbols of the word (HF `merge_word` before merging), then the merge loop. */
   private tokenizeWord(word: string, dropout: number): Token[] {
     const { continuing_subword_prefix: prefix, end_of_word_suffix: suffix, unk_token: unk } = this.options;
-    const ids: number[] = [];
+    const ids: number[] = []; // symbols
     const lens: number[] = [];
     let unkId = -1;
     let unkLen = 0;
@@ -120,7 +138,7 @@ export class BPE extends VocabLookup implements Model {
       let s = size === 1 ? word[i] : word.slice(i, i + 2);
       if (i > 0 && prefix) s = prefix + s;
       if (i + size === word.length && suffix) s = s + suffix;
-      const id = this.vocab.tokenToId.get(s);
+      const id = this.symbolOf.get(s);
       if (id !== undefined) {
         if (unkId >= 0) ids.push(unkId), lens.push(unkLen), (unkId = -1);
         ids.push(id);
@@ -128,7 +146,7 @@ export class BPE extends VocabLookup implements Model {
       } else if (this.options.byte_fallback && this.pushBytes(s, size, ids, lens)) {
         // byte tokens pushed
       } else if (unk !== null) {
-        const id = this.vocab.tokenToId.get(unk);
+        const id = this.symbolOf.get(unk);
         if (id === undefined) throw new TokenizerError('E_VOCAB', `model "BPE": unk_token ${JSON.stringify(unk)} is not in the vocabulary`);
         if (unkId >= 0 && this.options.fuse_unk) unkLen += size;
         else {
@@ -141,7 +159,7 @@ export class BPE extends VocabLookup implements Model {
     }
     if (unkId >= 0) ids.push(unkId), lens.push(unkLen);
     const merged = mergeWord(ids, lens, this.table, dropout, this.random);
-    return merged.ids.map((id, k) => ({ id, value: this.vocab.idToToken[id], offsets: [merged.starts[k], merged.ends[k]] }));
+    return merged.symbols.map((sym, k) => ({ id: this.symbolIds[sym], value: this.symbolTokens[sym], offsets: [merged.starts[k], merged.ends[k]] }));
   }
 
   /** Byte fallback: `<0xNN>` tokens for each UTF-8 byte; all share the character's span. */
@@ -149,7 +167,7 @@ export class BPE extends VocabLookup implements Model {
     const bytes = encoder.encode(s);
     const found: number[] = [];
     for (const b of bytes) {
-      const id = this.vocab.tokenToId.get(HEX[b]);
+      const id = this.symbolOf.get(BYTE_TOKENS[b]);
       if (id === undefined) return false;
       found.push(id);
     }

@@ -7,6 +7,7 @@
  * Layout (compressed sparse rows): the edges of node `n` are `edgeChar/edgeTo[first[n]..first[n+1])`,
  * sorted by code unit. The root, which has by far the most children, also gets a dense table.
  */
+import { isHighSurrogate, isLowSurrogate } from '../unicode';
 
 /** Trie from strings to non-negative integers, built once. */
 export class FlatTrie {
@@ -36,10 +37,19 @@ export class FlatTrie {
     const edgeTo = new Int32Array(capacity);
     let nodes = 0;
     let edges = 0;
-    // Lays out the node shared by keys[lo..hi) (which agree on their first `depth` code units).
-    // A node writes its edges before any later node does, so they end where the next node's begin.
-    const build = (lo: number, hi: number, depth: number): number => {
+    // Lays out the nodes depth-first with an explicit stack (a recursion would be as deep as the
+    // longest key: a 5,000-character vocabulary entry overflowed the call stack). A frame is the
+    // run keys[lo..hi) that agrees on its first `depth` code units, and the edge slot that will
+    // point at its node. A node writes its edges before any later node does, so they end where
+    // the next node's begin; children are pushed in reverse so that they are laid out in order.
+    const frames: number[] = [0, keys.length, 0, -1]; // lo, hi, depth, parent edge slot
+    while (frames.length > 0) {
+      const slot = frames.pop()!;
+      const depth = frames.pop()!;
+      const hi = frames.pop()!;
+      let lo = frames.pop()!;
       const node = nodes++;
+      if (slot >= 0) edgeTo[slot] = node;
       values[node] = lo < hi && keys[lo].length === depth ? byKey.get(keys[lo++])! : -1;
       first[node] = edges;
       const base = edges;
@@ -48,18 +58,14 @@ export class FlatTrie {
         let j = i + 1;
         while (j < hi && keys[j].charCodeAt(depth) === c) j++;
         edgeChar[edges] = c;
-        edgeTo[edges++] = j; // the end of the child's run, until the child is laid out
+        edgeTo[edges++] = i; // the start of the child's run, until the child is laid out
         i = j;
       }
-      const count = edges - base;
-      for (let g = 0, start = lo; g < count; g++) {
-        const end = edgeTo[base + g];
-        edgeTo[base + g] = build(start, end, depth + 1);
-        start = end;
+      for (let g = edges - 1; g >= base; g--) {
+        const runEnd = g + 1 < edges ? edgeTo[g + 1] : hi;
+        frames.push(edgeTo[g], runEnd, depth + 1, g);
       }
-      return node;
-    };
-    build(0, keys.length, 0);
+    }
     first[nodes] = edges;
     this.first = first.slice(0, nodes + 1);
     this.value = values.slice(0, nodes);
@@ -141,11 +147,3 @@ export class FlatTrie {
 
 /** Nodes with more children than this get a dense ASCII row; fewer are scanned linearly. */
 const DENSE_FROM = 8;
-
-function isHighSurrogate(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
-}
-
-function isLowSurrogate(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
-}

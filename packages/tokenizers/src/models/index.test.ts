@@ -27,6 +27,18 @@ describe('WordPiece', () => {
   });
 });
 
+describe('WordPiece with very long vocabulary entries', () => {
+  it('builds its trie without recursion: 5,000- and 200,000-character tokens load and match', () => {
+    const long = 'x'.repeat(5000);
+    const longer = 'ab'.repeat(100_000);
+    const wp = new WordPiece(vocab(['[UNK]', long, longer, 'x', '##x', 'a', '##b', '##a']), { max_input_chars_per_word: 1_000_000 });
+    expect(values(wp, long)).toEqual([long]);
+    expect(values(wp, longer)).toEqual([longer]);
+    expect(values(wp, long + 'x')).toEqual([long, '##x']);
+    expect(values(wp, 'abab')).toEqual(['a', '##b', '##a', '##b']);
+  });
+});
+
 describe('BPE', () => {
   const v = vocab(['a', 'b', 'c', 'ab', 'abc', '<unk>', '<0x64>']);
   const merges: [string, string][] = [

@@ -4,10 +4,12 @@
  * segmentations). A character no piece covers is the unknown piece with score
  * `min score - 10`; consecutive unknowns fuse into one token, as in HF and SentencePiece.
  */
+import { BYTE_TOKENS } from '../byte-tokens';
 import type { Model } from '../components';
 import { TokenizerError } from '../errors';
 import type { JsonReader } from '../json-reader';
 import type { Token } from '../pre-tokenized-string';
+import { bestPath } from './lattice';
 import { Trie } from './trie';
 import { WordCache } from './vocab';
 
@@ -15,7 +17,6 @@ import { WordCache } from './vocab';
 export const UNK_PENALTY = 10;
 
 const encoder = new TextEncoder();
-const HEX = Array.from({ length: 256 }, (_, b) => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
 
 /** The Unigram model. */
 export class Unigram implements Model {
@@ -75,52 +76,22 @@ export class Unigram implements Model {
 
   /** The best segmentation of `text` into piece strings (unknown runs fused). */
   encode(text: string): string[] {
-    const n = text.length;
-    if (n === 0) return [];
-    const score = new Float64Array(n + 1);
-    const from = new Int32Array(n + 1).fill(-1);
-    const ids = new Int32Array(n + 1);
-    const unkScore = this.minScore - UNK_PENALTY;
-    for (let start = 0; start < n; ) {
-      const c = text.charCodeAt(start);
-      const mblen = c >= 0xd800 && c <= 0xdbff && start + 1 < n ? 2 : 1;
-      const base = score[start];
-      let single = false;
-      this.trie.prefixes(text, start, (id, end) => {
-        const candidate = this.pieces[id][1] + base;
-        if (from[end] === -1 || candidate > score[end]) {
-          score[end] = candidate;
-          from[end] = start;
-          ids[end] = id;
-        }
-        if (end - start === mblen) single = true;
-      });
-      if (!single) {
-        if (this.unkId === null) throw new TokenizerError('E_VOCAB', 'model "Unigram": a character is not covered by any piece and there is no unk_id');
-        const end = start + mblen;
-        const candidate = unkScore + base;
-        if (from[end] === -1 || candidate > score[end]) {
-          score[end] = candidate;
-          from[end] = start;
-          ids[end] = this.unkId;
-        }
-      }
-      start += mblen;
-    }
+    if (text.length === 0) return [];
+    const unk = this.unkId === null ? null : { id: this.unkId, score: this.minScore - UNK_PENALTY };
+    const path = bestPath(text, this.trie, { score: (id) => this.pieces[id][1], unk, float32: false });
+    if (path === null) throw new TokenizerError('E_VOCAB', 'model "Unigram": a character is not covered by any piece and there is no unk_id');
     const out: string[] = [];
     let unkRun = '';
-    for (let end = n; end > 0; ) {
-      const start = from[end];
-      const piece = text.slice(start, end);
-      if (this.unkId !== null && ids[end] === this.unkId) unkRun = piece + unkRun;
+    for (let k = 0; k < path.ids.length; k++) {
+      const piece = text.slice(path.starts[k], path.starts[k + 1] ?? text.length);
+      if (this.unkId !== null && path.ids[k] === this.unkId) unkRun += piece;
       else {
         if (unkRun) out.push(unkRun), (unkRun = '');
         out.push(piece);
       }
-      end = start;
     }
     if (unkRun) out.push(unkRun);
-    return out.reverse();
+    return out;
   }
 
   tokenize(word: string): Token[] {
@@ -144,11 +115,11 @@ export class Unigram implements Model {
   private pushBytes(piece: string, start: number, end: number, out: Token[]): boolean {
     const found: Token[] = [];
     for (const b of encoder.encode(piece)) {
-      const id = this.tokenToIds.get(HEX[b]);
+      const id = this.tokenToIds.get(BYTE_TOKENS[b]);
       if (id === undefined) return false;
-      found.push({ id, value: HEX[b], offsets: [start, end] });
+      found.push({ id, value: BYTE_TOKENS[b], offsets: [start, end] });
     }
-    out.push(...found);
+    for (const t of found) out.push(t); // a fused unknown run can be megabytes: no push(...found)
     return true;
   }
 

@@ -4,6 +4,7 @@
  */
 import { TokenizerError } from '../errors';
 import type { JsonReader } from '../json-reader';
+import { checkTokenId } from '../token-id';
 
 /** A token ↔ id mapping. */
 export interface Vocab {
@@ -11,13 +12,10 @@ export interface Vocab {
   idToToken: string[];
 }
 
-/** Builds a Vocab from a token → id map, checking ids are non-negative integers. */
+/** Builds a Vocab from a token → id map, checking that every id is a token id (u32). */
 export function vocabFromMap(map: Map<string, number>, where: string): Vocab {
   const idToToken: string[] = [];
-  for (const [token, id] of map) {
-    if (!Number.isInteger(id) || id < 0) throw new TokenizerError('E_BAD_FIELD', `${where}: vocab id of ${JSON.stringify(token)} must be a non-negative integer, got ${id}`);
-    idToToken[id] = token;
-  }
+  for (const [token, id] of map) idToToken[checkTokenId(id, where, `the vocab id of ${JSON.stringify(token.slice(0, 40))}`)] = token;
   return { tokenToId: map, idToToken };
 }
 
@@ -27,8 +25,7 @@ export function readVocabObject(r: JsonReader, field = 'vocab'): Vocab {
   const map = new Map<string, number>();
   for (const key of Object.keys(obj)) {
     const id = obj[key];
-    if (typeof id !== 'number') throw new TokenizerError('E_BAD_FIELD', `${r.where}: vocab entry ${JSON.stringify(key)} must map to a number`);
-    map.set(key, id);
+    map.set(key, checkTokenId(id, `${r.where} field "${field}"`, `the id of ${JSON.stringify(key.slice(0, 40))}`));
   }
   return vocabFromMap(map, r.where);
 }

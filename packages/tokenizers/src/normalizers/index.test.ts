@@ -37,7 +37,7 @@ describe('normalizers', () => {
   });
 
   it('Precompiled applies the ALBERT charsmap (full-width, NBSP, ideographic space)', async () => {
-    const { tokenizerText } = await import('../testing/fixtures');
+    const { tokenizerText } = await import('../../../../test-utils/tokenizers/fixtures');
     const json = JSON.parse(tokenizerText('albert-base-v2', 'tokenizer.json'));
     const precompiled = json.normalizer.normalizers.find((n: { type: string }) => n.type === 'Precompiled');
     expect(run(precompiled, 'ｆｕｌｌ\u00a0x\u3000y').normalized).toBe('full x y');

@@ -13,7 +13,9 @@ export class PrecompiledCharsmap {
   private readonly units: Uint32Array;
   private readonly strings: Uint8Array;
   private readonly decoded = new Map<number, string>();
-  private readonly asciiCache: (string | null | undefined)[] = new Array(128);
+  // Single code points are by far the most common chunk; caching their answer saves a UTF-8
+  // encode (an allocation) per character. At most 65,536 entries (a few MB).
+  private readonly charCache = new Map<number, string | null>();
 
   constructor(readonly bytes: Uint8Array) {
     if (bytes.length < 4) throw new TokenizerError('E_FORMAT', 'Precompiled: precompiled_charsmap is shorter than its 4-byte header');
@@ -64,15 +66,14 @@ export class PrecompiledCharsmap {
    * null. (Only whole-chunk semantics were intended upstream; HF keeps this quirk, and so do we.)
    */
   transform(chunk: string): string | null {
-    if (chunk.length === 1) {
-      const c = chunk.charCodeAt(0);
-      if (c < 128) {
-        const hit = this.asciiCache[c];
-        if (hit !== undefined) return hit;
-        const r = this.transformBytes(encoder.encode(chunk));
-        this.asciiCache[c] = r;
-        return r;
+    const cp = chunk.codePointAt(0);
+    if (cp !== undefined && chunk.length === (cp > 0xffff ? 2 : 1)) {
+      let hit = this.charCache.get(cp);
+      if (hit === undefined) {
+        hit = this.transformBytes(encoder.encode(chunk));
+        if (this.charCache.size < 65_536) this.charCache.set(cp, hit);
       }
+      return hit;
     }
     return this.transformBytes(encoder.encode(chunk));
   }
@@ -103,6 +104,7 @@ export function base64ToBytes(b64: string): Uint8Array {
 /** Encodes bytes as standard base64. */
 export function bytesToBase64(bytes: Uint8Array): string {
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  // Chunks of 4096 arguments keep the spread far below the engine's argument limit.
+  for (let i = 0; i < bytes.length; i += 0x1000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x1000));
   return btoa(binary);
 }

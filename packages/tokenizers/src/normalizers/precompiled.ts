@@ -6,17 +6,8 @@ import type { Normalizer } from '../components';
 import type { JsonReader } from '../json-reader';
 import { pushReplacement, type NormalizedString } from '../normalized-string';
 import { utf8Length } from '../unicode';
+import { forEachGrapheme } from './graphemes';
 import { base64ToBytes, bytesToBase64, PrecompiledCharsmap } from './precompiled-charsmap';
-
-let segmenter: Intl.Segmenter | null = null;
-
-/** Splits text into extended grapheme clusters. */
-export function graphemes(text: string): string[] {
-  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  const out: string[] = [];
-  for (const g of segmenter.segment(text)) out.push(g.segment);
-  return out;
-}
 
 function utf8Size(s: string): number {
   let n = 0;
@@ -42,16 +33,31 @@ export class Precompiled implements Normalizer {
   }
 
   normalize(s: NormalizedString): void {
+    const text = s.normalized;
     const chars: string[] = [];
     const changes: number[] = [];
     let modified = false;
-    for (const g of graphemes(s.normalized)) {
+    forEachGrapheme(text, (start, end) => {
+      if (end - start === 1) {
+        // One code unit (most text): the grapheme is the character, under 6 UTF-8 bytes.
+        const ch = text[start];
+        const norm = this.charsmap.transform(ch);
+        if (norm === null) {
+          chars.push(ch);
+          changes.push(0);
+        } else {
+          modified = true;
+          pushReplacement(chars, changes, 1, [...norm]);
+        }
+        return;
+      }
+      const g = text.slice(start, end);
       if (utf8Size(g) < 6) {
         const norm = this.charsmap.transform(g);
         if (norm !== null) {
           modified = true;
           pushReplacement(chars, changes, [...g].length, [...norm]);
-          continue;
+          return;
         }
       }
       for (const ch of g) {
@@ -64,7 +70,7 @@ export class Precompiled implements Normalizer {
           changes.push(0);
         }
       }
-    }
+    });
     if (modified) s.transform(chars, changes);
   }
 

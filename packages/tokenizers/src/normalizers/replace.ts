@@ -1,10 +1,9 @@
 /** Replace normalizer: substitutes every match of a string or regex pattern. */
 import type { Normalizer } from '../components';
-import { readPattern, type JsonPattern } from '../json-pattern';
+import { compilePattern, readPattern, type JsonPattern } from '../json-pattern';
 import type { JsonReader } from '../json-reader';
 import type { NormalizedString } from '../normalized-string';
 import type { Pattern } from '../pattern';
-import { compileRegex } from '../regex';
 
 /** Replaces matches of `pattern` by `content`; replacements align with the replaced text. */
 export class Replace implements Normalizer {
@@ -14,7 +13,7 @@ export class Replace implements Normalizer {
     readonly pattern: JsonPattern,
     readonly content: string,
   ) {
-    this.compiled = 'String' in pattern ? pattern.String : compileRegex(pattern.Regex);
+    this.compiled = compilePattern(pattern);
   }
 
   /** Reads the tokenizer.json form. */

@@ -10,6 +10,7 @@ import { JsonReader } from '../json-reader';
 import { NormalizedString } from '../normalized-string';
 import { PreTokenizedString, type Split } from '../pre-tokenized-string';
 import { Trie } from '../models/trie';
+import { checkTokenId } from '../token-id';
 
 /** An added token, with tokenizer.json field names. */
 export interface AddedToken {
@@ -44,9 +45,10 @@ function charBefore(s: string, end: number): string | undefined {
 export function readAddedToken(json: unknown, where: string): ResolvedAddedToken {
   const r = new JsonReader(json, where);
   const special = r.bool('special', false);
+  const content = r.string('content');
   return {
-    id: r.uint('id'),
-    content: r.string('content'),
+    id: new JsonReader(r.json, `${where} (${JSON.stringify(content.slice(0, 40))})`).tokenId('id'),
+    content,
     single_word: r.bool('single_word', false),
     lstrip: r.bool('lstrip', false),
     rstrip: r.bool('rstrip', false),
@@ -107,7 +109,7 @@ export class AddedVocabulary {
         id: -1,
       };
       const existing = this.byContent.get(resolved.content);
-      resolved.id = existing?.id ?? model.tokenToId(resolved.content) ?? this.nextId(model);
+      resolved.id = existing?.id ?? model.tokenToId(resolved.content) ?? this.nextId(model, resolved.content);
       if (!existing) added++;
       this.put(resolved);
     }
@@ -115,11 +117,12 @@ export class AddedVocabulary {
     return added;
   }
 
-  private nextId(model: Model): number {
+  private nextId(model: Model, content: string): number {
     let max = -1;
     for (const t of this.order) max = Math.max(max, t.id);
     const size = model.vocabSize;
-    return max >= size || size === 0 ? Math.max(max + 1, size) : size;
+    const id = max >= size || size === 0 ? Math.max(max + 1, size) : size;
+    return checkTokenId(id, 'addTokens', `the next free id (for ${JSON.stringify(content.slice(0, 40))})`);
   }
 
   private put(t: ResolvedAddedToken): void {

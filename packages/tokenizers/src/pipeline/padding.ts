@@ -2,9 +2,10 @@
  * Padding settings and their application to a batch (HF `pad_encodings`): pad to the longest in
  * the batch or to a fixed length, optionally rounded up to a multiple, on the right or left.
  */
-import type { Direction, Encoding } from '../encoding';
+import { checkPaddedLength, type Direction, type Encoding } from '../encoding';
 import { TokenizerError } from '../errors';
 import { JsonReader } from '../json-reader';
+import { checkTokenId } from '../token-id';
 
 /** Padding settings. */
 export interface PaddingParams {
@@ -33,14 +34,18 @@ export function resolvePadding(p: PaddingParams = {}): ResolvedPadding {
   const fixed = typeof s === 'object' ? s.fixed : null;
   if (typeof s === 'string' && s !== 'BatchLongest' && s !== 'longest') throw new TokenizerError('E_BAD_FIELD', `padding: unknown strategy ${JSON.stringify(s)}`);
   if (fixed !== null && (!Number.isInteger(fixed) || fixed < 0)) throw new TokenizerError('E_BAD_FIELD', `padding: fixed length must be a non-negative integer, got ${fixed}`);
+  if (fixed !== null) checkPaddedLength(fixed, 'padding: strategy Fixed');
+  const multiple = p.padToMultipleOf ?? null;
+  if (multiple !== null && (!Number.isInteger(multiple) || multiple < 0)) throw new TokenizerError('E_BAD_FIELD', `padding: padToMultipleOf must be a non-negative integer, got ${multiple}`);
+  if (multiple !== null) checkPaddedLength(multiple, 'padding: padToMultipleOf');
   const dir = (p.direction ?? 'Right').toLowerCase();
   if (dir !== 'right' && dir !== 'left') throw new TokenizerError('E_BAD_FIELD', `padding: unknown direction ${JSON.stringify(p.direction)}`);
   return {
     fixed,
     direction: dir === 'right' ? 'Right' : 'Left',
-    padToMultipleOf: p.padToMultipleOf ?? null,
-    padId: p.padId ?? 0,
-    padTypeId: p.padTypeId ?? 0,
+    padToMultipleOf: multiple,
+    padId: checkTokenId(p.padId ?? 0, 'padding', 'padId'),
+    padTypeId: checkTokenId(p.padTypeId ?? 0, 'padding', 'padTypeId'),
     padToken: p.padToken ?? '[PAD]',
   };
 }
@@ -57,8 +62,8 @@ export function paddingFromJSON(json: unknown): ResolvedPadding {
     strategy,
     direction: r.oneOf('direction', ['Right', 'Left'] as const, 'Right'),
     padToMultipleOf: r.optionalUint('pad_to_multiple_of'),
-    padId: r.uint('pad_id', 0),
-    padTypeId: r.uint('pad_type_id', 0),
+    padId: r.tokenId('pad_id', 0),
+    padTypeId: r.tokenId('pad_type_id', 0),
     padToken: r.string('pad_token', '[PAD]'),
   });
 }

@@ -10,7 +10,7 @@ import { WordPiece } from '../models/wordpiece';
 import { BertPreTokenizer } from '../pre-tokenizers/bert-pre-tokenizer';
 import { PreTokenizerSequence } from '../pre-tokenizers/sequence';
 import { seededRandom } from '../rng';
-import { tokenizerText } from '../testing/fixtures';
+import { tokenizerText } from '../../../../test-utils/tokenizers/fixtures';
 import { supportsRanges } from './range-encoding';
 import { Tokenizer } from './tokenizer';
 

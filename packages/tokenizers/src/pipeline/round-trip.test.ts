@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fromSentencePiece } from '../loaders/sentencepiece-tokenizer';
 import { fromVocabMerges } from '../loaders/vocab-merges';
 import { fromVocabTxt } from '../loaders/vocab-txt';
-import { loadFixture, tokenizerBytes, tokenizerText } from '../testing/fixtures';
+import { loadFixture, tokenizerBytes, tokenizerText } from '../../../../test-utils/tokenizers/fixtures';
 import { Tokenizer } from './tokenizer';
 
 const json = (name: string) => Tokenizer.fromJSON(tokenizerText(name, 'tokenizer.json'));

@@ -5,7 +5,7 @@
  * switched off, as the fixtures were made without them.
  */
 import { describe, expect, it } from 'vitest';
-import { asFixture, expected, loadFixture, tokenizerText } from '../testing/fixtures';
+import { asFixture, expected, loadFixture, tokenizerText } from '../../../../test-utils/tokenizers/fixtures';
 import { Tokenizer } from './tokenizer';
 
 function load(name: string): Tokenizer {

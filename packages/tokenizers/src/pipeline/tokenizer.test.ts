@@ -8,7 +8,7 @@ import { WordLevel } from '../models/word-level';
 import { Lowercase } from '../normalizers/simple';
 import { WhitespaceSplit } from '../pre-tokenizers/whitespace';
 import { BertProcessing } from '../processors/bert-processing';
-import { tokenizerText } from '../testing/fixtures';
+import { tokenizerText } from '../../../../test-utils/tokenizers/fixtures';
 import { TokenizerError } from '../errors';
 import { Tokenizer } from './tokenizer';
 

@@ -4,11 +4,13 @@
  * tokenizer.json is the contract: `fromJSON` reads what HF writes and `toJSON` writes what HF
  * reads. Offsets are UTF-16 code unit indices into the input string.
  */
+import { cleanUpTokenization } from '../cleanup';
 import type { Decoder, Model, Normalizer, PostProcessor, PreTokenizer, RangeModel } from '../components';
 import { decoderFromJSON } from '../decoders/index';
 import { Encoding } from '../encoding';
 import { TokenizerError } from '../errors';
-import { JsonReader, parseJson } from '../json-reader';
+import { JsonReader } from '../json-reader';
+import { parseJson } from '../json-text';
 import { modelFromJSON } from '../models/index';
 import { normalizerFromJSON } from '../normalizers/index';
 import { postProcessorFromJSON } from '../processors/index';
@@ -206,19 +208,4 @@ export class Tokenizer {
   decodeBatch(batch: readonly (readonly number[])[], options: DecodeOptions = {}): string[] {
     return batch.map((ids) => this.decode(ids, options));
   }
-}
-
-/** transformers' `clean_up_tokenization`: removes spaces before punctuation and contractions. */
-export function cleanUpTokenization(text: string): string {
-  return text
-    .replaceAll(' .', '.')
-    .replaceAll(' ?', '?')
-    .replaceAll(' !', '!')
-    .replaceAll(' ,', ',')
-    .replaceAll(" ' ", "'")
-    .replaceAll(" n't", "n't")
-    .replaceAll(" 'm", "'m")
-    .replaceAll(" 's", "'s")
-    .replaceAll(" 've", "'ve")
-    .replaceAll(" 're", "'re");
 }

@@ -12,7 +12,6 @@ import { BYTE_TO_CHAR } from './byte-level-alphabet';
 
 /** The GPT-2 split pattern. */
 export const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
-const GPT2_REGEX = compileRegex(GPT2_PATTERN);
 const encoder = new TextEncoder();
 
 /** Options shared by the ByteLevel pre-tokenizer, post-processor and decoder. */
@@ -80,7 +79,7 @@ export class ByteLevel implements PreTokenizer {
   preTokenize(s: PreTokenizedString): void {
     s.split((_, n) => {
       if (this.addPrefixSpace && !n.normalized.startsWith(' ')) n.prepend(' ');
-      return this.useRegex ? n.split(GPT2_REGEX, 'Isolated') : [n];
+      return this.useRegex ? n.split(compileRegex(GPT2_PATTERN), 'Isolated') : [n]; // cached after the first call
     });
     s.normalize(byteLevelTransform);
   }

@@ -1,10 +1,9 @@
 /** Split pre-tokenizer: splits on a string or regex pattern with a delimiter behavior. */
 import type { PreTokenizer } from '../components';
-import { readPattern, type JsonPattern } from '../json-pattern';
+import { compilePattern, readPattern, type JsonPattern } from '../json-pattern';
 import type { JsonReader } from '../json-reader';
 import { SPLIT_BEHAVIORS, type Pattern, type SplitBehavior } from '../pattern';
 import type { PreTokenizedString } from '../pre-tokenized-string';
-import { compileRegex } from '../regex';
 
 /** Splits on `pattern` (or on what it does not match when `invert`). */
 export class Split implements PreTokenizer {
@@ -15,7 +14,7 @@ export class Split implements PreTokenizer {
     readonly behavior: SplitBehavior,
     readonly invert = false,
   ) {
-    const p: Pattern = 'String' in pattern ? pattern.String : compileRegex(pattern.Regex);
+    const p = compilePattern(pattern);
     this.compiled = invert ? { invert: p } : p;
   }
 

@@ -7,12 +7,12 @@ import type { PreTokenizedString } from '../pre-tokenized-string';
 import { compileRegex } from '../regex';
 import { isWhitespace } from '../unicode';
 
-const WORDS_OR_SYMBOLS = compileRegex('\\w+|[^\\w\\s]+');
+const WORDS_OR_SYMBOLS = '\\w+|[^\\w\\s]+'; // compiled on first use (and cached), not at import
 
 /** Splits into runs of word characters and runs of other non-space characters. */
 export class Whitespace implements PreTokenizer {
   preTokenize(s: PreTokenizedString): void {
-    s.split((_, n) => n.split({ invert: WORDS_OR_SYMBOLS }, 'Removed'));
+    s.split((_, n) => n.split({ invert: compileRegex(WORDS_OR_SYMBOLS) }, 'Removed'));
   }
 
   toJSON() {

@@ -7,6 +7,7 @@
 import { Encoding } from '../encoding';
 import { TokenizerError } from '../errors';
 import { JsonReader } from '../json-reader';
+import { checkTokenId } from '../token-id';
 import { BasePostProcessor } from './base';
 
 /** One template piece, in tokenizer.json form. */
@@ -49,11 +50,11 @@ function readPieces(r: JsonReader, field: string): TemplatePiece[] {
     const piece = new JsonReader(p, where);
     if (piece.has('Sequence')) {
       const s = new JsonReader(piece.object('Sequence'), `${where}.Sequence`);
-      return { Sequence: { id: s.oneOf('id', ['A', 'B'] as const), type_id: s.uint('type_id') } };
+      return { Sequence: { id: s.oneOf('id', ['A', 'B'] as const), type_id: s.tokenId('type_id') } };
     }
     if (piece.has('SpecialToken')) {
       const s = new JsonReader(piece.object('SpecialToken'), `${where}.SpecialToken`);
-      return { SpecialToken: { id: s.string('id'), type_id: s.uint('type_id') } };
+      return { SpecialToken: { id: s.string('id'), type_id: s.tokenId('type_id') } };
     }
     throw new TokenizerError('E_BAD_FIELD', `${where}: must be {"Sequence": ...} or {"SpecialToken": ...}`);
   });
@@ -72,6 +73,7 @@ export class TemplateProcessing extends BasePostProcessor {
     this.specialTokens = new Map();
     for (const t of specialTokens) {
       const tok: TemplateSpecialToken = Array.isArray(t) ? { id: t[0], ids: [t[1]], tokens: [t[0]] } : t;
+      tok.ids.forEach((id, i) => checkTokenId(id, `post_processor "TemplateProcessing" special token ${JSON.stringify(tok.id)}`, `ids[${i}]`));
       if (tok.ids.length !== tok.tokens.length) {
         throw new TokenizerError('E_BAD_FIELD', `post_processor "TemplateProcessing": special token ${JSON.stringify(tok.id)} has ${tok.ids.length} ids but ${tok.tokens.length} tokens`);
       }
@@ -89,10 +91,7 @@ export class TemplateProcessing extends BasePostProcessor {
     const specials = r.object('special_tokens');
     const tokens = Object.keys(specials).map((name) => {
       const s = new JsonReader(specials[name], `${r.where} special_tokens[${JSON.stringify(name)}]`);
-      const ids = s.array('ids').map((x) => {
-        if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) s.fail('ids', 'an array of non-negative integers');
-        return x as number;
-      });
+      const ids = s.array('ids').map((x, i) => checkTokenId(x, `${s.where} field "ids"`, `ids[${i}]`));
       const toks = s.array('tokens').map((x) => {
         if (typeof x !== 'string') s.fail('tokens', 'an array of strings');
         return x as string;

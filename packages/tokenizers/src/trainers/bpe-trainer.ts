@@ -4,7 +4,9 @@
  * merged (ties: the smaller pair of ids) until the vocabulary is full or no pair reaches
  * `minFrequency`. A lazy max-heap keeps each step cheap.
  */
+import { BinaryHeap } from '../binary-heap';
 import { BPE } from '../models/bpe';
+import { PAIR_BASE, pairKey } from '../models/bpe-word';
 import type { Tokenizer } from '../pipeline/tokenizer';
 import { countWords } from './word-counts';
 
@@ -27,54 +29,17 @@ export interface BpeTrainingResult {
   merges: [string, string][];
 }
 
-/** Max-heap entry: higher count first, then the smaller pair. */
+/** A (count, pair) candidate: the most frequent pair first, then the smaller pair of ids. */
 interface Candidate {
   count: number;
   a: number;
   b: number;
 }
 
-function better(x: Candidate, y: Candidate): boolean {
-  return x.count !== y.count ? x.count > y.count : x.a !== y.a ? x.a < y.a : x.b < y.b;
-}
-
-class Heap {
-  private items: Candidate[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  push(c: Candidate): void {
-    const h = this.items;
-    h.push(c);
-    for (let i = h.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (!better(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
-      i = p;
-    }
-  }
-  pop(): Candidate {
-    const h = this.items;
-    const top = h[0];
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && better(h[l], h[m])) m = l;
-        if (r < h.length && better(h[r], h[m])) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
-const key = (a: number, b: number) => a * 67108864 + b;
+const key = pairKey;
+const candidate = (count: number, k: number): Candidate => ({ count, a: Math.floor(k / PAIR_BASE), b: k % PAIR_BASE });
+// A min-heap on (−count, pair key): pair keys order as (a, b) since ids stay below 2^26.
+const push = (heap: BinaryHeap<Candidate>, c: Candidate) => heap.push(-c.count, key(c.a, c.b), c);
 
 /** Learns a BPE vocabulary and merges from word counts. */
 export function trainBpeFromCounts(counts: Map<string, number>, o: BpeTrainerOptions = {}): BpeTrainingResult {
@@ -138,15 +103,15 @@ export function trainBpeFromCounts(counts: Map<string, number>, o: BpeTrainerOpt
   words.forEach((sym, w) => {
     for (let i = 0; i + 1 < sym.length; i++) note(sym[i], sym[i + 1], w, 1);
   });
-  const heap = new Heap();
-  for (const [k, count] of pairCount) heap.push({ count, a: Math.floor(k / 67108864), b: k % 67108864 });
+  const heap = new BinaryHeap<Candidate>();
+  for (const [k, count] of pairCount) push(heap, candidate(count, k));
 
   const merges: [string, string][] = [];
   while (tokens.length < vocabSize && heap.size > 0) {
-    const top = heap.pop();
+    const top = heap.pop()!;
     const current = pairCount.get(key(top.a, top.b)) ?? 0;
     if (current !== top.count) {
-      if (current > 0) heap.push({ count: current, a: top.a, b: top.b });
+      if (current > 0) push(heap, { count: current, a: top.a, b: top.b });
       continue;
     }
     if (top.count < minFrequency || top.count <= 0) break;
@@ -175,7 +140,7 @@ export function trainBpeFromCounts(counts: Map<string, number>, o: BpeTrainerOpt
     where.delete(key(top.a, top.b));
     for (const k of touched) {
       const c = pairCount.get(k) ?? 0;
-      if (c > 0) heap.push({ count: c, a: Math.floor(k / 67108864), b: k % 67108864 });
+      if (c > 0) push(heap, candidate(c, k));
     }
   }
   return { vocab: ids, merges };

@@ -1,9 +1,9 @@
 /**
  * Writes small SentencePiece `.model` files (ModelProto in protobuf wire format) for tests, so
  * that model types with no published fixture, such as BPE, can be exercised. Only the fields
- * that `parseSentencePieceModel` reads are written. Test support; not exported from the package.
+ * that `parseSentencePieceModel` reads are written. Test support for @graft/tokenizers.
  */
-import { PieceType } from '../loaders/sentencepiece-model';
+import { PieceType } from '@graft/tokenizers';
 
 /** One piece of the model. */
 export interface PieceSpec {
