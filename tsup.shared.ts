@@ -10,9 +10,7 @@ import { defineConfig, type Options } from 'tsup';
 export function packageTsup(dir: string, extra: Options = {}) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const entries: Record<string, string> = pkg.graft?.entries ?? { '.': 'src/index.ts' };
-  const entry = Object.fromEntries(
-    Object.entries(entries).map(([subpath, src]) => [subpath === '.' ? 'index' : subpath.slice(2), src]),
-  );
+  const entry = Object.fromEntries(Object.entries(entries).map(([subpath, src]) => [subpath === '.' ? 'index' : subpath.slice(2), src]));
   return defineConfig({
     entry,
     format: ['esm'],

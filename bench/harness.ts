@@ -46,6 +46,6 @@ export function saveResults(name: string, results: unknown) {
   const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.json`);
-  writeFileSync(file + '.tmp', JSON.stringify({ machine: machine(), date: new Date().toISOString(), results }, null, 2) + '\n');
-  renameSync(file + '.tmp', file);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify({ machine: machine(), date: new Date().toISOString(), results }, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
 }

@@ -24,7 +24,7 @@ const ALLOWED = [
   [
     'packages/core/src/tensor.ts',
     'packages/core/src/print.ts',
-    "console.log(x) / x.toString(), for the same reason: printing gathers the values it shows with the ops (a corner slice of a large tensor).",
+    'console.log(x) / x.toString(), for the same reason: printing gathers the values it shows with the ops (a corner slice of a large tensor).',
   ],
 ];
 

@@ -56,7 +56,7 @@ for (const [dir, allowed] of Object.entries(ALLOWED)) {
 }
 if (problems.length) {
   console.error('Import direction violations (see DESIGN.md, "Packages and the direction of imports"):');
-  for (const p of problems) console.error('  ' + p);
+  for (const p of problems) console.error(`  ${p}`);
   process.exit(1);
 }
 console.log('import direction: ok');

@@ -149,7 +149,8 @@ try {
     }
     for (const [name] of packed) {
       const license = join(project, 'node_modules', name, 'LICENSE');
-      if (!existsSync(license) || readFileSync(license, 'utf8') !== readFileSync(join(root, 'LICENSE'), 'utf8')) failures.push(`${name}: the tarball has no LICENSE identical to the repository's`);
+      if (!existsSync(license) || readFileSync(license, 'utf8') !== readFileSync(join(root, 'LICENSE'), 'utf8'))
+        failures.push(`${name}: the tarball has no LICENSE identical to the repository's`);
     }
   });
   if (failures.length) throw new Error('install failed');
@@ -161,7 +162,8 @@ try {
     for (const { pkg } of published) {
       for (const s of subpaths(pkg)) (needsRefs(pkg, s) ? withRefs : plain).push(specifier(pkg, s));
     }
-    const importAll = (specs) => specs.map((s, i) => `import * as e${i} from '${s}';`).join('\n') + `\nexport const entries = { ${specs.map((s, i) => `'${s}': e${i}`).join(', ')} };\n`;
+    const importAll = (specs) =>
+      `${specs.map((s, i) => `import * as e${i} from '${s}';`).join('\n')}\nexport const entries = { ${specs.map((s, i) => `'${s}': e${i}`).join(', ')} };\n`;
     writeFileSync(join(project, 'entries.ts'), importAll(plain));
     writeFileSync(join(project, 'entries-refs.ts'), importAll(withRefs));
     for (const f of ['smoke.ts', 'webgpu.ts', 'require.cjs', 'classes.mjs']) copyFileSync(join(here, f), join(project, f));
@@ -186,7 +188,10 @@ try {
       outDir: 'out',
     };
     // a Node user's configuration: no DOM library, and no WebGPU types unless an entry brings them
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...base, lib: ['ES2023'] }, files: ['entries.ts', 'smoke.ts'] }, null, 2));
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { ...base, lib: ['ES2023'] }, files: ['entries.ts', 'smoke.ts'] }, null, 2),
+    );
     writeFileSync(
       join(project, 'tsconfig.refs.json'),
       JSON.stringify({ compilerOptions: { ...base, lib: ['ES2023', 'DOM'] }, files: ['entries-refs.ts', 'webgpu.ts', ...readmes.map((r) => r.file)] }, null, 2),
@@ -200,7 +205,7 @@ try {
 
     const node = (label, file, extra = {}) => {
       const out = run(label, process.execPath, [file], { cwd: project, env: { ...env, ...extra }, timeout: 120_000 });
-      if (out !== null && out.trim()) console.log(out.trim().replace(/^/gm, '  '));
+      if (out?.trim()) console.log(out.trim().replace(/^/gm, '  '));
     };
     node('smoke.ts', 'out/smoke.js', { GRAFT_BERT_DIR: join(root, 'assets/tokenizers/bert-base-uncased') });
     node('webgpu.ts', 'out/webgpu.js');
@@ -212,7 +217,12 @@ try {
   if (packed.has('@graft/core')) {
     await stage('with the webgpu peer installed', () => {
       const webgpu = realpathSync(join(root, 'packages/core/node_modules/webgpu'));
-      if (run('npm install webgpu', 'npm', ['install', '--no-save', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', webgpu], { cwd: project }) === null) return;
+      if (
+        run('npm install webgpu', 'npm', ['install', '--no-save', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', webgpu], {
+          cwd: project,
+        }) === null
+      )
+        return;
       copyFileSync(join(here, 'webgpu-present.mjs'), join(project, 'webgpu-present.mjs'));
       const out = run('webgpu-present.mjs', process.execPath, ['webgpu-present.mjs'], { cwd: project, timeout: 120_000 });
       if (out !== null) console.log(out.trim().replace(/^/gm, '  '));

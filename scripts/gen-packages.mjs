@@ -30,9 +30,9 @@ for (const [name, description, deps] of pkgs) {
     dependencies: Object.fromEntries(deps.map((d) => [`@graft/${d}`, 'workspace:^'])),
     publishConfig: { access: 'public' },
   };
-  writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   writeFileSync(join(dir, 'tsup.config.ts'), `import { packageTsup } from '../../tsup.shared';\n\nexport default packageTsup(import.meta.dirname);\n`);
   writeFileSync(join(dir, 'vitest.config.ts'), `import { packageVitest } from '../../vitest.shared';\n\nexport default packageVitest('${name}');\n`);
-  writeFileSync(join(dir, 'typedoc.json'), JSON.stringify({ entryPoints: ['src/index.ts'] }, null, 2) + '\n');
+  writeFileSync(join(dir, 'typedoc.json'), `${JSON.stringify({ entryPoints: ['src/index.ts'] }, null, 2)}\n`);
   if (!existsSync(join(dir, 'src/index.ts'))) writeFileSync(join(dir, 'src/index.ts'), `export {};\n`);
 }

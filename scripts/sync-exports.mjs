@@ -85,12 +85,15 @@ for (const group of ['packages', 'apps']) {
       // `@graft/source` condition.
       pkg = setField(pkg, 'files', ['dist'], ['exports']);
       const published = Object.fromEntries(
-        Object.entries(exportsMap).map(([k, v]) => [k, typeof v === 'string' ? v : Object.fromEntries(Object.entries(v).filter(([c]) => c !== '@graft/source'))]),
+        Object.entries(exportsMap).map(([k, v]) => [
+          k,
+          typeof v === 'string' ? v : Object.fromEntries(Object.entries(v).filter(([c]) => c !== '@graft/source')),
+        ]),
       );
       pkg = setField(pkg, 'publishConfig', { ...pkg.publishConfig, exports: published }, ['scripts', 'files']);
-      if (group === 'packages') sync(join(dir, 'typedoc.json'), JSON.stringify({ entryPoints: Object.values(entries) }, null, 2) + '\n');
+      if (group === 'packages') sync(join(dir, 'typedoc.json'), `${JSON.stringify({ entryPoints: Object.values(entries) }, null, 2)}\n`);
     }
-    sync(file, JSON.stringify(pkg, null, 2) + '\n');
+    sync(file, `${JSON.stringify(pkg, null, 2)}\n`);
     // a type package that published declarations reference must be installed with the package
     for (const name of new Set(Object.values(pkg.graft?.typeReferences ?? {}).flat())) {
       if (!pkg.dependencies?.[name]) problems.push(`${file}: graft.typeReferences names ${name}, which must be in "dependencies"`);

@@ -24,7 +24,11 @@ type Params = Record<string, g.Tensor>;
 
 function initParams(cfg: BertConfig, gen: g.Generator): Params {
   const p: Params = {};
-  const normal = (name: string, shape: number[]) => (p[name] = g.mul(g.randn(shape, { generator: gen }), 0.02).keep().requiresGrad_());
+  const normal = (name: string, shape: number[]) =>
+    (p[name] = g
+      .mul(g.randn(shape, { generator: gen }), 0.02)
+      .keep()
+      .requiresGrad_());
   const zeros = (name: string, shape: number[]) => (p[name] = g.zeros(shape).requiresGrad_());
   const ones = (name: string, shape: number[]) => (p[name] = g.ones(shape).requiresGrad_());
   const linear = (name: string, out: number, inp: number) => (normal(`${name}.weight`, [out, inp]), zeros(`${name}.bias`, [out]));

@@ -33,7 +33,12 @@ export function findTorchPython(): string | null {
 }
 
 /** Runs the PyTorch side; null (with the reason printed) when there is no torch or it fails. */
-export function runTorch(request: { threads: number; gemm: [number, number, number][]; minTime: number; bert?: BertConfig & { batch: number; seq: number; steps: number } }): TorchResults | null {
+export function runTorch(request: {
+  threads: number;
+  gemm: [number, number, number][];
+  minTime: number;
+  bert?: BertConfig & { batch: number; seq: number; steps: number };
+}): TorchResults | null {
   const python = findTorchPython();
   if (!python) {
     console.log('PyTorch: not found (apt-get install -y python3-torch libopenblas0-pthread); its columns are left empty');

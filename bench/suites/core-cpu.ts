@@ -17,7 +17,29 @@ import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { Generator, add, div, initCpu, exp, log, lt, matmul, max, maximum, memory, mul, randn, scope, softmax, sub, sum, tanh, tensor, where, type Tensor } from '@graft/core';
+import {
+  Generator,
+  add,
+  div,
+  initCpu,
+  exp,
+  log,
+  lt,
+  matmul,
+  max,
+  maximum,
+  memory,
+  mul,
+  randn,
+  scope,
+  softmax,
+  sub,
+  sum,
+  tanh,
+  tensor,
+  where,
+  type Tensor,
+} from '@graft/core';
 import { BERT_TINY, bertTrainer } from '../cpu/bert-step';
 import { runTorch, type TorchResults } from '../cpu/torch';
 import { machine, saveResults, table, time, type Timing } from '../harness';
@@ -83,14 +105,30 @@ function matmulCase(m: number, k: number, n: number, name = 'matmul f32'): Case 
 }
 
 /** BERT-base's GEMMs at batch·seq = 4096 tokens: attention projections, FFN in and out. */
-const BERT_SHAPES: [number, number, number][] = [[4096, 128, 128], [4096, 128, 512], [4096, 512, 128], [4096, 256, 1024], [4096, 768, 3072]];
+const BERT_SHAPES: [number, number, number][] = [
+  [4096, 128, 128],
+  [4096, 128, 512],
+  [4096, 512, 128],
+  [4096, 256, 1024],
+  [4096, 768, 3072],
+];
 
 const M = 1 << 20;
 const quick = { minRuns: 5, minTime: 1 };
 const CASES: Case[] = [
   ...[256, 512, 1024, 2048].map((n) => matmulCase(n, n, n)),
   ...BERT_SHAPES.map(([m, k, n]) => matmulCase(m, k, n, 'matmul BERT')),
-  { group: 'elementwise', name: 'add', size: '2^20', unit: 'Melem/s', work: M, inputs: [normal([M]), normal([M])], graft: ([a, b]) => add(a, b), tfjs: ([a, b]) => tf.add(a, b), timing: quick },
+  {
+    group: 'elementwise',
+    name: 'add',
+    size: '2^20',
+    unit: 'Melem/s',
+    work: M,
+    inputs: [normal([M]), normal([M])],
+    graft: ([a, b]) => add(a, b),
+    tfjs: ([a, b]) => tf.add(a, b),
+    timing: quick,
+  },
   {
     group: 'elementwise',
     name: 'add, row broadcast',
@@ -102,9 +140,39 @@ const CASES: Case[] = [
     tfjs: ([a, b]) => tf.add(a, b),
     timing: quick,
   },
-  { group: 'elementwise', name: 'exp', size: '2^20', unit: 'Melem/s', work: M, inputs: [normal([M])], graft: ([x]) => exp(x), tfjs: ([x]) => tf.exp(x), timing: quick },
-  { group: 'reduction', name: 'sum, last axis', size: '1024x1024', unit: 'Melem/s', work: M, inputs: [normal([1024, 1024])], graft: ([x]) => sum(x, -1), tfjs: ([x]) => tf.sum(x, -1), timing: quick },
-  { group: 'reduction', name: 'softmax, rows', size: '1024x1024', unit: 'Melem/s', work: M, inputs: [normal([1024, 1024])], graft: ([x]) => softmax(x, -1), tfjs: ([x]) => tf.softmax(x, -1), timing: quick },
+  {
+    group: 'elementwise',
+    name: 'exp',
+    size: '2^20',
+    unit: 'Melem/s',
+    work: M,
+    inputs: [normal([M])],
+    graft: ([x]) => exp(x),
+    tfjs: ([x]) => tf.exp(x),
+    timing: quick,
+  },
+  {
+    group: 'reduction',
+    name: 'sum, last axis',
+    size: '1024x1024',
+    unit: 'Melem/s',
+    work: M,
+    inputs: [normal([1024, 1024])],
+    graft: ([x]) => sum(x, -1),
+    tfjs: ([x]) => tf.sum(x, -1),
+    timing: quick,
+  },
+  {
+    group: 'reduction',
+    name: 'softmax, rows',
+    size: '1024x1024',
+    unit: 'Melem/s',
+    work: M,
+    inputs: [normal([1024, 1024])],
+    graft: ([x]) => softmax(x, -1),
+    tfjs: ([x]) => tf.softmax(x, -1),
+    timing: quick,
+  },
 ];
 
 /**
@@ -203,7 +271,7 @@ function graftBert(batch: number, seq: number, steps: number) {
 async function main() {
   const require = createRequire(import.meta.url);
   // the .wasm files sit next to the package's Node entry, in dist/
-  setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/');
+  setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
   if (!(await tf.setBackend('wasm'))) throw new Error('tfjs wasm backend failed to initialise');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
@@ -254,7 +322,13 @@ async function main() {
         console.error(`LEAK: ${c.name} ${c.size}: ${e} has ${measured[e].leaked} more live tensors after the case`);
       }
     }
-    const row: Record<string, string | number> = { op: c.name, size: c.size, [`graft ${c.unit}`]: rate('graft'), 'tfjs-cpu': rate('tfjs-cpu'), 'tfjs-wasm': rate('tfjs-wasm') };
+    const row: Record<string, string | number> = {
+      op: c.name,
+      size: c.size,
+      [`graft ${c.unit}`]: rate('graft'),
+      'tfjs-cpu': rate('tfjs-cpu'),
+      'tfjs-wasm': rate('tfjs-wasm'),
+    };
     if (c.gemm) Object.assign(row, { torch: torchRate(c), 'graft/wasm': rate('graft') / rate('tfjs-wasm'), 'graft/torch': rate('graft') / torchRate(c) });
     else Object.assign(row, { 'graft/cpu': rate('graft') / rate('tfjs-cpu'), 'graft/wasm': rate('graft') / rate('tfjs-wasm') });
     row['graft ms'] = measured.graft!.timing.median * 1e3;
@@ -267,10 +341,17 @@ async function main() {
       unit: c.unit,
       work: c.work,
       engines: Object.fromEntries(
-        ENGINES.filter((e) => measured[e]).map((e) => [e, { rate: rate(e), medianSeconds: measured[e]!.timing.median, samples: measured[e]!.timing.samples, leakedTensors: measured[e]!.leaked }]),
+        ENGINES.filter((e) => measured[e]).map((e) => [
+          e,
+          { rate: rate(e), medianSeconds: measured[e]!.timing.median, samples: measured[e]!.timing.samples, leakedTensors: measured[e]!.leaked },
+        ]),
       ),
       torch: c.gemm ? torchRate(c) : undefined,
-      ratio: { 'graft/tfjs-cpu': rate('graft') / rate('tfjs-cpu'), 'graft/tfjs-wasm': rate('graft') / rate('tfjs-wasm'), 'graft/torch': c.gemm ? rate('graft') / torchRate(c) : undefined },
+      ratio: {
+        'graft/tfjs-cpu': rate('graft') / rate('tfjs-cpu'),
+        'graft/tfjs-wasm': rate('graft') / rate('tfjs-wasm'),
+        'graft/torch': c.gemm ? rate('graft') / torchRate(c) : undefined,
+      },
       maxAbsDiff: diff,
       tolerance: tol,
     });
@@ -286,7 +367,9 @@ async function main() {
 
   const bert = graftBert(bertRun.batch, bertRun.seq, bertRun.steps);
   const seqs = (s: number) => bertRun.batch / s;
-  console.log(`\nbert-tiny training step (batch ${bertRun.batch} x seq ${bertRun.seq}, ${bert.parameters} parameters; forward, cross-entropy, backward, AdamW), sequences/s`);
+  console.log(
+    `\nbert-tiny training step (batch ${bertRun.batch} x seq ${bertRun.seq}, ${bert.parameters} parameters; forward, cross-entropy, backward, AdamW), sequences/s`,
+  );
   table([
     {
       graft: seqs(bert.median),
@@ -306,7 +389,18 @@ async function main() {
   // the machine is shared: a load average above its core count means the figures are depressed
   const load = { before: loadBefore, after: loadavg()[0] };
   console.log(`1-minute load average: ${load.before.toFixed(2)} before, ${load.after.toFixed(2)} after (${m.cores} cores)`);
-  saveResults('core-cpu', { load, graft: info, tfjs: tf.version_core, wasmSimd: simd, wasmThreads: threads, torch, cases: results, bert: { graft: bert, torch: torch?.bert ?? null, config: bertRun }, mismatches, leaks });
+  saveResults('core-cpu', {
+    load,
+    graft: info,
+    tfjs: tf.version_core,
+    wasmSimd: simd,
+    wasmThreads: threads,
+    torch,
+    cases: results,
+    bert: { graft: bert, torch: torch?.bert ?? null, config: bertRun },
+    mismatches,
+    leaks,
+  });
   if (mismatches || leaks) {
     console.error(`core-cpu: ${mismatches} result mismatch(es), ${leaks} leak(s): the figures above are not comparable`);
     process.exitCode = 1;

@@ -30,7 +30,8 @@ function corpora(): { name: string; model: Model; texts: string[] }[] {
     .filter((s) => s.length > 0);
   // IMDB is not vendored (25 MB); it is read from GRAFT_ASSETS or ../shared/assets
   const imdbFile = largeAssetPath('datasets', 'imdb', 'train.jsonl.gz');
-  if (!imdbFile.path) throw new Error(`IMDB train.jsonl.gz not found; looked in:\n  ${imdbFile.searched.join('\n  ')}\nset GRAFT_ASSETS to a folder with datasets/imdb/`);
+  if (!imdbFile.path)
+    throw new Error(`IMDB train.jsonl.gz not found; looked in:\n  ${imdbFile.searched.join('\n  ')}\nset GRAFT_ASSETS to a folder with datasets/imdb/`);
   const imdb = gunzipSync(readFileSync(imdbFile.path))
     .toString('utf8')
     .split('\n')

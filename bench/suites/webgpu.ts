@@ -95,7 +95,13 @@ for (const n of quick ? [128] : [128, 256, 512]) {
   const opts = { warmup: 2, minRuns: 3, minTime: quick ? 0.2 : 1 };
   const tg = await time(graftRun, opts);
   const tt = await time(tfRun, opts);
-  rows.push({ case: `${chain} chained adds on [256]`, unit: 'ops/s', graft: chain / tg.median, 'tfjs-webgpu': chain / tt.median, ratio: tt.median / tg.median });
+  rows.push({
+    case: `${chain} chained adds on [256]`,
+    unit: 'ops/s',
+    graft: chain / tg.median,
+    'tfjs-webgpu': chain / tt.median,
+    ratio: tt.median / tg.median,
+  });
   results.dispatch = { chain, graft: tg, tfjs: tt };
   gx.dispose();
   tx.dispose();
@@ -114,13 +120,21 @@ for (const n of quick ? [128] : [128, 256, 512]) {
   const opts = { warmup: 1, minRuns: 3, minTime: quick ? 0.5 : 3 };
   const tg = await time(() => onGpu.step(), opts);
   const tc = await time(() => onCpu.step(), opts);
-  rows.push({ case: `bert-tiny step (batch ${batch}, seq ${seq}, ${(onGpu.parameters / 1e6).toFixed(1)}M params)`, unit: 'steps/s', graft: 1 / tg.median, 'graft-cpu': 1 / tc.median, ratio: tc.median / tg.median });
+  rows.push({
+    case: `bert-tiny step (batch ${batch}, seq ${seq}, ${(onGpu.parameters / 1e6).toFixed(1)}M params)`,
+    unit: 'steps/s',
+    graft: 1 / tg.median,
+    'graft-cpu': 1 / tc.median,
+    ratio: tc.median / tg.median,
+  });
   results.bertTiny = { batch, seq, webgpu: tg, cpu: tc, firstLoss: { webgpu: l0g, cpu: l0c } };
 }
 
 table(rows);
 console.log('ratio: throughput of graft webgpu over the reference column (above 1: graft webgpu is faster)');
 const stats = backend!.stats();
-console.log(`pipelines compiled: ${stats.compiled}, dispatches: ${stats.dispatches}, submits: ${stats.submits}, bind groups: ${stats.bindGroups.hits} hits / ${stats.bindGroups.misses} misses`);
+console.log(
+  `pipelines compiled: ${stats.compiled}, dispatches: ${stats.dispatches}, submits: ${stats.submits}, bind groups: ${stats.bindGroups.hits} hits / ${stats.bindGroups.misses} misses`,
+);
 saveResults('webgpu', { adapter: info, rows, results });
 process.exit(failed ? 1 : 0);

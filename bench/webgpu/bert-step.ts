@@ -21,7 +21,18 @@ export function bertStep(cfg: BertShape, device: string, batch: number, seq: num
   const gen = new g.Generator(7);
   const p: Record<string, g.Tensor> = {};
   const normal = (name: string, shape: number[]) =>
-    (p[name] = g.tensor(Array.from(gen.normal(shape.reduce((a, b) => a * b, 1), 'float32'), (v) => v * 0.02), { shape, device }).requiresGrad_());
+    (p[name] = g
+      .tensor(
+        Array.from(
+          gen.normal(
+            shape.reduce((a, b) => a * b, 1),
+            'float32',
+          ),
+          (v) => v * 0.02,
+        ),
+        { shape, device },
+      )
+      .requiresGrad_());
   const fill = (name: string, shape: number[], v: number) => (p[name] = g.full(shape, v, { device }).requiresGrad_());
   const linear = (name: string, inp: number, out: number) => (normal(`${name}.w`, [inp, out]), fill(`${name}.b`, [out], 0));
   const norm = (name: string) => (fill(`${name}.w`, [cfg.hidden], 1), fill(`${name}.b`, [cfg.hidden], 0));
@@ -36,8 +47,14 @@ export function bertStep(cfg: BertShape, device: string, batch: number, seq: num
     norm(`${l}.n2`);
   }
   const state = Object.fromEntries(Object.entries(p).map(([k, t]) => [k, { m: g.zerosLike(t), v: g.zerosLike(t) }]));
-  const ids = g.tensor(Array.from({ length: batch * seq }, (_, i) => (i * 7919) % cfg.vocab), { shape: [batch, seq], dtype: 'int32', device });
-  const labels = g.tensor(Array.from({ length: batch * seq }, (_, i) => (i * 104729) % cfg.vocab), { shape: [batch * seq], dtype: 'int32', device });
+  const ids = g.tensor(
+    Array.from({ length: batch * seq }, (_, i) => (i * 7919) % cfg.vocab),
+    { shape: [batch, seq], dtype: 'int32', device },
+  );
+  const labels = g.tensor(
+    Array.from({ length: batch * seq }, (_, i) => (i * 104729) % cfg.vocab),
+    { shape: [batch * seq], dtype: 'int32', device },
+  );
   const dh = cfg.hidden / cfg.heads;
   const heads = (x: g.Tensor) => g.permute(g.reshape(x, [batch, seq, cfg.heads, dh]), [0, 2, 1, 3]);
   const dense = (x: g.Tensor, name: string) => g.add(g.matmul(x, p[`${name}.w`]), p[`${name}.b`]);

@@ -44,7 +44,15 @@ await step.step();
 const recorded: Recorded[] = [];
 const dispatch: Dispatch = stream.dispatch.bind(stream);
 stream.dispatch = (op, entry, inputs, outputs, meta, grid, opts = {}) => {
-  recorded.push({ op, entry, inputs: inputs.map((b) => b.bytes), outputs: outputs.map((b) => b.bytes), meta: Array.from(meta), grid: [...grid], flags: !!opts.flags });
+  recorded.push({
+    op,
+    entry,
+    inputs: inputs.map((b) => b.bytes),
+    outputs: outputs.map((b) => b.bytes),
+    meta: Array.from(meta),
+    grid: [...grid],
+    flags: !!opts.flags,
+  });
   dispatch(op, entry, inputs, outputs, meta, grid, opts);
 };
 await step.step();
@@ -72,5 +80,6 @@ for (const r of recorded) {
 const rows = [...byKernel].sort((a, b) => b[1].ms - a[1].ms);
 const total = rows.reduce((s, [, v]) => s + v.ms, 0);
 console.log(`${recorded.length} dispatches per step, ${total.toFixed(1)} ms of device CPU time in all`);
-for (const [k, v] of rows.slice(0, Number(process.argv[2] ?? 25))) console.log(`${v.ms.toFixed(2).padStart(8)} ms ${(100 * v.ms / total).toFixed(1).padStart(5)}%  ${String(v.count).padStart(4)}×  ${k}`);
+for (const [k, v] of rows.slice(0, Number(process.argv[2] ?? 25)))
+  console.log(`${v.ms.toFixed(2).padStart(8)} ms ${((100 * v.ms) / total).toFixed(1).padStart(5)}%  ${String(v.count).padStart(4)}×  ${k}`);
 process.exit(0);

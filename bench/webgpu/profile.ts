@@ -11,7 +11,11 @@ import { registerWebGPU } from '@graft/core/webgpu';
 import { BERT_TINY_SHAPE, bertStep } from './bert-step';
 
 Object.assign(globalThis, globals);
-const backend = (await registerWebGPU({ required: true, gpu: create([]), ...(process.env.GRAFT_SUBMIT_EVERY ? { submitEvery: Number(process.env.GRAFT_SUBMIT_EVERY) } : {}) }))!;
+const backend = (await registerWebGPU({
+  required: true,
+  gpu: create([]),
+  ...(process.env.GRAFT_SUBMIT_EVERY ? { submitEvery: Number(process.env.GRAFT_SUBMIT_EVERY) } : {}),
+}))!;
 const which = process.argv[2] ?? 'chain';
 const seconds = Number(process.argv[3] ?? 5);
 

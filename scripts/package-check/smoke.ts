@@ -17,16 +17,27 @@ import { loadTokenizer, saveTokenizer } from '@graft/tokenizers/node';
 const dir = mkdtempSync(join(tmpdir(), 'graft-smoke-'));
 try {
   // @graft/core: autograd through a matmul, and a typed error
-  const w = tensor([[1, 2], [3, 4]], { dtype: 'float32' }).requiresGrad_();
+  const w = tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { dtype: 'float32' },
+  ).requiresGrad_();
   const y = scope(() => {
-    const out = tensor([[1, 1]], { dtype: 'float32' }).matmul(w).sum();
+    const out = tensor([[1, 1]], { dtype: 'float32' })
+      .matmul(w)
+      .sum();
     out.backward();
     return out;
   });
   assert.deepEqual(Array.from(await y.data()), [10]);
   assert.equal(w.grad!.dtype, 'float32');
   assert.deepEqual(Array.from(await w.grad!.data()), [1, 1, 1, 1]);
-  assert.throws(() => tensor([1, 2, 3]).add(tensor([1, 2])), (e: unknown) => e instanceof ShapeError && e instanceof GraftError && e.code === 'shape_mismatch');
+  assert.throws(
+    () => tensor([1, 2, 3]).add(tensor([1, 2])),
+    (e: unknown) => e instanceof ShapeError && e instanceof GraftError && e.code === 'shape_mismatch',
+  );
 
   // @graft/core/node: a safetensors file round trip
   await saveSafetensorsFile(join(dir, 'w.safetensors'), { w });

@@ -10,7 +10,13 @@ if (!gpu) {
   if (process.env.CI === 'true' || process.env.CI === '1') throw new Error('webgpu is installed but no WebGPU adapter was found (CI installs lavapipe)');
   console.log('webgpu (installed): skipped, no WebGPU adapter on this machine');
 } else {
-  const x = tensor([[1, 2], [3, 4]], { dtype: 'float32' });
+  const x = tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { dtype: 'float32' },
+  );
   const onGpu = x.to('webgpu');
   assert.equal(onGpu.device, 'webgpu');
   const product = await onGpu.matmul(onGpu).softmax().toAsync('cpu');

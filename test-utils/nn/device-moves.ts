@@ -5,9 +5,23 @@
  */
 import { GraftError, Generator, memory, mseLoss, randn, scope, scopeAsync, tensor } from '@graft/core';
 import { describe, expect, it } from 'vitest';
-import { AdamW, BatchNorm1d, clipGradNorm, clipGradNormAsync, Embedding, Linear, ModuleList, NonfiniteGradNormError, ReduceLrOnPlateau, Sequential, SGD, type AnyModule } from '@graft/nn';
+import {
+  AdamW,
+  BatchNorm1d,
+  clipGradNorm,
+  clipGradNormAsync,
+  Embedding,
+  Linear,
+  ModuleList,
+  NonfiniteGradNormError,
+  ReduceLrOnPlateau,
+  Sequential,
+  SGD,
+  type AnyModule,
+} from '@graft/nn';
 
-const model = (dtype: 'float32' | 'float64' = 'float32') => new Sequential(new Linear(3, 4, { generator: new Generator(3), dtype }), new BatchNorm1d(4, { dtype }));
+const model = (dtype: 'float32' | 'float64' = 'float32') =>
+  new Sequential(new Linear(3, 4, { generator: new Generator(3), dtype }), new BatchNorm1d(4, { dtype }));
 
 /** Registers the device-move tests for `device` (inside the suite's describe). */
 export function deviceMoveTests(device: string): void {
@@ -138,7 +152,9 @@ export function deviceMoveTests(device: string): void {
     it('clipGradNorm never reads back; errorIfNonfinite needs clipGradNormAsync there', async () => {
       const m = new Linear(3, 2, { generator: new Generator(5) }).to(device);
       await scopeAsync(async () => {
-        m.call(randn([2, 3], { generator: new Generator(6) }).to(device)).sum().backward();
+        m.call(randn([2, 3], { generator: new Generator(6) }).to(device))
+          .sum()
+          .backward();
         const norm = clipGradNorm(m.parameters(), 0.5);
         expect(norm.device).toBe(device);
         expect(() => clipGradNorm(m.parameters(), 0.5, { errorIfNonfinite: true })).toThrow(/clipGradNormAsync/);

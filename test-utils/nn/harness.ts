@@ -57,7 +57,14 @@ const SEED = 1234;
 export async function readAll(ts: Tensor[]): Promise<Float64Array[]> {
   if (ts.length === 0) return [];
   const dtype = ts.some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
-  const joined = scope(() => noGrad(() => concat(ts.map((t) => t.cast(dtype).reshape(-1)), 0)));
+  const joined = scope(() =>
+    noGrad(() =>
+      concat(
+        ts.map((t) => t.cast(dtype).reshape(-1)),
+        0,
+      ),
+    ),
+  );
   try {
     const values = await joined.data();
     let at = 0;

@@ -4,22 +4,63 @@
  * layers and cells (bidirectional, with lengths and with masks), and graph convolution/attention.
  */
 import { tensor } from '@graft/core';
-import { GATConv, GCNConv, GRU, GRUCell, LSTM, LSTMCell, ModuleDict, MultiheadAttention, RNN, RNNCell, TransformerDecoderLayer, TransformerEncoderLayer } from '@graft/nn';
+import {
+  GATConv,
+  GCNConv,
+  GRU,
+  GRUCell,
+  LSTM,
+  LSTMCell,
+  ModuleDict,
+  MultiheadAttention,
+  RNN,
+  RNNCell,
+  TransformerDecoderLayer,
+  TransformerEncoderLayer,
+} from '@graft/nn';
 import { type CaseInput, type LayerCase, layerCase } from './harness';
 import { x } from './layer-cases';
 
 /** `[N, S]` key padding: true marks padded keys (the last key of row 0, the last two of row 1). */
-const keyPadding = (): CaseInput => ({ t: tensor([[false, false, false, true], [false, false, true, true]]) });
+const keyPadding = (): CaseInput => ({
+  t: tensor([
+    [false, false, false, true],
+    [false, false, true, true],
+  ]),
+});
 
 /** A 5-node graph with an isolated node (4) and a repeated edge. */
-const edges = (): CaseInput => ({ t: tensor([[0, 1, 2, 3, 1, 0], [1, 2, 0, 0, 2, 3]], { dtype: 'int32' }) });
+const edges = (): CaseInput => ({
+  t: tensor(
+    [
+      [0, 1, 2, 3, 1, 0],
+      [1, 2, 0, 0, 2, 3],
+    ],
+    { dtype: 'int32' },
+  ),
+});
 
 /** Cases of attention, Transformer, recurrent and graph layers. */
 export const sequenceCases: LayerCase[] = [
   layerCase({
     name: 'MultiheadAttention, key padding + additive float mask, batch first',
     build: (o) => new MultiheadAttention(8, 2, { ...o, batchFirst: true }),
-    inputs: (g) => [x(g, 2, 3, 8), x(g, 2, 4, 8), x(g, 2, 4, 8), keyPadding(), { t: tensor([[0, -1, 0, 0.5], [0, 0, -2, 0], [1, 0, 0, 0]], { dtype: 'float32' }) }],
+    inputs: (g) => [
+      x(g, 2, 3, 8),
+      x(g, 2, 4, 8),
+      x(g, 2, 4, 8),
+      keyPadding(),
+      {
+        t: tensor(
+          [
+            [0, -1, 0, 0.5],
+            [0, 0, -2, 0],
+            [1, 0, 0, 0],
+          ],
+          { dtype: 'float32' },
+        ),
+      },
+    ],
     run: (m, [q, k, v, pad, mask]) => m.call(q, k, v, { keyPaddingMask: pad, attnMask: mask }),
   }),
   layerCase({
@@ -34,7 +75,23 @@ export const sequenceCases: LayerCase[] = [
   layerCase({
     name: 'MultiheadAttention with kdim/vdim and a bool mask per head',
     build: (o) => new MultiheadAttention(6, 2, { ...o, kdim: 4, vdim: 5, batchFirst: true }),
-    inputs: (g) => [x(g, 1, 2, 6), x(g, 1, 3, 4), x(g, 1, 3, 5), { t: tensor([[[false, true, false], [false, false, false]], [[false, false, true], [true, false, false]]]) }],
+    inputs: (g) => [
+      x(g, 1, 2, 6),
+      x(g, 1, 3, 4),
+      x(g, 1, 3, 5),
+      {
+        t: tensor([
+          [
+            [false, true, false],
+            [false, false, false],
+          ],
+          [
+            [false, false, true],
+            [true, false, false],
+          ],
+        ]),
+      },
+    ],
     run: (m, [q, k, v, mask]) => m.call(q, k, v, { attnMask: mask }),
   }),
   layerCase({
@@ -82,7 +139,15 @@ export const sequenceCases: LayerCase[] = [
   layerCase({
     name: 'GRU bidirectional, 2 layers, with a mask and dropout between layers',
     build: (o) => new GRU(3, 4, { ...o, bidirectional: true, numLayers: 2, dropout: 0.2 }),
-    inputs: (g) => [x(g, 4, 2, 3), { t: tensor([[true, true, true, false], [true, true, true, true]]) }],
+    inputs: (g) => [
+      x(g, 4, 2, 3),
+      {
+        t: tensor([
+          [true, true, true, false],
+          [true, true, true, true],
+        ]),
+      },
+    ],
     run: (m, [a, mask]) => {
       const r = m.call(a, {}, { mask });
       return [r.output, r.h];

@@ -10,7 +10,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { expectClose, type OpClass, tolerance } from '../close';
-import { Adam, AdamW, clipGradNorm, clipGradValue, linearWithWarmup, LrScheduler, scaleGradients, SGD, weightDecayGroups, type Optimizer, type Parameter } from '@graft/nn';
+import {
+  Adam,
+  AdamW,
+  clipGradNorm,
+  clipGradValue,
+  linearWithWarmup,
+  LrScheduler,
+  scaleGradients,
+  SGD,
+  weightDecayGroups,
+  type Optimizer,
+  type Parameter,
+} from '@graft/nn';
 import { layerCases } from './layer-cases';
 import { lossCases } from './loss-cases';
 import { initialState, runCase, type Target } from './harness';
@@ -72,7 +84,9 @@ export function nnConformanceSuite(device: string, opts: { skip?: string | null 
       it('AdamW with parameter groups, a warmup schedule and gradient clipping', async () => {
         const run = (t: Target) =>
           optimizerRun(t, (_, model) => new AdamW(weightDecayGroups(model, 0.05), { lr: 0.02 }), {
-            steps: 5, afterBackward: (ps) => clipGradNorm(ps, 0.5), makeScheduler: (opt) => new LrScheduler(opt, linearWithWarmup(2, 6)),
+            steps: 5,
+            afterBackward: (ps) => clipGradNorm(ps, 0.5),
+            makeScheduler: (opt) => new LrScheduler(opt, linearWithWarmup(2, 6)),
           });
         const [got, want] = await bothWays(run);
         expect(got.lrs).toEqual(want.lrs);

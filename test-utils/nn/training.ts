@@ -5,7 +5,22 @@
  * the end, as a training loop on WebGPU should.
  */
 import { crossEntropy, type DType, Generator, memory, type MemoryInfo, mseLoss, randint, randn, scope, type Tensor } from '@graft/core';
-import { BatchNorm2d, clipGradNorm, Conv2d, Flatten, GELU, LayerNorm, Linear, LrScheduler, MaxPool2d, ReLU, Sequential, type Module, type Optimizer, type Parameter } from '@graft/nn';
+import {
+  BatchNorm2d,
+  clipGradNorm,
+  Conv2d,
+  Flatten,
+  GELU,
+  LayerNorm,
+  Linear,
+  LrScheduler,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+  type Module,
+  type Optimizer,
+  type Parameter,
+} from '@graft/nn';
 import { readAll, type Target } from './harness';
 
 /** Options every model builder of this file takes. */
@@ -18,7 +33,8 @@ interface ModelOptions {
 export const mlp = (o: ModelOptions) => new Sequential(new Linear(4, 6, o), new GELU(), new LayerNorm(6, o), new Linear(6, 3, o));
 
 /** A small CNN: Conv2d → BatchNorm2d → ReLU → MaxPool2d → Flatten → Linear. */
-export const cnn = (o: ModelOptions) => new Sequential(new Conv2d(1, 3, 3, { ...o, padding: 1 }), new BatchNorm2d(3, o), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(12, 2, o));
+export const cnn = (o: ModelOptions) =>
+  new Sequential(new Conv2d(1, 3, 3, { ...o, padding: 1 }), new BatchNorm2d(3, o), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(12, 2, o));
 
 /**
  * `build` on the target: built on the CPU from a fixed seed, given the float32 model's exact
@@ -72,7 +88,10 @@ export async function optimizerRun(
         sched?.step();
       });
     }
-    const named: [string, Tensor][] = [...model.namedParameters(), ...Object.entries(opt.stateDict().tensors).map(([k, t]) => [`state ${k}`, t] as [string, Tensor])];
+    const named: [string, Tensor][] = [
+      ...model.namedParameters(),
+      ...Object.entries(opt.stateDict().tensors).map(([k, t]) => [`state ${k}`, t] as [string, Tensor]),
+    ];
     const values = await readAll(named.map(([, t]) => t));
     return { values: new Map(named.map(([k], i) => [k, values[i]])), lrs };
   } finally {
@@ -88,7 +107,12 @@ export async function optimizerRun(
  * on a fixed batch of the model family `kind`, returning the loss of every step, read once at
  * the end. Throws when live tensors grow between step 10 and the end (beyond the kept losses).
  */
-export async function learningCurve(target: Target, kind: 'mlp' | 'cnn', makeOpt: (params: Parameter[]) => Optimizer<{ lr: number }>, steps = 30): Promise<Float64Array> {
+export async function learningCurve(
+  target: Target,
+  kind: 'mlp' | 'cnn',
+  makeOpt: (params: Parameter[]) => Optimizer<{ lr: number }>,
+  steps = 30,
+): Promise<Float64Array> {
   const model = modelOn(kind === 'mlp' ? mlp : cnn, target);
   const gen = new Generator(5);
   const x = onTarget(kind === 'mlp' ? randn([8, 4], { generator: gen }) : randn([8, 1, 4, 4], { generator: gen }), target).keep();

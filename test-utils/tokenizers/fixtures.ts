@@ -75,10 +75,16 @@ function tokenizerJson(name: string): Tokenizer {
  */
 export const FIXTURE_TOKENIZERS: readonly (readonly [name: string, make: () => Tokenizer])[] = [
   ['bert-base-uncased tokenizer.json', () => tokenizerJson('bert-base-uncased')],
-  ['bert-base-uncased vocab.txt', () => fromVocabTxt(tokenizerText('bert-base-uncased', 'vocab.txt'), tokenizerText('bert-base-uncased', 'tokenizer_config.json'))],
+  [
+    'bert-base-uncased vocab.txt',
+    () => fromVocabTxt(tokenizerText('bert-base-uncased', 'vocab.txt'), tokenizerText('bert-base-uncased', 'tokenizer_config.json')),
+  ],
   ['bert-base-chinese vocab.txt', () => fromVocabTxt(tokenizerText('bert-base-chinese', 'vocab.txt'), { lowercase: false, stripAccents: false })],
   ['gpt2 tokenizer.json', () => tokenizerJson('gpt2')],
-  ['roberta-base vocab.json + merges.txt', () => fromVocabMerges(tokenizerText('roberta-base', 'vocab.json'), tokenizerText('roberta-base', 'merges.txt'), { postProcessor: 'roberta' })],
+  [
+    'roberta-base vocab.json + merges.txt',
+    () => fromVocabMerges(tokenizerText('roberta-base', 'vocab.json'), tokenizerText('roberta-base', 'merges.txt'), { postProcessor: 'roberta' }),
+  ],
   ['t5 spiece.model', () => fromSentencePiece(tokenizerBytes('t5', 'spiece.model'))],
   ['albert-base-v2 tokenizer.json', () => tokenizerJson('albert-base-v2')],
   ['albert-base-v2 spiece.model', () => fromSentencePiece(tokenizerBytes('albert-base-v2', 'spiece.model'))],

@@ -53,9 +53,19 @@ export function writeSentencePieceModel(spec: ModelSpec): Uint8Array {
     const body = [...bytesField(1, utf8.encode(p.piece)), ...floatField(2, p.score ?? 0), ...varintField(3, p.type ?? PieceType.NORMAL)];
     out.push(...bytesField(1, body));
   }
-  const trainer = [...varintField(3, spec.modelType), ...varintField(35, spec.byteFallback ? 1 : 0), ...varintField(40, spec.unkId ?? 0), ...varintField(43, -1)];
+  const trainer = [
+    ...varintField(3, spec.modelType),
+    ...varintField(35, spec.byteFallback ? 1 : 0),
+    ...varintField(40, spec.unkId ?? 0),
+    ...varintField(43, -1),
+  ];
   out.push(...bytesField(2, trainer));
-  const normalizer = [...bytesField(1, utf8.encode('identity')), ...varintField(3, spec.addDummyPrefix === false ? 0 : 1), ...varintField(4, 1), ...varintField(5, 1)];
+  const normalizer = [
+    ...bytesField(1, utf8.encode('identity')),
+    ...varintField(3, spec.addDummyPrefix === false ? 0 : 1),
+    ...varintField(4, 1),
+    ...varintField(5, 1),
+  ];
   out.push(...bytesField(3, normalizer));
   return Uint8Array.from(out);
 }

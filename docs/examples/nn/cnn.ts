@@ -24,9 +24,14 @@ export function trainCnn(opts: { steps?: number; log?: (line: string) => void } 
   const { steps = 60, log = () => {} } = opts;
   const gen = new Generator(5);
   const model = new Sequential(
-    new Conv2d(1, 4, 3, { padding: 1, generator: gen }), new ReLU(), new MaxPool2d(2),
-    new Conv2d(4, 4, 3, { padding: 1, generator: gen }), new ReLU(), new MaxPool2d(2),
-    new Flatten(), new Linear(16, 2, { generator: gen }),
+    new Conv2d(1, 4, 3, { padding: 1, generator: gen }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Conv2d(4, 4, 3, { padding: 1, generator: gen }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(16, 2, { generator: gen }),
   );
   const train = barImages(64, gen);
   const test = barImages(64, gen);

@@ -8,12 +8,18 @@
 import { Generator, noGrad, ones, randn, scope, type Tensor, tensor, zeros } from '@graft/core';
 import { Adam, functional as F, LeakyReLU, Linear, Sequential } from '@graft/nn';
 
-const MODES = [[-2, 0], [2, 0]];
+const MODES = [
+  [-2, 0],
+  [2, 0],
+];
 
 function realBatch(n: number, gen: Generator): Tensor {
   const noise = gen.normal(2 * n, 'float32', 0, 0.2);
   const pick = gen.randint(n, 0, MODES.length);
-  return tensor(Float32Array.from(noise, (v, k) => v + MODES[pick[k >> 1]][k & 1]), { shape: [n, 2] });
+  return tensor(
+    Float32Array.from(noise, (v, k) => v + MODES[pick[k >> 1]][k & 1]),
+    { shape: [n, 2] },
+  );
 }
 
 /** Mean distance of samples to their nearest mode, and the share of samples at each mode. */
@@ -30,7 +36,13 @@ export function scoreSamples(samples: Tensor): { distance: number; shares: numbe
 }
 
 const mlp = (inF: number, outF: number, gen: Generator) =>
-  new Sequential(new Linear(inF, 16, { generator: gen }), new LeakyReLU(0.2), new Linear(16, 16, { generator: gen }), new LeakyReLU(0.2), new Linear(16, outF, { generator: gen }));
+  new Sequential(
+    new Linear(inF, 16, { generator: gen }),
+    new LeakyReLU(0.2),
+    new Linear(16, 16, { generator: gen }),
+    new LeakyReLU(0.2),
+    new Linear(16, outF, { generator: gen }),
+  );
 
 /** Trains the GAN; returns the sample scores before and after. */
 export function trainGan(opts: { steps?: number; log?: (line: string) => void } = {}) {
@@ -47,7 +59,9 @@ export function trainGan(opts: { steps?: number; log?: (line: string) => void } 
   for (let step = 1; step <= steps; step++) {
     const [lossD, lossG] = scope(() => {
       const fake = G.call(randn([n, 2], { generator: gen }));
-      const dLoss = F.binaryCrossEntropyWithLogits(D.call(realBatch(n, gen)), ones([n, 1])).add(F.binaryCrossEntropyWithLogits(D.call(fake.detach()), zeros([n, 1])));
+      const dLoss = F.binaryCrossEntropyWithLogits(D.call(realBatch(n, gen)), ones([n, 1])).add(
+        F.binaryCrossEntropyWithLogits(D.call(fake.detach()), zeros([n, 1])),
+      );
       dLoss.backward();
       optD.step();
       optD.zeroGrad();
@@ -61,7 +75,9 @@ export function trainGan(opts: { steps?: number; log?: (line: string) => void } 
     if (step % 50 === 0) log(`step ${String(step).padStart(3)}  D ${lossD.toFixed(3)}  G ${lossG.toFixed(3)}`);
   }
   const after = sample();
-  log(`mean distance to the nearest mode: ${before.distance.toFixed(2)} → ${after.distance.toFixed(2)}; shares ${after.shares.map((s) => s.toFixed(2)).join(' / ')}`);
+  log(
+    `mean distance to the nearest mode: ${before.distance.toFixed(2)} → ${after.distance.toFixed(2)}; shares ${after.shares.map((s) => s.toFixed(2)).join(' / ')}`,
+  );
   G.dispose();
   D.dispose();
   optG.disposeState();

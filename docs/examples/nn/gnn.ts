@@ -29,9 +29,10 @@ export function twoCommunities(gen: Generator) {
   const src: number[] = [];
   const dst: number[] = [];
   const u = gen.uniform(n * n, 'float64');
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    if (i !== j && u[i * n + j] < (label(i) === label(j) ? 0.2 : 0.01)) src.push(i), dst.push(j);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      if (i !== j && u[i * n + j] < (label(i) === label(j) ? 0.2 : 0.01)) src.push(i), dst.push(j);
+    }
   const noise = gen.normal(n * 4, 'float32', 0, 1);
   const feats = Float32Array.from(noise, (v, k) => v + (k % 4 === 0 ? (label(Math.floor(k / 4)) === 0 ? 0.4 : -0.4) : 0));
   const ids = Array.from({ length: n }, (_, i) => i);
@@ -39,8 +40,14 @@ export function twoCommunities(gen: Generator) {
     x: tensor(feats, { shape: [n, 4] }),
     edges: tensor([src, dst], { dtype: 'int32' }),
     y: tensor(ids.map(label), { dtype: 'int32' }),
-    trainIds: tensor(ids.filter((i) => i % 2 === 0), { dtype: 'int32' }),
-    testIds: tensor(ids.filter((i) => i % 2 === 1), { dtype: 'int32' }),
+    trainIds: tensor(
+      ids.filter((i) => i % 2 === 0),
+      { dtype: 'int32' },
+    ),
+    testIds: tensor(
+      ids.filter((i) => i % 2 === 1),
+      { dtype: 'int32' },
+    ),
   };
 }
 
@@ -51,7 +58,8 @@ export function trainGcn(opts: { steps?: number; log?: (line: string) => void } 
   const g = twoCommunities(gen);
   const model = new NodeClassifier(gen);
   const pick = (t: Tensor, ids: Tensor) => t.indexSelect(0, ids);
-  const accuracy = () => scope(() => noGrad(() => pick(model.call(g.x, g.edges), g.testIds).argmax(1).eq(pick(g.y, g.testIds)).cast('float32').mean().itemSync()));
+  const accuracy = () =>
+    scope(() => noGrad(() => pick(model.call(g.x, g.edges), g.testIds).argmax(1).eq(pick(g.y, g.testIds)).cast('float32').mean().itemSync()));
   const before = accuracy();
   const opt = new Adam(model.parameters(), { lr: 0.02 });
   for (let step = 1; step <= steps; step++) {

@@ -9,7 +9,9 @@ import { sentenceVectors, toyTokenizer } from './padded-batch';
 const texts = ['the cat sat on the mat.', 'a dog ran.', 'cats ran'];
 
 it('the padded-batch example: padding leaves every sentence vector as it is alone', () => {
-  const lengths = toyTokenizer().encodeBatch(texts).map((e) => e.length);
+  const lengths = toyTokenizer()
+    .encodeBatch(texts)
+    .map((e) => e.length);
   expect(new Set(lengths).size).toBe(3);
   const { batched, alone } = sentenceVectors(texts);
   batched.forEach((v, i) => v.forEach((x, j) => expect(x).toBeCloseTo(alone[i][j], 5)));

@@ -10,7 +10,11 @@ import { Adam, GRU, Linear, LSTM, Module } from '@graft/nn';
 /** Reads the sum from the last layer's final hidden state. */
 class SumReader extends Module {
   head: Linear;
-  constructor(readonly rnn: LSTM | GRU, hidden: number, gen: Generator) {
+  constructor(
+    readonly rnn: LSTM | GRU,
+    hidden: number,
+    gen: Generator,
+  ) {
     super();
     this.head = new Linear(hidden, 1, { generator: gen });
   }

@@ -37,7 +37,10 @@ export class MissingKernelError extends GraftError {
 
   constructor(op: string, backend: string, calledAs = op) {
     const needed = calledAs === op ? `op '${op}'` : `'${calledAs}' (kernel '${op}')`;
-    super('missing_kernel', `backend '${backend}' has no kernel for ${needed}: register one with registerKernel('${backend}', '${op}', kernel), or move the tensors to a backend that has it with .to(device)`);
+    super(
+      'missing_kernel',
+      `backend '${backend}' has no kernel for ${needed}: register one with registerKernel('${backend}', '${op}', kernel), or move the tensors to a backend that has it with .to(device)`,
+    );
     this.op = op;
     this.backend = backend;
     this.calledAs = calledAs;

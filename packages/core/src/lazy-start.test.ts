@@ -52,20 +52,24 @@ function runChild(env: Record<string, string | undefined>) {
 }
 
 describe('importing @graft/core', () => {
-  it.each([['wasm'], ['scalar']] as const)('does nothing until the first op (GRAFT_CPU_KERNELS=%s)', (mode) => {
-    const r = runChild({ GRAFT_CPU_KERNELS: mode, GRAFT_CPU_THREADS: undefined });
-    expect(r.afterImport).toEqual({ compile: 0, memory: 0, instance: 0, workers: 0, console: 0, env: [] });
-    expect(r.registry).toEqual({ names: ['cpu'], started: false });
-    expect(r.info).toMatchObject({ started: false, simd: false, heapBytes: 0, workersReady: 0 });
-    expect(r.memory).toEqual({ tensors: 0, devices: {} });
-    expect(r.afterSettings).toEqual({ started: false, compile: 0 });
+  it.each([['wasm'], ['scalar']] as const)(
+    'does nothing until the first op (GRAFT_CPU_KERNELS=%s)',
+    (mode) => {
+      const r = runChild({ GRAFT_CPU_KERNELS: mode, GRAFT_CPU_THREADS: undefined });
+      expect(r.afterImport).toEqual({ compile: 0, memory: 0, instance: 0, workers: 0, console: 0, env: [] });
+      expect(r.registry).toEqual({ names: ['cpu'], started: false });
+      expect(r.info).toMatchObject({ started: false, simd: false, heapBytes: 0, workersReady: 0 });
+      expect(r.memory).toEqual({ tensors: 0, devices: {} });
+      expect(r.afterSettings).toEqual({ started: false, compile: 0 });
 
-    // the first op starts the backend, reading its settings from the environment then
-    expect(r.afterUse.started).toBe(true);
-    expect(r.afterUse.values).toEqual([2, 3, 4]);
-    expect(r.afterUse.env).toContain('GRAFT_CPU_KERNELS');
-    expect(r.afterUse.info).toMatchObject({ started: true, kernels: mode, simd: mode === 'wasm' });
-    if (mode === 'wasm') expect(r.afterUse.compile).toBeGreaterThan(0);
-    else expect(r.afterUse.compile).toBe(0);
-  }, 60_000);
+      // the first op starts the backend, reading its settings from the environment then
+      expect(r.afterUse.started).toBe(true);
+      expect(r.afterUse.values).toEqual([2, 3, 4]);
+      expect(r.afterUse.env).toContain('GRAFT_CPU_KERNELS');
+      expect(r.afterUse.info).toMatchObject({ started: true, kernels: mode, simd: mode === 'wasm' });
+      if (mode === 'wasm') expect(r.afterUse.compile).toBeGreaterThan(0);
+      else expect(r.afterUse.compile).toBe(0);
+    },
+    60_000,
+  );
 });

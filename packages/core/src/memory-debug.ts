@@ -46,7 +46,8 @@ function debugging(): boolean {
  * tensor (this package's tests count as callers).
  */
 const OWN_DIR = import.meta.url.slice(0, import.meta.url.lastIndexOf('/') + 1).replace(/^file:\/\//, '');
-const isOwnFrame = (f: string) => (f.includes(OWN_DIR) && !/\.test\.[cm]?[jt]s/.test(f)) || f.includes('node:internal') || f.includes('/node_modules/@graft/core/');
+const isOwnFrame = (f: string) =>
+  (f.includes(OWN_DIR) && !/\.test\.[cm]?[jt]s/.test(f)) || f.includes('node:internal') || f.includes('/node_modules/@graft/core/');
 const liveBySite = new Map<string, number>();
 
 /** @internal where a tensor being created comes from, when allocation debugging is on */
@@ -127,7 +128,9 @@ function flushLeakWarning(): void {
   lastWarning = Date.now();
   const { tensors, bytes, sites } = pending;
   pending = { tensors: 0, bytes: 0, sites: new Map() };
-  const where = sites.size ? `; created at:\n${formatSites(topSites(sites, 5))}` : ' (GRAFT_DEBUG_ALLOC=1 or setDebugAllocations(true) shows where they were created)';
+  const where = sites.size
+    ? `; created at:\n${formatSites(topSites(sites, 5))}`
+    : ' (GRAFT_DEBUG_ALLOC=1 or setDebugAllocations(true) shows where they were created)';
   console.warn(
     `graft: ${count(tensors)} tensor(s) holding ${formatBytes(bytes)} were garbage-collected without dispose() (${count(collected)} so far); ` +
       `wrap each step in scope()/scopeAsync(), use the Trainer, or call dispose()${where}`,

@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
-  crossEntropy, Generator, keep, memory, noGrad, randn, randint, relu, scope, scopeAsync, scopeDepth, tensor, type Tensor, zeros, GraftError,
+  crossEntropy,
+  Generator,
+  keep,
+  memory,
+  noGrad,
+  randn,
+  randint,
+  relu,
+  scope,
+  scopeAsync,
+  scopeDepth,
+  tensor,
+  type Tensor,
+  zeros,
+  GraftError,
 } from './index';
 
 describe('scopes', () => {

@@ -5,9 +5,17 @@ import * as g from './ops/index';
 
 describe('printing a tensor', () => {
   it('shows values like PyTorch, then shape, dtype and device', () => {
-    expect(String(g.tensor([[0.1, -1.25], [3, 4]], { dtype: 'float32' }))).toBe(
-      'Tensor([[ 0.1000, -1.2500],\n' + '        [ 3.0000,  4.0000]], shape=[2, 2], dtype=float32, device=cpu)',
-    );
+    expect(
+      String(
+        g.tensor(
+          [
+            [0.1, -1.25],
+            [3, 4],
+          ],
+          { dtype: 'float32' },
+        ),
+      ),
+    ).toBe('Tensor([[ 0.1000, -1.2500],\n' + '        [ 3.0000,  4.0000]], shape=[2, 2], dtype=float32, device=cpu)');
     expect(String(g.tensor([1, -20, 3]))).toBe('Tensor([  1, -20,   3], shape=[3], dtype=int32, device=cpu)');
     expect(`${g.tensor(3.5)}`).toBe('Tensor(3.5000, shape=[], dtype=float32, device=cpu)');
     expect(String(g.tensor([true, false]))).toBe('Tensor([ true, false], shape=[2], dtype=bool, device=cpu)');
@@ -31,7 +39,7 @@ describe('printing a tensor', () => {
   it('wraps long rows at 80 columns', () => {
     const text = String(g.arange(30));
     expect(text.split('\n').every((line) => line.length <= 80 || line.includes('shape='))).toBe(true);
-    expect(text).toMatch(/^Tensor\(\[ 0,  1,  2,/);
+    expect(text).toMatch(/^Tensor\(\[ 0, {2}1, {2}2,/);
     expect(text.split('\n')[1]).toMatch(/^ {8}\d/);
   });
 
@@ -67,7 +75,9 @@ describe('printing a tensor', () => {
     const { readSync: _, ...cpu } = cpuBackend();
     registerBackend({ ...cpu, name: 'async-only' } as Backend);
     try {
-      expect(String(g.ones([2, 3], { device: 'async-only' }))).toBe('Tensor(shape=[2, 3], dtype=float32, device=async-only; read values with `await t.data()`)');
+      expect(String(g.ones([2, 3], { device: 'async-only' }))).toBe(
+        'Tensor(shape=[2, 3], dtype=float32, device=async-only; read values with `await t.data()`)',
+      );
     } finally {
       backends.unregister('async-only');
     }

@@ -37,7 +37,11 @@ describe('safetensors ⇄ tensors', () => {
     const io = loadSafetensors(new Uint8Array(readFileSync(join(assetsDir(), 'fixtures/losses/ce-and-distill/io.safetensors'))));
     expect(io.tensors.get('labels')!.dtype).toBe('int32');
     expect(io.tensors.get('labels')!.arraySync()).toEqual([0, 4, 2, -100, 1, 3]);
-    expect(loadSafetensors(new Uint8Array(readFileSync(join(assetsDir(), 'fixtures/losses/ce-and-distill/io.safetensors'))), { dtype: 'float64' }).tensors.get('logits')!.dtype).toBe('float64');
+    expect(
+      loadSafetensors(new Uint8Array(readFileSync(join(assetsDir(), 'fixtures/losses/ce-and-distill/io.safetensors'))), { dtype: 'float64' }).tensors.get(
+        'logits',
+      )!.dtype,
+    ).toBe('float64');
   });
 
   it('round-trips tensors of every dtype, views included', async () => {

@@ -7,12 +7,40 @@ describe('collapseDims', () => {
   });
 
   it('keeps a broadcast row vector and a dense matrix as [rows, cols]', () => {
-    expect(collapseDims([4, 3], [[0, 1], [3, 1]])).toEqual({ shape: [4, 3], strides: [[0, 1], [3, 1]] });
+    expect(
+      collapseDims(
+        [4, 3],
+        [
+          [0, 1],
+          [3, 1],
+        ],
+      ),
+    ).toEqual({
+      shape: [4, 3],
+      strides: [
+        [0, 1],
+        [3, 1],
+      ],
+    });
   });
 
   it('drops size-1 dims and merges only what every operand walks as one', () => {
     // a transposed [2, 3] (strides [1, 2]) next to a dense one: nothing merges
-    expect(collapseDims([1, 2, 3], [[6, 1, 2], [6, 3, 1]])).toEqual({ shape: [2, 3], strides: [[1, 2], [3, 1]] });
+    expect(
+      collapseDims(
+        [1, 2, 3],
+        [
+          [6, 1, 2],
+          [6, 3, 1],
+        ],
+      ),
+    ).toEqual({
+      shape: [2, 3],
+      strides: [
+        [1, 2],
+        [3, 1],
+      ],
+    });
     // every other row of an [8, 8] matrix, viewed as [2, 2, 8]: the row dims merge, the columns stay apart
     expect(collapseDims([2, 2, 8], [[32, 16, 1]])).toEqual({ shape: [4, 8], strides: [[16, 1]] });
     expect(collapseDims([1, 1], [[5, 7]])).toEqual({ shape: [], strides: [[]] });

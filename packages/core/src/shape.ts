@@ -56,7 +56,9 @@ export function broadcastShapesFor(op: string | null, shapes: readonly Shape[]):
       const d = s[i];
       if (out[o] === 1) out[o] = d;
       else if (d !== 1 && d !== out[o]) {
-        throw new ShapeError(`${op ? `${op}(): ` : ''}shapes ${shapes.map(formatShape).join(' and ')} cannot be broadcast together (dim ${o - rank}: ${out[o]} vs ${d})`);
+        throw new ShapeError(
+          `${op ? `${op}(): ` : ''}shapes ${shapes.map(formatShape).join(' and ')} cannot be broadcast together (dim ${o - rank}: ${out[o]} vs ${d})`,
+        );
       }
     }
   }
@@ -75,7 +77,9 @@ export function checkShape(shape: readonly number[], what = 'shape'): readonly n
   for (let i = 0; i < shape.length; i++) {
     const d: unknown = shape[i];
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${what} ${formatShapeShort(shape)}: dimension ${i} is ${typeof d === 'number' ? d : `${typeof d} ${String(d).slice(0, 20)}`}; dimensions must be non-negative integers`);
+      throw new ShapeError(
+        `${what} ${formatShapeShort(shape)}: dimension ${i} is ${typeof d === 'number' ? d : `${typeof d} ${String(d).slice(0, 20)}`}; dimensions must be non-negative integers`,
+      );
     }
     size *= d;
   }

@@ -3,13 +3,19 @@ import { arange, eye, full, linspace, ones, tensor, zeros, Tensor, memory, scope
 
 describe('creation', () => {
   it('infers dtype and shape from nested arrays', () => {
-    const a = tensor([[1, 2, 3], [4, 5, 6]]);
+    const a = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(a.shape).toEqual([2, 3]);
     expect(a.dtype).toBe('int32');
     expect(tensor([1.5, 2]).dtype).toBe('float32');
     expect(tensor([true, false]).dtype).toBe('bool');
     expect(tensor(3.5).shape).toEqual([]);
-    expect(a.arraySync()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(a.arraySync()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
   });
 
   it('accepts typed arrays with a shape and converts on request', () => {
@@ -30,14 +36,20 @@ describe('creation', () => {
   });
 
   it('makes constants, ranges and identities', () => {
-    expect(zeros([2, 2]).arraySync()).toEqual([[0, 0], [0, 0]]);
+    expect(zeros([2, 2]).arraySync()).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
     expect(ones([3], { dtype: 'int32' }).arraySync()).toEqual([1, 1, 1]);
     expect(full([2], 7).arraySync()).toEqual([7, 7]);
     expect(arange(5).arraySync()).toEqual([0, 1, 2, 3, 4]);
     expect(arange(1, 2, 0.25).arraySync()).toEqual([1, 1.25, 1.5, 1.75]);
     expect(arange(5, 0, -2).arraySync()).toEqual([5, 3, 1]);
     expect(linspace(0, 1, 5).arraySync()).toEqual([0, 0.25, 0.5, 0.75, 1]);
-    expect(eye(2, 3).arraySync()).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(eye(2, 3).arraySync()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
   });
 });
 
@@ -47,9 +59,17 @@ describe('views', () => {
     const v = base.reshape(2, 3).transpose();
     expect(v.storage).toBe(base.storage);
     expect(v.isContiguous).toBe(false);
-    expect(v.arraySync()).toEqual([[0, 3], [1, 4], [2, 5]]);
+    expect(v.arraySync()).toEqual([
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
     base.dispose();
-    expect(v.arraySync()).toEqual([[0, 3], [1, 4], [2, 5]]);
+    expect(v.arraySync()).toEqual([
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
     const c = v.contiguous();
     expect(c.isContiguous).toBe(true);
     expect(c.storage).not.toBe(v.storage);
@@ -59,8 +79,22 @@ describe('views', () => {
 
   it('slices with Python semantics', () => {
     const x = arange(12).reshape(3, 4);
-    expect(x.slice([null, [1, -1]]).arraySync()).toEqual([[1, 2], [5, 6], [9, 10]]);
-    expect(x.slice([[0, 3, 2], [null, null, 3]]).arraySync()).toEqual([[0, 3], [8, 11]]);
+    expect(x.slice([null, [1, -1]]).arraySync()).toEqual([
+      [1, 2],
+      [5, 6],
+      [9, 10],
+    ]);
+    expect(
+      x
+        .slice([
+          [0, 3, 2],
+          [null, null, 3],
+        ])
+        .arraySync(),
+    ).toEqual([
+      [0, 3],
+      [8, 11],
+    ]);
     expect(x.slice([1]).arraySync()).toEqual([4, 5, 6, 7]);
     expect(x.slice([-1, -1]).itemSync()).toBe(11);
     expect(x.slice([[5, 9]]).shape).toEqual([0, 4]);
@@ -87,9 +121,18 @@ describe('views', () => {
 
 describe('reading values', () => {
   it('reads asynchronously and synchronously on the CPU', async () => {
-    const t = tensor([[1, 2], [3, 4]], { dtype: 'float32' });
+    const t = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: 'float32' },
+    );
     expect(Array.from(await t.data())).toEqual([1, 2, 3, 4]);
-    expect(await t.array()).toEqual([[1, 2], [3, 4]]);
+    expect(await t.array()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(await t.sum().item()).toBe(10);
     expect(() => t.itemSync()).toThrow(/one element/);
     expect(t.describe()).toBe('Tensor(shape=[2, 2], dtype=float32, device=cpu)');
@@ -114,7 +157,11 @@ describe('assign', () => {
     expect(w.arraySync()).toEqual([4, 5, 6]);
     expect(w.dtype).toBe('float32');
     expect(before.arraySync()).toEqual([1, 2]);
-    w.assign(tensor([[7], [8], [9]], { dtype: 'float32' }).transpose().reshape(3));
+    w.assign(
+      tensor([[7], [8], [9]], { dtype: 'float32' })
+        .transpose()
+        .reshape(3),
+    );
     expect(w.arraySync()).toEqual([7, 8, 9]);
     expect(() => w.assign(tensor([1, 2]))).toThrow(/cannot assign/);
     expect(() => before.assign(tensor([1, 2]))).toThrow(/owns its data/);

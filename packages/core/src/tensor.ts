@@ -242,84 +242,227 @@ export class Tensor implements Disposable {
   }
 
   // ---- elementwise ----
-  add(o: TensorLike): Tensor { return ops.add(this, o); }
-  sub(o: TensorLike): Tensor { return ops.sub(this, o); }
-  mul(o: TensorLike): Tensor { return ops.mul(this, o); }
-  div(o: TensorLike): Tensor { return ops.div(this, o); }
-  pow(o: TensorLike): Tensor { return ops.pow(this, o); }
-  maximum(o: TensorLike): Tensor { return ops.maximum(this, o); }
-  minimum(o: TensorLike): Tensor { return ops.minimum(this, o); }
-  mod(o: TensorLike): Tensor { return ops.mod(this, o); }
-  eq(o: TensorLike): Tensor { return ops.eq(this, o); }
-  ne(o: TensorLike): Tensor { return ops.ne(this, o); }
-  lt(o: TensorLike): Tensor { return ops.lt(this, o); }
-  le(o: TensorLike): Tensor { return ops.le(this, o); }
-  gt(o: TensorLike): Tensor { return ops.gt(this, o); }
-  ge(o: TensorLike): Tensor { return ops.ge(this, o); }
-  logicalAnd(o: TensorLike): Tensor { return ops.logicalAnd(this, o); }
-  logicalOr(o: TensorLike): Tensor { return ops.logicalOr(this, o); }
-  logicalNot(): Tensor { return ops.logicalNot(this); }
-  neg(): Tensor { return ops.neg(this); }
-  abs(): Tensor { return ops.abs(this); }
-  sign(): Tensor { return ops.sign(this); }
-  exp(): Tensor { return ops.exp(this); }
-  log(): Tensor { return ops.log(this); }
-  sqrt(): Tensor { return ops.sqrt(this); }
-  rsqrt(): Tensor { return ops.rsqrt(this); }
-  reciprocal(): Tensor { return ops.reciprocal(this); }
-  square(): Tensor { return ops.square(this); }
-  tanh(): Tensor { return ops.tanh(this); }
-  sigmoid(): Tensor { return ops.sigmoid(this); }
-  relu(): Tensor { return ops.relu(this); }
-  erf(): Tensor { return ops.erf(this); }
-  sin(): Tensor { return ops.sin(this); }
-  cos(): Tensor { return ops.cos(this); }
-  floor(): Tensor { return ops.floor(this); }
-  ceil(): Tensor { return ops.ceil(this); }
-  round(): Tensor { return ops.round(this); }
-  clamp(min?: number | null, max?: number | null): Tensor { return ops.clamp(this, min, max); }
+  add(o: TensorLike): Tensor {
+    return ops.add(this, o);
+  }
+  sub(o: TensorLike): Tensor {
+    return ops.sub(this, o);
+  }
+  mul(o: TensorLike): Tensor {
+    return ops.mul(this, o);
+  }
+  div(o: TensorLike): Tensor {
+    return ops.div(this, o);
+  }
+  pow(o: TensorLike): Tensor {
+    return ops.pow(this, o);
+  }
+  maximum(o: TensorLike): Tensor {
+    return ops.maximum(this, o);
+  }
+  minimum(o: TensorLike): Tensor {
+    return ops.minimum(this, o);
+  }
+  mod(o: TensorLike): Tensor {
+    return ops.mod(this, o);
+  }
+  eq(o: TensorLike): Tensor {
+    return ops.eq(this, o);
+  }
+  ne(o: TensorLike): Tensor {
+    return ops.ne(this, o);
+  }
+  lt(o: TensorLike): Tensor {
+    return ops.lt(this, o);
+  }
+  le(o: TensorLike): Tensor {
+    return ops.le(this, o);
+  }
+  gt(o: TensorLike): Tensor {
+    return ops.gt(this, o);
+  }
+  ge(o: TensorLike): Tensor {
+    return ops.ge(this, o);
+  }
+  logicalAnd(o: TensorLike): Tensor {
+    return ops.logicalAnd(this, o);
+  }
+  logicalOr(o: TensorLike): Tensor {
+    return ops.logicalOr(this, o);
+  }
+  logicalNot(): Tensor {
+    return ops.logicalNot(this);
+  }
+  neg(): Tensor {
+    return ops.neg(this);
+  }
+  abs(): Tensor {
+    return ops.abs(this);
+  }
+  sign(): Tensor {
+    return ops.sign(this);
+  }
+  exp(): Tensor {
+    return ops.exp(this);
+  }
+  log(): Tensor {
+    return ops.log(this);
+  }
+  sqrt(): Tensor {
+    return ops.sqrt(this);
+  }
+  rsqrt(): Tensor {
+    return ops.rsqrt(this);
+  }
+  reciprocal(): Tensor {
+    return ops.reciprocal(this);
+  }
+  square(): Tensor {
+    return ops.square(this);
+  }
+  tanh(): Tensor {
+    return ops.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return ops.sigmoid(this);
+  }
+  relu(): Tensor {
+    return ops.relu(this);
+  }
+  erf(): Tensor {
+    return ops.erf(this);
+  }
+  sin(): Tensor {
+    return ops.sin(this);
+  }
+  cos(): Tensor {
+    return ops.cos(this);
+  }
+  floor(): Tensor {
+    return ops.floor(this);
+  }
+  ceil(): Tensor {
+    return ops.ceil(this);
+  }
+  round(): Tensor {
+    return ops.round(this);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return ops.clamp(this, min, max);
+  }
   /** `cond ? this : other`, elementwise. */
-  where(cond: Tensor, other: TensorLike): Tensor { return ops.where(cond, this, other); }
-  maskedFill(mask: Tensor, value: number): Tensor { return ops.maskedFill(this, mask, value); }
-  cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  where(cond: Tensor, other: TensorLike): Tensor {
+    return ops.where(cond, this, other);
+  }
+  maskedFill(mask: Tensor, value: number): Tensor {
+    return ops.maskedFill(this, mask, value);
+  }
+  cast(dtype: DType): Tensor {
+    return ops.cast(this, dtype);
+  }
 
   // ---- reductions ----
-  sum(axis?: number | number[] | null, keepDims = false): Tensor { return ops.sum(this, axis, keepDims); }
-  mean(axis?: number | number[] | null, keepDims = false): Tensor { return ops.mean(this, axis, keepDims); }
-  prod(axis?: number | number[] | null, keepDims = false): Tensor { return ops.prod(this, axis, keepDims); }
-  max(axis?: number | number[] | null, keepDims = false): Tensor { return ops.max(this, axis, keepDims); }
-  min(axis?: number | number[] | null, keepDims = false): Tensor { return ops.min(this, axis, keepDims); }
-  argmax(axis?: number | null, keepDims = false): Tensor { return ops.argmax(this, axis, keepDims); }
-  argmin(axis?: number | null, keepDims = false): Tensor { return ops.argmin(this, axis, keepDims); }
-  variance(axis?: number | number[] | null, opts?: ops.VarOptions): Tensor { return ops.variance(this, axis, opts); }
-  std(axis?: number | number[] | null, opts?: ops.VarOptions): Tensor { return ops.std(this, axis, opts); }
-  logsumexp(axis?: number | number[] | null, keepDims = false): Tensor { return ops.logsumexp(this, axis, keepDims); }
+  sum(axis?: number | number[] | null, keepDims = false): Tensor {
+    return ops.sum(this, axis, keepDims);
+  }
+  mean(axis?: number | number[] | null, keepDims = false): Tensor {
+    return ops.mean(this, axis, keepDims);
+  }
+  prod(axis?: number | number[] | null, keepDims = false): Tensor {
+    return ops.prod(this, axis, keepDims);
+  }
+  max(axis?: number | number[] | null, keepDims = false): Tensor {
+    return ops.max(this, axis, keepDims);
+  }
+  min(axis?: number | number[] | null, keepDims = false): Tensor {
+    return ops.min(this, axis, keepDims);
+  }
+  argmax(axis?: number | null, keepDims = false): Tensor {
+    return ops.argmax(this, axis, keepDims);
+  }
+  argmin(axis?: number | null, keepDims = false): Tensor {
+    return ops.argmin(this, axis, keepDims);
+  }
+  variance(axis?: number | number[] | null, opts?: ops.VarOptions): Tensor {
+    return ops.variance(this, axis, opts);
+  }
+  std(axis?: number | number[] | null, opts?: ops.VarOptions): Tensor {
+    return ops.std(this, axis, opts);
+  }
+  logsumexp(axis?: number | number[] | null, keepDims = false): Tensor {
+    return ops.logsumexp(this, axis, keepDims);
+  }
 
   // ---- shape and indexing ----
-  matmul(o: Tensor): Tensor { return ops.matmul(this, o); }
-  reshape(...shape: number[] | [number[]]): Tensor { return ops.reshape(this, ops.shapeArg(shape)); }
-  view(...shape: number[] | [number[]]): Tensor { return ops.view(this, ops.shapeArg(shape)); }
-  flatten(startAxis = 0, endAxis = -1): Tensor { return ops.flatten(this, startAxis, endAxis); }
-  permute(...perm: number[] | [number[]]): Tensor { return ops.permute(this, ops.shapeArg(perm)); }
-  transpose(axis0 = -2, axis1 = -1): Tensor { return ops.transpose(this, axis0, axis1); }
-  expand(...shape: number[] | [number[]]): Tensor { return ops.expand(this, ops.shapeArg(shape)); }
-  expandAs(o: Tensor): Tensor { return ops.expand(this, [...o.shape]); }
-  squeeze(axis?: number | number[]): Tensor { return ops.squeeze(this, axis); }
-  unsqueeze(axis: number): Tensor { return ops.unsqueeze(this, axis); }
-  slice(ranges: ops.SliceRange[]): Tensor { return ops.slice(this, ranges); }
-  narrow(axis: number, start: number, length: number): Tensor { return ops.narrow(this, axis, start, length); }
-  contiguous(): Tensor { return ops.contiguous(this); }
-  pad(widths: ops.PadSpec, value = 0): Tensor { return ops.pad(this, widths, value); }
-  split(sizes: number | number[], axis = 0): Tensor[] { return ops.split(this, sizes, axis); }
-  chunk(chunks: number, axis = 0): Tensor[] { return ops.chunk(this, chunks, axis); }
-  gather(axis: number, index: Tensor): Tensor { return ops.gather(this, axis, index); }
-  indexSelect(axis: number, index: Tensor): Tensor { return ops.indexSelect(this, axis, index); }
-  scatterAdd(axis: number, index: Tensor, src: Tensor): Tensor { return ops.scatterAdd(this, axis, index, src); }
-  tril(diagonal = 0): Tensor { return ops.tril(this, diagonal); }
-  triu(diagonal = 0): Tensor { return ops.triu(this, diagonal); }
+  matmul(o: Tensor): Tensor {
+    return ops.matmul(this, o);
+  }
+  reshape(...shape: number[] | [number[]]): Tensor {
+    return ops.reshape(this, ops.shapeArg(shape));
+  }
+  view(...shape: number[] | [number[]]): Tensor {
+    return ops.view(this, ops.shapeArg(shape));
+  }
+  flatten(startAxis = 0, endAxis = -1): Tensor {
+    return ops.flatten(this, startAxis, endAxis);
+  }
+  permute(...perm: number[] | [number[]]): Tensor {
+    return ops.permute(this, ops.shapeArg(perm));
+  }
+  transpose(axis0 = -2, axis1 = -1): Tensor {
+    return ops.transpose(this, axis0, axis1);
+  }
+  expand(...shape: number[] | [number[]]): Tensor {
+    return ops.expand(this, ops.shapeArg(shape));
+  }
+  expandAs(o: Tensor): Tensor {
+    return ops.expand(this, [...o.shape]);
+  }
+  squeeze(axis?: number | number[]): Tensor {
+    return ops.squeeze(this, axis);
+  }
+  unsqueeze(axis: number): Tensor {
+    return ops.unsqueeze(this, axis);
+  }
+  slice(ranges: ops.SliceRange[]): Tensor {
+    return ops.slice(this, ranges);
+  }
+  narrow(axis: number, start: number, length: number): Tensor {
+    return ops.narrow(this, axis, start, length);
+  }
+  contiguous(): Tensor {
+    return ops.contiguous(this);
+  }
+  pad(widths: ops.PadSpec, value = 0): Tensor {
+    return ops.pad(this, widths, value);
+  }
+  split(sizes: number | number[], axis = 0): Tensor[] {
+    return ops.split(this, sizes, axis);
+  }
+  chunk(chunks: number, axis = 0): Tensor[] {
+    return ops.chunk(this, chunks, axis);
+  }
+  gather(axis: number, index: Tensor): Tensor {
+    return ops.gather(this, axis, index);
+  }
+  indexSelect(axis: number, index: Tensor): Tensor {
+    return ops.indexSelect(this, axis, index);
+  }
+  scatterAdd(axis: number, index: Tensor, src: Tensor): Tensor {
+    return ops.scatterAdd(this, axis, index, src);
+  }
+  tril(diagonal = 0): Tensor {
+    return ops.tril(this, diagonal);
+  }
+  triu(diagonal = 0): Tensor {
+    return ops.triu(this, diagonal);
+  }
 
   // ---- composites ----
-  softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
-  logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
+  softmax(axis = -1): Tensor {
+    return ops.softmax(this, axis);
+  }
+  logSoftmax(axis = -1): Tensor {
+    return ops.logSoftmax(this, axis);
+  }
 }
-

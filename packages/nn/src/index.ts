@@ -4,7 +4,14 @@
  * @packageDocumentation
  */
 export {
-  AttentionMaskError, LayerConfigError, ModulePathError, NonfiniteGradNormError, OptimizerConfigError, StateDictKeyError, StateDictShapeError, type ShapeMismatch,
+  AttentionMaskError,
+  LayerConfigError,
+  ModulePathError,
+  NonfiniteGradNormError,
+  OptimizerConfigError,
+  StateDictKeyError,
+  StateDictShapeError,
+  type ShapeMismatch,
 } from './errors';
 export { Parameter, isParameter, type ParameterOptions } from './module/parameter';
 export { Module, assertModule, type AnyModule, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './module/module';
@@ -23,7 +30,17 @@ export { Dropout } from './layers/dropout';
 export { ReLU, GELU, Tanh, Sigmoid, SiLU, LeakyReLU, Softmax, LogSoftmax, Flatten } from './layers/activations';
 export { gradcheckModule } from './module/gradcheck-module';
 export {
-  BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss,
+  BCELoss,
+  BCEWithLogitsLoss,
+  CosineEmbeddingLoss,
+  CrossEntropyLoss,
+  HuberLoss,
+  KLDivLoss,
+  L1Loss,
+  MarginRankingLoss,
+  MSELoss,
+  NLLLoss,
+  SmoothL1Loss,
 } from './losses/modules';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './layers/batch-norm';
 export { Optimizer, checkRange, type HyperValue, type OptimizerStateDict, type ParamGroup, type ParamGroupInput, type ParamState } from './optim/optimizer';
@@ -32,7 +49,15 @@ export { Adam, AdamW, type AdamOptions } from './optim/adam';
 export { clipGradNorm, clipGradNormAsync, clipGradValue, scaleGradients, GradientAccumulation, type ClipGradNormOptions } from './optim/clip';
 export { weightDecayGroups, layerwiseLrDecayGroups, isNoDecay, defaultLayerId, type BuiltGroup, type LayerwiseDecayOptions } from './optim/param-groups';
 export {
-  constantSchedule, constantWithWarmup, cosineWithHardRestarts, cosineWithWarmup, exponentialDecay, linearWithWarmup, polynomialDecay, stepDecay, type Schedule,
+  constantSchedule,
+  constantWithWarmup,
+  cosineWithHardRestarts,
+  cosineWithWarmup,
+  exponentialDecay,
+  linearWithWarmup,
+  polynomialDecay,
+  stepDecay,
+  type Schedule,
 } from './schedulers/schedules';
 export { LrScheduler, type LrSchedulerState } from './schedulers/lr-scheduler';
 export { ReduceLrOnPlateau, type PlateauOptions, type PlateauState } from './schedulers/plateau';
@@ -41,7 +66,13 @@ export { MultiheadAttention, type MultiheadAttentionOptions, type AttentionMasks
 export { toKeyPaddingMask } from './layers/attention-masks';
 export { encodingsToTensors, type EncodedBatch, type EncodingColumns, type EncodingLike, type EncodingsToTensorsOptions } from './inputs/encodings-to-tensors';
 export {
-  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, type TransformerLayerOptions, type EncoderMasks, type DecoderMasks,
+  TransformerEncoderLayer,
+  TransformerDecoderLayer,
+  TransformerEncoder,
+  TransformerDecoder,
+  type TransformerLayerOptions,
+  type EncoderMasks,
+  type DecoderMasks,
 } from './layers/transformer';
 export type { Size2 } from './functional/conv';
 export { Conv1d, Conv2d, ConvTranspose2d, type ConvOptions, type ConvTransposeOptions } from './layers/conv';

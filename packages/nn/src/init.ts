@@ -20,12 +20,24 @@ export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv_transpose2d' |
 /** The recommended gain for a nonlinearity (as `torch.nn.init.calculate_gain`). */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
-    case 'linear': case 'conv1d': case 'conv2d': case 'conv_transpose2d': case 'sigmoid': return 1;
-    case 'tanh': return 5 / 3;
-    case 'relu': return Math.SQRT2;
-    case 'leaky_relu': { const slope = param ?? 0.01; return Math.sqrt(2 / (1 + slope * slope)); }
-    case 'selu': return 3 / 4;
-    default: throw new ArgumentError(`calculateGain: unknown nonlinearity '${String(nonlinearity)}'`);
+    case 'linear':
+    case 'conv1d':
+    case 'conv2d':
+    case 'conv_transpose2d':
+    case 'sigmoid':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leaky_relu': {
+      const slope = param ?? 0.01;
+      return Math.sqrt(2 / (1 + slope * slope));
+    }
+    case 'selu':
+      return 3 / 4;
+    default:
+      throw new ArgumentError(`calculateGain: unknown nonlinearity '${String(nonlinearity)}'`);
   }
 }
 

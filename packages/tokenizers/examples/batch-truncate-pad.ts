@@ -11,10 +11,7 @@ export function main() {
   tokenizer.setTruncation({ maxLength: 12, stride: 2, strategy: 'longest_first' });
   tokenizer.setPadding({ padToMultipleOf: 8, padToken: '[PAD]', padId: 0 });
 
-  const batch = tokenizer.encodeBatch([
-    'A short one.',
-    'This review is definitely long enough to be cut into several overlapping windows of tokens.',
-  ]);
+  const batch = tokenizer.encodeBatch(['A short one.', 'This review is definitely long enough to be cut into several overlapping windows of tokens.']);
   return batch.map((e) => ({ ids: e.ids, attentionMask: e.attentionMask, overflowing: e.overflowing.map((o) => o.tokens.join(' ')) }));
 }
 

@@ -50,7 +50,14 @@ describe('Encoding with 300k tokens', () => {
     expect(e.length).toBe(n);
     const padAt = direction === 'Right' ? n - 1 : 0;
     const realAt = direction === 'Right' ? 0 : n - 10;
-    expect([e.ids[padAt], e.typeIds[padAt], e.tokens[padAt], e.wordIds[padAt], e.attentionMask[padAt], e.specialTokensMask[padAt]]).toEqual([7, 1, '[PAD]', null, 0, 1]);
+    expect([e.ids[padAt], e.typeIds[padAt], e.tokens[padAt], e.wordIds[padAt], e.attentionMask[padAt], e.specialTokensMask[padAt]]).toEqual([
+      7,
+      1,
+      '[PAD]',
+      null,
+      0,
+      1,
+    ]);
     expect(e.offsets[padAt]).toEqual([0, 0]);
     expect([e.ids[realAt], e.attentionMask[realAt], e.offsets[realAt]]).toEqual([0, 1, [0, 1]]);
   });

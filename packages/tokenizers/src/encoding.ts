@@ -14,7 +14,8 @@ export const MAX_PADDED_LENGTH = 2 ** 22;
 
 /** Throws E_LIMIT (or E_ARGUMENT) unless `length` is a padding target this package will build. */
 export function checkPaddedLength(length: number, where: string): void {
-  if (!Number.isInteger(length) || length < 0) throw new TokenizerError('E_ARGUMENT', `${where}: the padded length must be a non-negative integer, got ${length}`);
+  if (!Number.isInteger(length) || length < 0)
+    throw new TokenizerError('E_ARGUMENT', `${where}: the padded length must be a non-negative integer, got ${length}`);
   if (length > MAX_PADDED_LENGTH) {
     throw new TokenizerError(
       'E_LIMIT',
@@ -154,7 +155,10 @@ export class Encoding {
       return;
     }
     if (stride >= maxLength) {
-      throw new TokenizerError('E_TRUNCATION', `truncate: stride (${stride}) must be strictly less than max length (${maxLength}); the max length excludes special tokens`);
+      throw new TokenizerError(
+        'E_TRUNCATION',
+        `truncate: stride (${stride}) must be strictly less than max length (${maxLength}); the max length excludes special tokens`,
+      );
     }
     const step = maxLength - stride;
     const ranges: [number, number][] = [];

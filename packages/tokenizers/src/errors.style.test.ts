@@ -28,7 +28,8 @@ describe('error style', () => {
       readFileSync(file, 'utf8')
         .split('\n')
         .forEach((line, i) => {
-          if (/\bthrow\b/.test(line) && !line.trim().startsWith('*') && !line.trim().startsWith('//') && !TYPED.test(line)) untyped.push(`${file}:${i + 1}: ${line.trim()}`);
+          if (/\bthrow\b/.test(line) && !line.trim().startsWith('*') && !line.trim().startsWith('//') && !TYPED.test(line))
+            untyped.push(`${file}:${i + 1}: ${line.trim()}`);
         });
     }
     expect(untyped).toEqual([]);

@@ -105,7 +105,12 @@ describe('token ids are u32, as in HF', () => {
       ...bpe({ a: 2 ** 31, b: 2 ** 32 - 1, ab: 2 ** 31 + 5, c: 7 }),
       pre_tokenizer: { type: 'WhitespaceSplit' },
       added_tokens: [{ id: 2 ** 32 - 2, content: '<x>', special: true }],
-      post_processor: { type: 'TemplateProcessing', single: '<x> $A', pair: '$A $B', special_tokens: { '<x>': { id: '<x>', ids: [2 ** 32 - 2], tokens: ['<x>'] } } },
+      post_processor: {
+        type: 'TemplateProcessing',
+        single: '<x> $A',
+        pair: '$A $B',
+        special_tokens: { '<x>': { id: '<x>', ids: [2 ** 32 - 2], tokens: ['<x>'] } },
+      },
     });
     const e = t.encode('ab b a c');
     expect(e.ids).toEqual([2 ** 32 - 2, 2 ** 31 + 5, 2 ** 32 - 1, 2 ** 31, 7]);
@@ -117,8 +122,22 @@ describe('token ids are u32, as in HF', () => {
     ['a negative vocab id', bpe({ a: -1, b: 1, ab: 2 }), 'model "BPE"', '"a"'],
     ['a fractional vocab id', { ...minimal(), model: { type: 'WordLevel', vocab: { '<unk>': 0.5 }, unk_token: '<unk>' } }, 'model "WordLevel"', '"<unk>"'],
     ['an added token id', { ...minimal(), added_tokens: [{ id: big, content: '<big>' }] }, 'added_tokens[0]', '"<big>"', '"id"'],
-    ['a template id', { ...minimal(), post_processor: { type: 'TemplateProcessing', single: 'X $A', pair: '$A $B', special_tokens: { X: { id: 'X', ids: [big], tokens: ['X'] } } } }, 'TemplateProcessing', 'ids[0]'],
-    ['a BertProcessing id', { ...minimal(), post_processor: { type: 'BertProcessing', sep: ['[SEP]', 2 ** 53], cls: ['[CLS]', 1] } }, 'BertProcessing', '"sep"', '"[SEP]"'],
+    [
+      'a template id',
+      {
+        ...minimal(),
+        post_processor: { type: 'TemplateProcessing', single: 'X $A', pair: '$A $B', special_tokens: { X: { id: 'X', ids: [big], tokens: ['X'] } } },
+      },
+      'TemplateProcessing',
+      'ids[0]',
+    ],
+    [
+      'a BertProcessing id',
+      { ...minimal(), post_processor: { type: 'BertProcessing', sep: ['[SEP]', 2 ** 53], cls: ['[CLS]', 1] } },
+      'BertProcessing',
+      '"sep"',
+      '"[SEP]"',
+    ],
     ['a pad id', { ...minimal(), padding: { strategy: 'BatchLongest', pad_id: big } }, 'padding', '"pad_id"'],
   ] as [string, unknown, ...string[]][])('rejects %s out of range (E_BAD_FIELD naming where and which)', (_, json, ...parts) => {
     fails(() => Tokenizer.fromJSON(json), 'E_BAD_FIELD', ...parts, '4294967295');

@@ -97,8 +97,8 @@ export {
 // The pipeline
 export { Tokenizer, type BatchInput, type DecodeOptions, type EncodeOptions } from './pipeline/tokenizer';
 export { AddedVocabulary, type AddedToken, type ResolvedAddedToken } from './pipeline/added-vocabulary';
-export { type PaddingParams, type ResolvedPadding } from './pipeline/padding';
-export { type TruncationParams, type TruncationStrategy, type ResolvedTruncation } from './pipeline/truncation';
+export type { PaddingParams, ResolvedPadding } from './pipeline/padding';
+export type { TruncationParams, TruncationStrategy, ResolvedTruncation } from './pipeline/truncation';
 
 // Other file formats
 export { parseVocabTxt, fromVocabTxt, bertWordPieceTokenizer, bertOptionsFromConfig, type BertWordPieceOptions } from './loaders/vocab-txt';

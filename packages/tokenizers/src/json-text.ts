@@ -18,7 +18,9 @@ export function parseJson(text: string, file: string): unknown {
     const offset = body === text ? 0 : 1;
     if (!found) throw new TokenizerError('E_JSON', `${file}: malformed JSON (${(e as Error).message})`, { cause: e });
     const { line, column } = lineAndColumn(text, found.at + offset);
-    throw new TokenizerError('E_JSON', `${file}: malformed JSON at line ${line}, column ${column} (character ${found.at + offset}): ${found.problem}`, { cause: e });
+    throw new TokenizerError('E_JSON', `${file}: malformed JSON at line ${line}, column ${column} (character ${found.at + offset}): ${found.problem}`, {
+      cause: e,
+    });
   }
 }
 
@@ -27,7 +29,7 @@ function lineAndColumn(text: string, at: number): { line: number; column: number
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < at && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) (line++, (lineStart = i + 1));
+    if (text.charCodeAt(i) === 10) line++, (lineStart = i + 1);
   }
   return { line, column: at - lineStart + 1 };
 }
@@ -52,7 +54,8 @@ export function locateJsonError(text: string): { at: number; problem: string } |
     }
   };
   const fail = (problem: string) => ({ at: i, problem });
-  const unexpected = (expected: string) => fail(i >= n ? `unexpected end of the text, expected ${expected}` : `unexpected ${JSON.stringify(text[i])}, expected ${expected}`);
+  const unexpected = (expected: string) =>
+    fail(i >= n ? `unexpected end of the text, expected ${expected}` : `unexpected ${JSON.stringify(text[i])}, expected ${expected}`);
   // Scans a string starting at the quote at i; returns a problem or null.
   const string = (): { at: number; problem: string } | null => {
     i++;

@@ -11,7 +11,32 @@ import { FIXTURE_SENTENCEPIECE, FIXTURE_TOKENIZERS } from '../../../test-utils/t
 import type { Encoding } from './encoding';
 import { seededRandom } from './rng';
 
-const WORDS = ['the', 'Quick', 'brown', 'fox', 'jumps', 'over', 'lazy', 'dogs,', 'naïve', 'café', '日本語', '中文', 'émoji😀', "don't", '2024', 'x²', 'Ünïcödé', 'straße', 'resume\u0301', 'hello!', '(paren)', 'a.b', 'ﬁne', '한국어'];
+const WORDS = [
+  'the',
+  'Quick',
+  'brown',
+  'fox',
+  'jumps',
+  'over',
+  'lazy',
+  'dogs,',
+  'naïve',
+  'café',
+  '日本語',
+  '中文',
+  'émoji😀',
+  "don't",
+  '2024',
+  'x²',
+  'Ünïcödé',
+  'straße',
+  'resume\u0301',
+  'hello!',
+  '(paren)',
+  'a.b',
+  'ﬁne',
+  '한국어',
+];
 
 /** Seeded text of at least `n` code units: words, single spaces, now and then a newline. */
 function text(n: number, seed = 11): string {

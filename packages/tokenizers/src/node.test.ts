@@ -108,9 +108,15 @@ describe('saveTokenizer', () => {
   it('explains permission errors (mapped from the errno code, since tests may run as root)', () => {
     const err = Object.assign(new Error("EACCES: permission denied, open '/x/t.json.1.ab.tmp'"), { code: 'EACCES' });
     const e = fileError(err, '/x/t.json', 'saveTokenizer', 'write', '/x/t.json.1.ab.tmp');
-    expect([e.code, e.message, e.cause]).toEqual(['E_IO', 'saveTokenizer: cannot write "/x/t.json": permission denied; check the permissions of "/x" (EACCES)', err]);
+    expect([e.code, e.message, e.cause]).toEqual([
+      'E_IO',
+      'saveTokenizer: cannot write "/x/t.json": permission denied; check the permissions of "/x" (EACCES)',
+      err,
+    ]);
     const other = Object.assign(new Error("EIO: i/o error, write '/x/t.json.1.ab.tmp'"), { code: 'EIO' });
-    expect(fileError(other, '/x/t.json', 'saveTokenizer', 'write', '/x/t.json.1.ab.tmp').message).toBe('saveTokenizer: cannot write "/x/t.json": EIO: i/o error, write \'/x/t.json\' (EIO)');
+    expect(fileError(other, '/x/t.json', 'saveTokenizer', 'write', '/x/t.json.1.ab.tmp').message).toBe(
+      'saveTokenizer: cannot write "/x/t.json": EIO: i/o error, write \'/x/t.json\' (EIO)',
+    );
   });
 
   it('writes tokenizer.json atomically and it loads back', () => {

@@ -76,7 +76,9 @@ export function loadTokenizer(dir: string): Tokenizer {
   if (existsSync(file('vocab.json')) && existsSync(file('merges.txt'))) {
     const specials = readJsonIfAny(file('special_tokens_map.json')) ?? {};
     const cls = tokenContent(specials.cls_token);
-    const tokens = Object.values(specials).map(tokenContent).filter((t): t is string => t !== undefined);
+    const tokens = Object.values(specials)
+      .map(tokenContent)
+      .filter((t): t is string => t !== undefined);
     const vocab = readText(file('vocab.json'));
     const merges = readText(file('merges.txt'));
     return fromFile(dir, () =>

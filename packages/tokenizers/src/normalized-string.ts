@@ -192,7 +192,10 @@ export class NormalizedString {
    */
   replaceSameShape(text: string): void {
     if (text.length !== this.norm.length) {
-      throw new TokenizerError('E_ARGUMENT', `NormalizedString.replaceSameShape: the new text has ${text.length} code units but the old one ${this.norm.length}; use transform() for changes of length`);
+      throw new TokenizerError(
+        'E_ARGUMENT',
+        `NormalizedString.replaceSameShape: the new text has ${text.length} code units but the old one ${this.norm.length}; use transform() for changes of length`,
+      );
     }
     this.norm = text;
   }

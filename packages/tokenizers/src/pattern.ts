@@ -14,7 +14,7 @@ export type Pattern = string | RegExp | CharPredicate | { invert: Pattern };
 export type Segment = [number, number, boolean];
 
 function withGlobal(re: RegExp): RegExp {
-  return re.global ? re : new RegExp(re.source, re.flags + 'g');
+  return re.global ? re : new RegExp(re.source, `${re.flags}g`);
 }
 
 function regexMatches(re: RegExp, s: string): Segment[] {

@@ -53,14 +53,14 @@ describe('compileRegex', () => {
   });
 
   it('bounds the work a hostile pattern can cause, quickly and with E_LIMIT', () => {
-    const alternatives = 'ab|'.repeat(REGEX_LIMITS.alternatives) + 'b';
-    const nested = '('.repeat(5000) + 'a' + ')'.repeat(5000);
+    const alternatives = `${'ab|'.repeat(REGEX_LIMITS.alternatives)}b`;
+    const nested = `${'('.repeat(5000)}a${')'.repeat(5000)}`;
     const long = '[a]'.repeat(REGEX_LIMITS.length);
     for (const p of [alternatives, nested, long]) {
       const e = limitError(() => compileRegex(p));
       expect(e.code).toBe('E_LIMIT');
       expect(e.message.length).toBeLessThan(400); // the pattern is quoted cut short
     }
-    expect(matches('ab|'.repeat(100) + 'c', 'abc')).toEqual(['ab', 'c']);
+    expect(matches(`${'ab|'.repeat(100)}c`, 'abc')).toEqual(['ab', 'c']);
   });
 });

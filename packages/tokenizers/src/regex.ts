@@ -48,7 +48,10 @@ export function compileRegex(source: string): RegExp {
 /** Rejects patterns past `REGEX_LIMITS` with E_LIMIT, before any expensive work. */
 function checkBounds(source: string): void {
   const over = (what: string, n: number, limit: number) =>
-    new TokenizerError('E_LIMIT', `regex ${quote(source)} has ${n} ${what}, more than the ${limit} this package compiles; split it into several Split or Replace steps`);
+    new TokenizerError(
+      'E_LIMIT',
+      `regex ${quote(source)} has ${n} ${what}, more than the ${limit} this package compiles; split it into several Split or Replace steps`,
+    );
   if (source.length > REGEX_LIMITS.length) throw over('characters', source.length, REGEX_LIMITS.length);
   let depth = 0;
   let maxDepth = 0;
@@ -70,5 +73,5 @@ function checkBounds(source: string): void {
 
 /** The pattern for a message, cut short so that a huge pattern does not flood the log. */
 function quote(source: string): string {
-  return JSON.stringify(source.length > 80 ? source.slice(0, 80) + '…' : source);
+  return JSON.stringify(source.length > 80 ? `${source.slice(0, 80)}…` : source);
 }

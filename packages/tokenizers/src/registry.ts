@@ -19,10 +19,13 @@ export const MAX_COMPONENT_DEPTH = 64;
 /** Builds a component of `stage` from JSON using `registry` (`depth` counts enclosing components). */
 export function buildComponent<T>(registry: Record<string, ComponentFactory<T>>, stage: string, json: unknown, depth = 0): T {
   if (depth >= MAX_COMPONENT_DEPTH) {
-    throw new TokenizerError('E_LIMIT', `${stage}: components are nested more than ${MAX_COMPONENT_DEPTH} levels deep; flatten the nested "Sequence" entries into one`);
+    throw new TokenizerError(
+      'E_LIMIT',
+      `${stage}: components are nested more than ${MAX_COMPONENT_DEPTH} levels deep; flatten the nested "Sequence" entries into one`,
+    );
   }
   const { tag, reader } = readTagged(json, stage);
-  const factory = Object.prototype.hasOwnProperty.call(registry, tag) ? registry[tag] : undefined;
+  const factory = Object.hasOwn(registry, tag) ? registry[tag] : undefined;
   if (!factory) {
     const known = Object.keys(registry).sort().join(', ');
     throw new TokenizerError('E_UNKNOWN_TYPE', `${stage}: unknown type "${tag}" (known: ${known})`);

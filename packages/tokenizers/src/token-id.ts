@@ -21,6 +21,13 @@ export const TOKEN_ID_RANGE = `an integer from 0 to ${MAX_TOKEN_ID} (token ids a
 /** Returns `v` if it is a token id; else throws E_BAD_FIELD saying where and which token. */
 export function checkTokenId(v: unknown, where: string, what: string): number {
   if (isTokenId(v)) return v;
-  const got = typeof v === 'number' || typeof v === 'bigint' ? String(v) : typeof v === 'string' ? `the string ${JSON.stringify(v.slice(0, 40))}` : v === null ? 'null' : typeof v;
+  const got =
+    typeof v === 'number' || typeof v === 'bigint'
+      ? String(v)
+      : typeof v === 'string'
+        ? `the string ${JSON.stringify(v.slice(0, 40))}`
+        : v === null
+          ? 'null'
+          : typeof v;
   throw new TokenizerError('E_BAD_FIELD', `${where}: ${what} must be ${TOKEN_ID_RANGE}, got ${got}`);
 }

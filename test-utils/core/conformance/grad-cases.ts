@@ -39,9 +39,27 @@ export const gradCases: GradCase[] = [
   k('variance, std, logsumexp', [f32([3, 5], -3, 3)], (x) => g.add(g.add(g.variance(x, -1), g.std(x, 1, { correction: 0 })), g.logsumexp(x, 1))),
   k('reshape+permute', [f32([2, 3, 4])], (x) => g.mul(g.permute(g.reshape(x, [4, 6]), [1, 0]), ar(4, x))),
   k('expand', [f32([3, 1])], (x) => g.mul(g.expand(x, [2, 3, 4]), g.reshape(ar(24, x), [2, 3, 4]))),
-  k('slice strided', [f32([4, 3])], (x) => g.exp(g.slice(x, [[0, 3, 2], [1, null]]))),
+  k('slice strided', [f32([4, 3])], (x) =>
+    g.exp(
+      g.slice(x, [
+        [0, 3, 2],
+        [1, null],
+      ]),
+    ),
+  ),
   k('transpose contiguous', [f32([3, 4])], (x) => g.mul(g.contiguous(g.transpose(x)), g.reshape(ar(12, x), [4, 3]))),
-  k('pad', [f32([2, 3])], (x) => g.exp(g.pad(x, [[1, 2], [0, 1]], 3))),
+  k('pad', [f32([2, 3])], (x) =>
+    g.exp(
+      g.pad(
+        x,
+        [
+          [1, 2],
+          [0, 1],
+        ],
+        3,
+      ),
+    ),
+  ),
   k('concat', [f32([2, 3]), f32([2, 1])], (a, b) => g.exp(g.concat([a, b, a], 1))),
   k('stack+split', [f32([2, 3]), f32([2, 3])], (a, b) => g.mul(g.split(g.stack([a, b], 0), [1, 1])[1], a)),
   k('squeeze/unsqueeze/flatten', [f32([2, 1, 3])], (x) => g.exp(g.flatten(g.unsqueeze(g.squeeze(x, 1), 0)))),
@@ -62,9 +80,16 @@ export const gradCases: GradCase[] = [
   k('layerNorm', [f32([3, 5]), f32([5]), f32([5])], (x, w, b) => g.layerNorm(x, [5], w, b)),
   k('rmsNorm', [f32([3, 5]), f32([5])], (x, w) => g.rmsNorm(x, w)),
   k('embedding', [f32([4, 3]), ivals([0, 2, 3, 0], [2, 2])], (w, i) => g.embedding(w, i), [0]),
-  k('crossEntropy with label smoothing and ignore index', [f32([4, 5], -2, 2), ivals([0, 4, -100, 2])], (x, t) => g.crossEntropy(x, t, { labelSmoothing: 0.1 }), [0]),
+  k(
+    'crossEntropy with label smoothing and ignore index',
+    [f32([4, 5], -2, 2), ivals([0, 4, -100, 2])],
+    (x, t) => g.crossEntropy(x, t, { labelSmoothing: 0.1 }),
+    [0],
+  ),
   k('crossEntropy probs', [f32([3, 4]), f32([3, 4])], (x, p) => g.crossEntropy(x, g.softmax(p, -1))),
   k('nllLoss, mseLoss', [f32([3, 3]), f32([3, 3])], (x, y) => g.add(g.nllLoss(g.logSoftmax(x), g.tensor([1, -100, 0], { device: x.device })), g.mseLoss(x, y))),
   k('attention causal', [f32([2, 3, 4]), f32([2, 3, 4]), f32([2, 3, 4])], (q, kk, v) => g.scaledDotProductAttention(q, kk, v, { causal: true })),
-  k('attention additive mask', [f32([1, 2, 3, 4]), f32([1, 2, 5, 4]), f32([1, 2, 5, 4]), f32([1, 1, 1, 5])], (q, kk, v, m) => g.scaledDotProductAttention(q, kk, v, { mask: m })),
+  k('attention additive mask', [f32([1, 2, 3, 4]), f32([1, 2, 5, 4]), f32([1, 2, 5, 4]), f32([1, 1, 1, 5])], (q, kk, v, m) =>
+    g.scaledDotProductAttention(q, kk, v, { mask: m }),
+  ),
 ];

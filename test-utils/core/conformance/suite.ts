@@ -9,8 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, tolerance } from '../../close';
 import * as g from '@graft/core';
 import {
-  BINARY_OPS, Generator, getBackend, gradRules, isFloat, KERNEL_OPS, REDUCE_OPS, scope, UNARY_OPS,
-  type AnyKernelOp, type GradNode, type KernelTable, type Tensor, type TensorView,
+  BINARY_OPS,
+  Generator,
+  getBackend,
+  gradRules,
+  isFloat,
+  KERNEL_OPS,
+  REDUCE_OPS,
+  scope,
+  UNARY_OPS,
+  type AnyKernelOp,
+  type GradNode,
+  type KernelTable,
+  type Tensor,
+  type TensorView,
 } from '@graft/core';
 import { forwardCases } from './forward-cases';
 import { gradCases } from './grad-cases';

@@ -18,12 +18,35 @@ export function tinyTrainer(device: string, opts: { inputs?: number; hidden?: nu
   const { inputs = 8, hidden = 16, classes = 4, batch = 16 } = opts;
   const gen = new Generator(1234);
   const host = (shape: number[], scale: number, shift = 0) =>
-    g.tensor(Array.from(gen.normal(shape.reduce((a, b) => a * b, 1), 'float32'), (v) => v * scale + shift), { shape, device }).keep();
-  const params = [host([inputs, hidden], 0.3), host([hidden], 0.1), host([hidden], 0.1, 1), host([hidden], 0.1), host([hidden, classes], 0.3), host([classes], 0.1)];
+    g
+      .tensor(
+        Array.from(
+          gen.normal(
+            shape.reduce((a, b) => a * b, 1),
+            'float32',
+          ),
+          (v) => v * scale + shift,
+        ),
+        { shape, device },
+      )
+      .keep();
+  const params = [
+    host([inputs, hidden], 0.3),
+    host([hidden], 0.1),
+    host([hidden], 0.1, 1),
+    host([hidden], 0.1),
+    host([hidden, classes], 0.3),
+    host([classes], 0.1),
+  ];
   for (const p of params) p.requiresGrad_();
   const moments = params.map((p) => [g.zerosLike(p).keep(), g.zerosLike(p).keep()]);
   const x = host([batch, inputs], 1);
-  const y = g.tensor(Array.from({ length: batch }, (_, i) => (i * 7) % classes), { dtype: 'int32', device }).keep();
+  const y = g
+    .tensor(
+      Array.from({ length: batch }, (_, i) => (i * 7) % classes),
+      { dtype: 'int32', device },
+    )
+    .keep();
   let t = 0;
   return {
     params,

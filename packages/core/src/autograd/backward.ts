@@ -77,7 +77,10 @@ export function backward(root: Tensor, gradient?: Tensor, opts: { retainGraph?: 
           if (!edge || !gi0) return;
           const meta = node.inputs[i];
           if (!shapesEqual(gi0.shape, meta.shape)) {
-            throw new GraftError('autograd_internal', `the gradient rule of '${node.op}' returned shape ${formatShape(gi0.shape)} for an input of shape ${formatShape(meta.shape)}`);
+            throw new GraftError(
+              'autograd_internal',
+              `the gradient rule of '${node.op}' returned shape ${formatShape(gi0.shape)} for an input of shape ${formatShape(meta.shape)}`,
+            );
           }
           const gi = gi0.dtype === meta.dtype ? gi0 : cast(gi0, meta.dtype);
           if (edge.node) {

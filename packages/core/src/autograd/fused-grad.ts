@@ -13,8 +13,14 @@ import type { Tensor } from '../tensor';
 import { enableGrad } from './graph';
 
 /** Vector-Jacobian product of a fused op, by differentiating its composite on the saved inputs. */
-export function fusedBackward<K extends DifferentiableFusedOp>(op: K, saved: readonly (Tensor | null)[], attrs: FusedAttrs[K], g: Tensor, wanted: readonly boolean[]): (Tensor | null)[] {
-  const leaves = saved.map((t, i) => (t && wanted[i] && isFloat(t.dtype) ? t.detach().requiresGrad_() : t?.detach() ?? null));
+export function fusedBackward<K extends DifferentiableFusedOp>(
+  op: K,
+  saved: readonly (Tensor | null)[],
+  attrs: FusedAttrs[K],
+  g: Tensor,
+  wanted: readonly boolean[],
+): (Tensor | null)[] {
+  const leaves = saved.map((t, i) => (t && wanted[i] && isFloat(t.dtype) ? t.detach().requiresGrad_() : (t?.detach() ?? null)));
   const composite = compositeOf(op) as (inputs: Tensor[], attrs: FusedAttrs[K]) => Tensor;
   enableGrad(() => scope(() => composite(leaves as Tensor[], attrs).backward(g)));
   return leaves.map((leaf, i) => {
@@ -33,7 +39,13 @@ export function fusedBackward<K extends DifferentiableFusedOp>(op: K, saved: rea
  * Gradients of `gelu` or `layerNorm` from the backend's fused backward kernel, or null when the
  * backend has none (the rule then differentiates the composite). Same contract as `fusedBackward`.
  */
-export function fusedBackwardKernel(op: 'gelu' | 'layerNorm', saved: readonly (Tensor | null)[], attrs: FusedAttrs['gelu'] | FusedAttrs['layerNorm'], g: Tensor, wanted: readonly boolean[]): (Tensor | null)[] | null {
+export function fusedBackwardKernel(
+  op: 'gelu' | 'layerNorm',
+  saved: readonly (Tensor | null)[],
+  attrs: FusedAttrs['gelu'] | FusedAttrs['layerNorm'],
+  g: Tensor,
+  wanted: readonly boolean[],
+): (Tensor | null)[] | null {
   const x = saved[0];
   if (!x || g.dtype !== x.dtype) return null;
   const backend = backendOf(op, [x, g]);

@@ -22,8 +22,36 @@ interface Case {
 const cases: Case[] = [
   // unary
   ...(['neg', 'exp', 'tanh', 'sigmoid', 'erf', 'sin', 'cos'] as const).map((op) => ({ name: op, fn: (x: Tensor) => g[op](x), inputs: () => [rnd([3, 4])] })),
-  { name: 'abs', fn: (x) => g.abs(x), inputs: () => [g.tensor([[-0.7, 0.3], [1.2, -2]], { dtype: 'float64' }).requiresGrad_()] },
-  { name: 'relu', fn: (x) => g.relu(x), inputs: () => [g.tensor([[-0.7, 0.3], [1.2, -2]], { dtype: 'float64' }).requiresGrad_()] },
+  {
+    name: 'abs',
+    fn: (x) => g.abs(x),
+    inputs: () => [
+      g
+        .tensor(
+          [
+            [-0.7, 0.3],
+            [1.2, -2],
+          ],
+          { dtype: 'float64' },
+        )
+        .requiresGrad_(),
+    ],
+  },
+  {
+    name: 'relu',
+    fn: (x) => g.relu(x),
+    inputs: () => [
+      g
+        .tensor(
+          [
+            [-0.7, 0.3],
+            [1.2, -2],
+          ],
+          { dtype: 'float64' },
+        )
+        .requiresGrad_(),
+    ],
+  },
   { name: 'log', fn: (x) => g.log(x), inputs: () => [pos([3, 4])] },
   { name: 'sqrt', fn: (x) => g.sqrt(x), inputs: () => [pos([3, 4])] },
   { name: 'rsqrt', fn: (x) => g.rsqrt(x), inputs: () => [pos([3, 4])] },
@@ -37,11 +65,20 @@ const cases: Case[] = [
   { name: 'pow scalar', fn: (a) => g.pow(a, 3), inputs: () => [rnd([5])] },
   { name: 'maximum', fn: (a, b) => g.maximum(a, b), inputs: () => [rnd([3, 4]), rnd([3, 4])] },
   { name: 'minimum', fn: (a, b) => g.minimum(a, b), inputs: () => [rnd([3, 4]), rnd([4])] },
-  { name: 'mod', fn: (a, b) => g.mod(a, b), inputs: () => [g.tensor([1.3, -2.6, 3.7], { dtype: 'float64' }).requiresGrad_(), g.tensor([0.7, 0.9, -1.1], { dtype: 'float64' }).requiresGrad_()] },
+  {
+    name: 'mod',
+    fn: (a, b) => g.mod(a, b),
+    inputs: () => [g.tensor([1.3, -2.6, 3.7], { dtype: 'float64' }).requiresGrad_(), g.tensor([0.7, 0.9, -1.1], { dtype: 'float64' }).requiresGrad_()],
+  },
   { name: 'where', fn: (a, b) => g.where(g.gt(a, 0), a, b), inputs: () => [rnd([3, 4]), rnd([4])] },
   { name: 'clamp', fn: (x) => g.clamp(x, -0.5, 0.5), inputs: () => [g.tensor([-0.9, -0.2, 0.1, 0.8], { dtype: 'float64' }).requiresGrad_()] },
   // through float32 and back: float32 rounding (6e-8 here) needs a larger step and tolerance
-  { name: 'cast', fn: (x) => g.cast(g.cast(x, 'float32'), 'float64').mul(x), inputs: () => [g.tensor([0.5, 0.25], { dtype: 'float64' }).requiresGrad_()], opts: { eps: 1e-3, atol: 1e-3 } },
+  {
+    name: 'cast',
+    fn: (x) => g.cast(g.cast(x, 'float32'), 'float64').mul(x),
+    inputs: () => [g.tensor([0.5, 0.25], { dtype: 'float64' }).requiresGrad_()],
+    opts: { eps: 1e-3, atol: 1e-3 },
+  },
   // reductions
   { name: 'sum', fn: (x) => g.sum(x, [0, 2]), inputs: () => [rnd([2, 3, 4])] },
   { name: 'mean', fn: (x) => g.mean(x, 1, true), inputs: () => [rnd([2, 3, 4])] },
@@ -52,11 +89,43 @@ const cases: Case[] = [
   { name: 'std', fn: (x) => g.std(x, 0, { correction: 0 }), inputs: () => [rnd([4, 3])] },
   { name: 'logsumexp', fn: (x) => g.logsumexp(x, 1), inputs: () => [rnd([3, 5], -3, 3)] },
   // movement and views
-  { name: 'reshape+permute', fn: (x) => g.permute(g.reshape(x, [4, 6]), [1, 0]).mul(g.arange(4, undefined, 1, { dtype: 'float64' })), inputs: () => [rnd([2, 3, 4])] },
+  {
+    name: 'reshape+permute',
+    fn: (x) => g.permute(g.reshape(x, [4, 6]), [1, 0]).mul(g.arange(4, undefined, 1, { dtype: 'float64' })),
+    inputs: () => [rnd([2, 3, 4])],
+  },
   { name: 'expand', fn: (x) => g.expand(x, [2, 3, 4]).mul(g.arange(24, undefined, 1, { dtype: 'float64' }).reshape(2, 3, 4)), inputs: () => [rnd([3, 1])] },
-  { name: 'slice strided', fn: (x) => g.slice(x, [[0, 3, 2], [1, null]]).exp(), inputs: () => [rnd([4, 3])] },
-  { name: 'transpose contiguous', fn: (x) => g.contiguous(g.transpose(x)).mul(g.arange(12, undefined, 1, { dtype: 'float64' }).reshape(4, 3)), inputs: () => [rnd([3, 4])] },
-  { name: 'pad', fn: (x) => g.pad(x, [[1, 2], [0, 1]], 3).exp(), inputs: () => [rnd([2, 3])] },
+  {
+    name: 'slice strided',
+    fn: (x) =>
+      g
+        .slice(x, [
+          [0, 3, 2],
+          [1, null],
+        ])
+        .exp(),
+    inputs: () => [rnd([4, 3])],
+  },
+  {
+    name: 'transpose contiguous',
+    fn: (x) => g.contiguous(g.transpose(x)).mul(g.arange(12, undefined, 1, { dtype: 'float64' }).reshape(4, 3)),
+    inputs: () => [rnd([3, 4])],
+  },
+  {
+    name: 'pad',
+    fn: (x) =>
+      g
+        .pad(
+          x,
+          [
+            [1, 2],
+            [0, 1],
+          ],
+          3,
+        )
+        .exp(),
+    inputs: () => [rnd([2, 3])],
+  },
   { name: 'concat', fn: (a, b) => g.concat([a, b, a], 1).exp(), inputs: () => [rnd([2, 3]), rnd([2, 1])] },
   { name: 'stack+split', fn: (a, b) => g.split(g.stack([a, b], 0), [1, 1])[1].mul(a), inputs: () => [rnd([2, 3]), rnd([2, 3])] },
   { name: 'squeeze/unsqueeze/flatten', fn: (x) => g.flatten(g.unsqueeze(g.squeeze(x, 1), 0)).exp(), inputs: () => [rnd([2, 1, 3])] },
@@ -65,9 +134,34 @@ const cases: Case[] = [
   { name: 'matmul batched broadcast', fn: (a, b) => g.matmul(a, b), inputs: () => [rnd([2, 3, 4]), rnd([4, 2])] },
   { name: 'matmul vector', fn: (a, b) => g.matmul(a, b), inputs: () => [rnd([4]), rnd([2, 4, 3])] },
   { name: 'matmul transposed', fn: (a, b) => g.matmul(a, g.transpose(b)), inputs: () => [rnd([3, 4]), rnd([5, 4])] },
-  { name: 'gather', fn: (x) => g.gather(x, 1, idx([[2, 0, 2], [1, 1, 0]])), inputs: () => [rnd([2, 3])] },
+  {
+    name: 'gather',
+    fn: (x) =>
+      g.gather(
+        x,
+        1,
+        idx([
+          [2, 0, 2],
+          [1, 1, 0],
+        ]),
+      ),
+    inputs: () => [rnd([2, 3])],
+  },
   { name: 'indexSelect', fn: (x) => g.indexSelect(x, 0, idx([2, 0, 2])), inputs: () => [rnd([3, 4])] },
-  { name: 'scatterAdd', fn: (b, s) => g.scatterAdd(b, 0, idx([[1, 0], [1, 1]]), s), inputs: () => [rnd([2, 2]), rnd([2, 2])] },
+  {
+    name: 'scatterAdd',
+    fn: (b, s) =>
+      g.scatterAdd(
+        b,
+        0,
+        idx([
+          [1, 0],
+          [1, 1],
+        ]),
+        s,
+      ),
+    inputs: () => [rnd([2, 2]), rnd([2, 2])],
+  },
   { name: 'tril/triu', fn: (x) => g.tril(x).add(g.triu(x, 1).mul(2)), inputs: () => [rnd([3, 3])] },
   { name: 'maskedFill', fn: (x) => g.maskedFill(x, g.tensor([true, false, true]), 0.5).mul(x), inputs: () => [rnd([2, 3])] },
   // composites
@@ -79,16 +173,51 @@ const cases: Case[] = [
   { name: 'leakyRelu', fn: (x) => g.leakyRelu(x, 0.1), inputs: () => [g.tensor([-0.7, 0.3, 1.2, -2], { dtype: 'float64' }).requiresGrad_()] },
   { name: 'layerNorm', fn: (x, w, b) => g.layerNorm(x, [5], w, b), inputs: () => [rnd([3, 5]), rnd([5]), rnd([5])] },
   { name: 'rmsNorm', fn: (x, w) => g.rmsNorm(x, w), inputs: () => [rnd([3, 5]), rnd([5])] },
-  { name: 'embedding', fn: (w) => g.embedding(w, idx([[0, 2], [3, 0]])), inputs: () => [rnd([4, 3])] },
+  {
+    name: 'embedding',
+    fn: (w) =>
+      g.embedding(
+        w,
+        idx([
+          [0, 2],
+          [3, 0],
+        ]),
+      ),
+    inputs: () => [rnd([4, 3])],
+  },
   { name: 'dropout (fixed mask)', fn: (x) => g.dropout(x, 0.5, true, { generator: new g.Generator(3) }), inputs: () => [rnd([4, 4])] },
   { name: 'crossEntropy', fn: (x) => g.crossEntropy(x, idx([0, 4, -100, 2]), { labelSmoothing: 0.1 }), inputs: () => [rnd([4, 5], -2, 2)] },
-  { name: 'crossEntropy weighted', fn: (x) => g.crossEntropy(x, idx([0, 4, 1]), { weight: g.tensor([1, 2, 0.5, 1, 3], { dtype: 'float64' }), labelSmoothing: 0.2 }), inputs: () => [rnd([3, 5], -2, 2)] },
+  {
+    name: 'crossEntropy weighted',
+    fn: (x) => g.crossEntropy(x, idx([0, 4, 1]), { weight: g.tensor([1, 2, 0.5, 1, 3], { dtype: 'float64' }), labelSmoothing: 0.2 }),
+    inputs: () => [rnd([3, 5], -2, 2)],
+  },
   { name: 'crossEntropy probs', fn: (x, p) => g.crossEntropy(x, g.softmax(p, -1)), inputs: () => [rnd([3, 4]), rnd([3, 4])] },
-  { name: 'crossEntropy [N,C,L]', fn: (x) => g.crossEntropy(x, idx([[0, 1], [2, 2]]), { reduction: 'sum' }), inputs: () => [rnd([2, 3, 2])] },
+  {
+    name: 'crossEntropy [N,C,L]',
+    fn: (x) =>
+      g.crossEntropy(
+        x,
+        idx([
+          [0, 1],
+          [2, 2],
+        ]),
+        { reduction: 'sum' },
+      ),
+    inputs: () => [rnd([2, 3, 2])],
+  },
   { name: 'nllLoss', fn: (x) => g.nllLoss(g.logSoftmax(x), idx([1, -100, 0])), inputs: () => [rnd([3, 3])] },
   { name: 'mseLoss', fn: (a, b) => g.mseLoss(a, b), inputs: () => [rnd([3, 2]), rnd([3, 2])] },
-  { name: 'attention', fn: (q, k, v) => g.scaledDotProductAttention(q, k, v, { causal: true }), inputs: () => [rnd([2, 3, 4]), rnd([2, 3, 4]), rnd([2, 3, 4])] },
-  { name: 'attention additive mask', fn: (q, k, v, m) => g.scaledDotProductAttention(q, k, v, { mask: m }), inputs: () => [rnd([1, 2, 3, 4]), rnd([1, 2, 5, 4]), rnd([1, 2, 5, 4]), rnd([1, 1, 1, 5])] },
+  {
+    name: 'attention',
+    fn: (q, k, v) => g.scaledDotProductAttention(q, k, v, { causal: true }),
+    inputs: () => [rnd([2, 3, 4]), rnd([2, 3, 4]), rnd([2, 3, 4])],
+  },
+  {
+    name: 'attention additive mask',
+    fn: (q, k, v, m) => g.scaledDotProductAttention(q, k, v, { mask: m }),
+    inputs: () => [rnd([1, 2, 3, 4]), rnd([1, 2, 5, 4]), rnd([1, 2, 5, 4]), rnd([1, 1, 1, 5])],
+  },
 ];
 
 describe('gradcheck (float64, central differences)', () => {
@@ -112,8 +241,22 @@ describe('gradcheck (float64, central differences)', () => {
 
   it('gives the padding row of an embedding no gradient, as torch does', () => {
     const w = rnd([4, 3]);
-    g.sum(g.embedding(w, idx([[0, 2], [3, 0]]), 3)).backward();
-    expect(w.grad!.arraySync()).toEqual([[2, 2, 2], [0, 0, 0], [1, 1, 1], [0, 0, 0]]);
+    g.sum(
+      g.embedding(
+        w,
+        idx([
+          [0, 2],
+          [3, 0],
+        ]),
+        3,
+      ),
+    ).backward();
+    expect(w.grad!.arraySync()).toEqual([
+      [2, 2, 2],
+      [0, 0, 0],
+      [1, 1, 1],
+      [0, 0, 0],
+    ]);
   });
 
   it('reports the element that disagrees', () => {

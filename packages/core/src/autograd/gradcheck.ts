@@ -43,7 +43,9 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
   }
   const hosts = inputs.map((t) => t.dataSync());
   const rebuild = (which: number, values: ArrayLike<number>) =>
-    inputs.map((t, i) => (i === which ? o.tensor(Float64Array.from(values), { shape: t.shape, dtype: 'float64' }) : o.tensor(hosts[i] as never, { shape: t.shape, dtype: t.dtype })));
+    inputs.map((t, i) =>
+      i === which ? o.tensor(Float64Array.from(values), { shape: t.shape, dtype: 'float64' }) : o.tensor(hosts[i] as never, { shape: t.shape, dtype: t.dtype }),
+    );
 
   // analytic gradients
   let weights: Tensor | null = null;
@@ -62,8 +64,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
   });
 
   try {
-    const lossAt = (which: number, values: Float64Array) =>
-      noGrad(() => scope(() => project(fn(...rebuild(which, values)), weights).itemSync()));
+    const lossAt = (which: number, values: Float64Array) => noGrad(() => scope(() => project(fn(...rebuild(which, values)), weights).itemSync()));
     inputs.forEach((t, i) => {
       const grad = analytic[i];
       if (!grad) return;

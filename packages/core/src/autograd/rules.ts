@@ -47,10 +47,7 @@ export const gradRules: GradTable = {
   add: (g) => [g, g],
   sub: (g, n) => [g, wants(n, 1) ? o.neg(g) : null],
   mul: (g, n) => [wants(n, 0) ? o.mul(g, input(n, 1)) : null, wants(n, 1) ? o.mul(g, input(n, 0)) : null],
-  div: (g, n) => [
-    wants(n, 0) ? o.div(g, input(n, 1)) : null,
-    wants(n, 1) ? o.neg(o.div(o.mul(g, n.savedOutput()), input(n, 1))) : null,
-  ],
+  div: (g, n) => [wants(n, 0) ? o.div(g, input(n, 1)) : null, wants(n, 1) ? o.neg(o.div(o.mul(g, n.savedOutput()), input(n, 1))) : null],
   pow: (g, n) => {
     const [a, b] = [input(n, 0), input(n, 1)];
     // d/da a^b = b·a^(b-1); d/db a^b = a^b·ln a, taken as 0 where a <= 0 (PyTorch gives nan there)
@@ -72,7 +69,9 @@ export const gradRules: GradTable = {
   // ---- reductions (`axes` removed from the output) ----
   sum: (g, n) => [broadcastBack(g, n.inputs[0].shape, n.attrs.axes)],
   // y/x, so undefined where an input is exactly 0
-  prod: (g, n) => [o.div(o.mul(broadcastBack(g, n.inputs[0].shape, n.attrs.axes), broadcastBack(n.savedOutput(), n.inputs[0].shape, n.attrs.axes)), input(n, 0))],
+  prod: (g, n) => [
+    o.div(o.mul(broadcastBack(g, n.inputs[0].shape, n.attrs.axes), broadcastBack(n.savedOutput(), n.inputs[0].shape, n.attrs.axes)), input(n, 0)),
+  ],
   max: (g, n) => [extremumGrad(g, n)],
   min: (g, n) => [extremumGrad(g, n)],
 
@@ -95,10 +94,7 @@ export const gradRules: GradTable = {
       return piece;
     });
   },
-  matmul: (g, n) => [
-    wants(n, 0) ? o.matmul(g, o.transpose(input(n, 1), -1, -2)) : null,
-    wants(n, 1) ? o.matmul(o.transpose(input(n, 0), -1, -2), g) : null,
-  ],
+  matmul: (g, n) => [wants(n, 0) ? o.matmul(g, o.transpose(input(n, 1), -1, -2)) : null, wants(n, 1) ? o.matmul(o.transpose(input(n, 0), -1, -2), g) : null],
   gather: (g, n) => [o.scatterAdd(o.zeros(n.inputs[0].shape, { dtype: g.dtype, device: g.device }), n.attrs.axis, input(n, 1), g), null],
   scatterAdd: (g, n) => [g, null, wants(n, 2) ? o.gather(g, n.attrs.axis, input(n, 1)) : null],
 

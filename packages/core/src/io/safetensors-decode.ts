@@ -34,7 +34,11 @@ export function decodeTensor<D extends DType>(raw: EncodedTensor, target: D, opt
   const name = options.name ?? raw.name ?? '<unnamed>';
   const itemSize = safetensorsItemSize(raw.dtype);
   if (raw.bytes.length % itemSize !== 0) {
-    throw new SafetensorsError('safetensors_shape_mismatch', `tensor ${quoted(name)}: ${raw.bytes.length} bytes is not a whole number of ${raw.dtype} elements`, name);
+    throw new SafetensorsError(
+      'safetensors_shape_mismatch',
+      `tensor ${quoted(name)}: ${raw.bytes.length} bytes is not a whole number of ${raw.dtype} elements`,
+      name,
+    );
   }
   const count = raw.bytes.length / itemSize;
   const src = sourceView(raw.dtype, raw.bytes, count);

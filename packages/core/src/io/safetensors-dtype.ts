@@ -47,7 +47,7 @@ const KNOWN_UNSUPPORTED = new Set(['U16', 'U32', 'U64', 'C64', 'F8_E5M2', 'F8_E4
 
 /** Whether `tag` is a safetensors dtype Graft can read. */
 export function isSafetensorsDType(tag: unknown): tag is SafetensorsDType {
-  return typeof tag === 'string' && Object.prototype.hasOwnProperty.call(ITEM_SIZE, tag);
+  return typeof tag === 'string' && Object.hasOwn(ITEM_SIZE, tag);
 }
 
 /** Whether `tag` is in the safetensors spec but not readable by Graft (F8_E4M3, U16, C64…). */

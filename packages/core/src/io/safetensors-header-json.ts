@@ -84,7 +84,11 @@ export function readHeaderJson(text: string, limits: Readonly<SafetensorsHeaderL
       metadata = readMetadata(r, names.size);
     } else {
       if (names.has(name)) {
-        throw new SafetensorsError('safetensors_duplicate_name', `tensor ${quoted(name)} appears twice in the safetensors header (Python's safetensors rejects such files too)`, name);
+        throw new SafetensorsError(
+          'safetensors_duplicate_name',
+          `tensor ${quoted(name)} appears twice in the safetensors header (Python's safetensors rejects such files too)`,
+          name,
+        );
       }
       names.add(name);
       entries.push(readEntry(r, name));
@@ -119,7 +123,7 @@ function readEntry(r: Reader, name: string): HeaderEntry {
   }
   if (dtype === undefined) throw entryError(name, 'safetensors_invalid_entry', 'header entry has no dtype');
   if (!shape) throw entryError(name, 'safetensors_invalid_shape', 'header entry has no shape');
-  if (!offsets || offsets.length !== 2) {
+  if (offsets?.length !== 2) {
     throw entryError(name, 'safetensors_bad_offsets', `data_offsets must be two non-negative integers, got ${offsets ? offsets.length : 'none'}`);
   }
   return { name, dtype, shape, offsets };
@@ -138,7 +142,9 @@ function readIndices(r: Reader, name: string, field: string, max: number, code: 
       throw entryError(name, code, `${field} element ${out.length} is ${r.text.slice(start, r.pos)}, not a non-negative integer`);
     }
     if (out.length === max) {
-      throw max === 2 ? entryError(name, code, `${field} must be two non-negative integers, got more`) : limit(`tensor ${quoted(name)}: ${field} has more than ${max} dimensions`);
+      throw max === 2
+        ? entryError(name, code, `${field} must be two non-negative integers, got more`)
+        : limit(`tensor ${quoted(name)}: ${field} has more than ${max} dimensions`);
     }
     out.push(value);
   }

@@ -159,7 +159,9 @@ describe('hostile headers: bounded work, short messages, no untyped errors', () 
     expect(err.code).toBe('safetensors_header_limit');
     expect(err.message).toContain('more than 10 entries');
     // metadata entries count too, and the default limit accepts the same header once it is whole
-    const meta = errorOf(() => parseSafetensors(fileWith(`{"__metadata__":{"a":"1","b":"2"},${entries.slice(0, 9).join(',')}}`, 9), { limits: { maxEntries: 10 } }));
+    const meta = errorOf(() =>
+      parseSafetensors(fileWith(`{"__metadata__":{"a":"1","b":"2"},${entries.slice(0, 9).join(',')}}`, 9), { limits: { maxEntries: 10 } }),
+    );
     expect(meta.code).toBe('safetensors_header_limit');
     expect(parseSafetensors(fileWith(`{${entries.join(',')}}`, 11)).tensors.size).toBe(11);
   });
@@ -200,13 +202,16 @@ describe('hostile headers: bounded work, short messages, no untyped errors', () 
     expect(err.tensor).toBe('w');
     // names are compared after unescaping: "\u0077" is "w"
     expect(errorOf(() => parseSafetensors(fileWith(`{"w":${one},"\\u0077":${one}}`, 1))).code).toBe('safetensors_duplicate_name');
-    expect(errorOf(() => parseSafetensors(fileWith(`{"w":{"dtype":"U8","dtype":"U8","shape":[1],"data_offsets":[0,1]}}`, 1))).code).toBe('safetensors_invalid_entry');
+    expect(errorOf(() => parseSafetensors(fileWith(`{"w":{"dtype":"U8","dtype":"U8","shape":[1],"data_offsets":[0,1]}}`, 1))).code).toBe(
+      'safetensors_invalid_entry',
+    );
     expect(errorOf(() => parseSafetensors(fileWith(`{"__metadata__":{},"__metadata__":{}}`))).code).toBe('safetensors_invalid_metadata');
     expect(errorOf(() => parseSafetensors(fileWith(`{"__metadata__":{"a":"1","a":"2"}}`))).code).toBe('safetensors_invalid_metadata');
   });
 
   it('reads escaped names and metadata exactly as JSON.parse does', () => {
-    const header = '{"__metadata__":{"\\u00e9t\\u00e9":"a\\"b\\\\c\\n\\ud83d\\ude00","__proto__":"x"},"layer\\/0.\\tw":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}';
+    const header =
+      '{"__metadata__":{"\\u00e9t\\u00e9":"a\\"b\\\\c\\n\\ud83d\\ude00","__proto__":"x"},"layer\\/0.\\tw":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}';
     const file = parseSafetensors(fileWith(header, 1));
     const parsed = JSON.parse(header) as Record<string, Record<string, string>>;
     expect([...file.tensors.keys()]).toEqual(['layer/0.\tw']);
@@ -221,12 +226,19 @@ function randomHeader(random: () => number): string {
   const list = () => `[${Array.from({ length: Math.floor(random() * 4) }, num).join(pick([',', ',', ' , ', ',,']))}]`;
   const name = () => pick(['"a"', '"b"', '"a"', '"\\u0061"', '"c\\n"', '"__metadata__"', 'a', '"\\x"', '""']);
   const entry = () => {
-    const fields = [`"dtype":${pick(['"U8"', '"F32"', '"X"', '1', '"U8"'])}`, `"shape":${pick([list(), '[1]', '[4]', '1', '[[1]]'])}`, `"data_offsets":${pick([list(), '[0,1]', '[0,4]', '[1,2]'])}`];
+    const fields = [
+      `"dtype":${pick(['"U8"', '"F32"', '"X"', '1', '"U8"'])}`,
+      `"shape":${pick([list(), '[1]', '[4]', '1', '[[1]]'])}`,
+      `"data_offsets":${pick([list(), '[0,1]', '[0,4]', '[1,2]'])}`,
+    ];
     if (random() < 0.2) fields.push(`"extra":${pick(['{"x":[1,{"y":null}]}', 'true', '"s"', '[', '{]'])}`);
     if (random() < 0.1) fields.splice(Math.floor(random() * fields.length), 1);
     return `{${fields.join(',')}}`;
   };
-  const members = Array.from({ length: Math.floor(random() * 4) }, () => `${name()}:${random() < 0.15 ? pick(['{"k":"v"}', '{"k":1}', '[]', '"s"']) : entry()}`);
+  const members = Array.from(
+    { length: Math.floor(random() * 4) },
+    () => `${name()}:${random() < 0.15 ? pick(['{"k":"v"}', '{"k":1}', '[]', '"s"']) : entry()}`,
+  );
   return pick(['', ' ', '\n']) + pick(['{', '{', '{', '[']) + members.join(pick([',', ',', ',', ''])) + pick(['}', '}', '}', '', '}x', ']']);
 }
 
@@ -248,7 +260,8 @@ describe('differential fuzzing against JSON.parse', () => {
       } catch (err) {
         if (!(err instanceof SafetensorsError)) throw new Error(`header ${header}: ${String(err)}`);
         // valid JSON that breaks the schema must say so, not call it invalid JSON
-        if (json !== undefined && typeof json === 'object' && json !== null && !Array.isArray(json)) expect(err.code, header).not.toBe('safetensors_invalid_json');
+        if (json !== undefined && typeof json === 'object' && json !== null && !Array.isArray(json))
+          expect(err.code, header).not.toBe('safetensors_invalid_json');
         outcomes[json === undefined ? 'syntax' : 'schema']++;
         continue;
       }

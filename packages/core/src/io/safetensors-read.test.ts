@@ -106,7 +106,8 @@ describe('readSafetensorsHeader', () => {
   });
 
   it('accepts tensors listed in any order, and zero-sized tensors', () => {
-    const header = '{"z":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},"e":{"dtype":"I8","shape":[0,3],"data_offsets":[4,4]},"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}}';
+    const header =
+      '{"z":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},"e":{"dtype":"I8","shape":[0,3],"data_offsets":[4,4]},"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}}';
     const json = new TextEncoder().encode(header);
     const bytes = new Uint8Array(8 + json.length + 8);
     new DataView(bytes.buffer).setUint32(0, json.length, true);

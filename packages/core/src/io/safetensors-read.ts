@@ -76,12 +76,18 @@ export function readSafetensorsHeader(bytes: Uint8Array, options: ReadHeaderOpti
   // Refuse before allocating anything: a corrupt length must not make us decode gigabytes.
   if (lengthHi !== 0 || lengthLo > MAX_SAFETENSORS_HEADER_BYTES) {
     const declared = lengthHi * 2 ** 32 + lengthLo;
-    throw new SafetensorsError('safetensors_header_too_large', `safetensors header declares ${declared} bytes, above the ${MAX_SAFETENSORS_HEADER_BYTES}-byte limit`);
+    throw new SafetensorsError(
+      'safetensors_header_too_large',
+      `safetensors header declares ${declared} bytes, above the ${MAX_SAFETENSORS_HEADER_BYTES}-byte limit`,
+    );
   }
   const headerLength = lengthLo;
   const dataStart = 8 + headerLength;
   if (dataStart > fileSize || dataStart > bytes.length) {
-    throw new SafetensorsError('safetensors_truncated', `safetensors header declares ${headerLength} bytes but only ${Math.min(bytes.length, fileSize) - 8} follow the length prefix`);
+    throw new SafetensorsError(
+      'safetensors_truncated',
+      `safetensors header declares ${headerLength} bytes but only ${Math.min(bytes.length, fileSize) - 8} follow the length prefix`,
+    );
   }
   const contents = readHeaderJson(decodeHeader(bytes.subarray(8, dataStart)), { ...SAFETENSORS_HEADER_LIMITS, ...options.limits });
   const metadata: Record<string, string> = {};
@@ -161,7 +167,11 @@ function checkLayout(tensors: SafetensorsTensorInfo[], dataLength: number): void
   for (const t of tensors) {
     const [begin, end] = t.dataOffsets;
     if (begin < cursor) {
-      throw new SafetensorsError('safetensors_overlap', `tensor ${quoted(t.name)}: bytes [${begin}, ${end}) overlap tensor ${quoted(previous!)}, which ends at ${cursor}`, t.name);
+      throw new SafetensorsError(
+        'safetensors_overlap',
+        `tensor ${quoted(t.name)}: bytes [${begin}, ${end}) overlap tensor ${quoted(previous!)}, which ends at ${cursor}`,
+        t.name,
+      );
     }
     if (begin > cursor) {
       throw new SafetensorsError('safetensors_bad_offsets', `tensor ${quoted(t.name)}: data begins at ${begin}, leaving a hole after byte ${cursor}`, t.name);

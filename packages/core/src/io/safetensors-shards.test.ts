@@ -79,7 +79,10 @@ describe('planShards', () => {
 
 describe('parseShardIndex', () => {
   it('accepts an already-parsed object and keeps extra metadata', () => {
-    const index = parseShardIndex({ metadata: { total_size: 10, format: 'pt' }, weight_map: { a: 'm-1.safetensors', b: 'm-2.safetensors', c: 'm-1.safetensors' } });
+    const index = parseShardIndex({
+      metadata: { total_size: 10, format: 'pt' },
+      weight_map: { a: 'm-1.safetensors', b: 'm-2.safetensors', c: 'm-1.safetensors' },
+    });
     expect(index.files).toEqual(['m-1.safetensors', 'm-2.safetensors']);
     expect(index.metadata).toEqual({ total_size: 10, format: 'pt' });
   });

@@ -21,7 +21,8 @@ describe('serializeSafetensors', () => {
       { format: 'pt' },
     );
     // I64 sorts before F32 (wider dtypes first); the 139-byte JSON is padded with 5 spaces to 144.
-    const header = '{"__metadata__":{"format":"pt"},"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}';
+    const header =
+      '{"__metadata__":{"format":"pt"},"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}';
     expect(header.length).toBe(139);
     const expected = [
       ...[144, 0, 0, 0, 0, 0, 0, 0],
@@ -102,7 +103,13 @@ describe('serializeSafetensors', () => {
   });
 
   it.each([
-    ['a repeated name', [{ name: 'w', dtype: 'U8', shape: [0], data: new Uint8Array(0) }, { name: 'w', dtype: 'U8', shape: [0], data: new Uint8Array(0) }]],
+    [
+      'a repeated name',
+      [
+        { name: 'w', dtype: 'U8', shape: [0], data: new Uint8Array(0) },
+        { name: 'w', dtype: 'U8', shape: [0], data: new Uint8Array(0) },
+      ],
+    ],
     ['the reserved name __metadata__', [{ name: '__metadata__', dtype: 'U8', shape: [0], data: new Uint8Array(0) }]],
     ['too few elements', [{ name: 'w', dtype: 'F32', shape: [2, 2], data: new Float32Array(3) }]],
     ['the wrong array type', [{ name: 'w', dtype: 'F32', shape: [1], data: new Float64Array(1) }]],

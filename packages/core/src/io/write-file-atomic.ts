@@ -140,7 +140,14 @@ export async function removeStaleTemporaries(path: string): Promise<string[]> {
       const info = await stat(full).catch(() => null);
       stale = info !== null && Date.now() - info.mtimeMs > STALE_AFTER_MS;
     }
-    if (stale && (await rm(full, { force: true }).then(() => true, () => false))) removed.push(full);
+    if (
+      stale &&
+      (await rm(full, { force: true }).then(
+        () => true,
+        () => false,
+      ))
+    )
+      removed.push(full);
   }
   return removed;
 }
@@ -176,7 +183,10 @@ export function fileWriteError(err: unknown, path: string): unknown {
       return fail('write_target_is_folder', 'it is a folder; give the path of a file inside it');
     case 'ENOSPC':
     case 'EDQUOT':
-      return fail('write_no_space', `no space left on the device of '${dir}' (or the disk quota is full); free some space and write again. The previous file, if any, is unchanged`);
+      return fail(
+        'write_no_space',
+        `no space left on the device of '${dir}' (or the disk quota is full); free some space and write again. The previous file, if any, is unchanged`,
+      );
     default:
       return fail('write_failed', `${errno} from the file system; the previous file, if any, is unchanged`);
   }

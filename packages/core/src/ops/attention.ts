@@ -43,16 +43,24 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
   const scale = opts.scale ?? 1 / Math.sqrt(q.shape[q.rank - 1]);
   if (!(scale > 0)) throw new ArgumentError(`attention scale must be positive, got ${scale}`);
   const useDropout = dropoutP > 0 && training;
-  if (!useDropout && (!mask || mask.dtype !== 'bool')) {
+  if (!useDropout && mask?.dtype !== 'bool') {
     // the fused kernel sees one batch shape: broadcast q, k, v and the mask to it (views)
-    const batch = broadcastShapesFor('scaledDotProductAttention', [q.shape.slice(0, -2), k.shape.slice(0, -2), v.shape.slice(0, -2), mask ? mask.shape.slice(0, -2) : []]);
+    const batch = broadcastShapesFor('scaledDotProductAttention', [
+      q.shape.slice(0, -2),
+      k.shape.slice(0, -2),
+      v.shape.slice(0, -2),
+      mask ? mask.shape.slice(0, -2) : [],
+    ]);
     const [lq, lk] = [q.shape[q.rank - 2], k.shape[k.rank - 2]];
     return scope(() => {
       const to = (t: Tensor, tail: number[]) => (shapesEqual(t.shape, [...batch, ...tail]) ? t : expand(t, [...batch, ...tail]));
       const inputs = [to(q, q.shape.slice(-2)), to(k, k.shape.slice(-2)), to(v, v.shape.slice(-2))];
       if (mask) inputs.push(to(mask, [lq, lk]));
       const [qb, kb, vb, maskb] = inputs;
-      return fused('attention', inputs, { scale, causal }, [...batch, lq, v.shape[v.rank - 1]]) ?? attentionComposite(qb, kb, vb, { mask: maskb ?? null, causal, scale });
+      return (
+        fused('attention', inputs, { scale, causal }, [...batch, lq, v.shape[v.rank - 1]]) ??
+        attentionComposite(qb, kb, vb, { mask: maskb ?? null, causal, scale })
+      );
     });
   }
   return attentionComposite(q, k, v, { ...opts, scale });

@@ -135,7 +135,15 @@ describe('numbers entering an int32 tensor', () => {
     const wrap = lossy(() => g.tensor([1, 2, 2 ** 32 + 5, 2 ** 40]));
     expect([wrap.value, wrap.index, wrap.code]).toEqual([2 ** 32 + 5, 2, 'lossy_conversion']);
     expect(wrap.message).toMatch(/4294967301 is outside int32's range.*index 2.*float32/);
-    const frac = lossy(() => g.tensor([[1, 2], [3, 4.5]], { dtype: 'int32' }));
+    const frac = lossy(() =>
+      g.tensor(
+        [
+          [1, 2],
+          [3, 4.5],
+        ],
+        { dtype: 'int32' },
+      ),
+    );
     expect([frac.value, frac.index]).toEqual([4.5, 3]);
     expect(frac.message).toMatch(/rounding: 'truncate'/);
     const nan = lossy(() => g.tensor(new Float32Array([0, 1, NaN]), { dtype: 'int32' }));

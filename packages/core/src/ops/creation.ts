@@ -122,7 +122,8 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & Int
     return fromArray(values, shape, { ...opts, dtype });
   }
   const shape = nestedShape(data as NestedArray);
-  if (opts.shape && sizeOf(opts.shape) !== sizeOf(shape)) throw new ShapeError(`data of shape ${formatShape(shape)} does not fit shape ${formatShape(opts.shape)}`);
+  if (opts.shape && sizeOf(opts.shape) !== sizeOf(shape))
+    throw new ShapeError(`data of shape ${formatShape(shape)} does not fit shape ${formatShape(opts.shape)}`);
   const out = valueArray(dtype, sizeOf(shape));
   flatten(data as NestedArray, shape, out, dtype, opts.rounding);
   return fromArray(storageArray(dtype, out), opts.shape ?? shape, { ...opts, dtype });

@@ -21,7 +21,11 @@ export function viewOf(t: Tensor): TensorView {
 export function backendOf(op: string, inputs: readonly Tensor[]): Backend {
   const backend = inputs[0].storage.backend;
   for (let i = 1; i < inputs.length; i++) {
-    if (inputs[i].storage.backend !== backend) throw new DeviceMismatchError(op, inputs.map((t) => t.device));
+    if (inputs[i].storage.backend !== backend)
+      throw new DeviceMismatchError(
+        op,
+        inputs.map((t) => t.device),
+      );
   }
   return backend;
 }
@@ -31,7 +35,10 @@ export function backendOf(op: string, inputs: readonly Tensor[]): Backend {
  * a mismatch names that op rather than a primitive deep inside it.
  */
 export function checkSameDevice(op: string, tensors: readonly (Tensor | null | undefined)[]): void {
-  backendOf(op, tensors.filter((t): t is Tensor => t != null));
+  backendOf(
+    op,
+    tensors.filter((t): t is Tensor => t != null),
+  );
 }
 
 /** How an op calls a kernel: the backend when the caller already has it, and the public name for errors. */
@@ -54,7 +61,14 @@ function allocDense(backend: Backend, shape: readonly number[], dtype: DType): T
 }
 
 /** Allocates a dense output on the inputs' backend and runs the op's kernel into it. */
-export function runKernel<K extends Exclude<AnyKernelOp, MultiOutputOp>>(op: K, inputs: Tensor[], attrs: KernelAttrs[K], shape: readonly number[], dtype: DType, call: KernelCall = {}): Tensor {
+export function runKernel<K extends Exclude<AnyKernelOp, MultiOutputOp>>(
+  op: K,
+  inputs: Tensor[],
+  attrs: KernelAttrs[K],
+  shape: readonly number[],
+  dtype: DType,
+  call: KernelCall = {},
+): Tensor {
   const name = call.name ?? publicOpName(op, attrs);
   const backend = call.backend ?? backendOf(name, inputs);
   checkDType(name, backend, dtype);
@@ -65,7 +79,13 @@ export function runKernel<K extends Exclude<AnyKernelOp, MultiOutputOp>>(op: K, 
 }
 
 /** Allocates one dense output per entry of `outputs` and runs a multi-output kernel into them. */
-export function runKernelOutputs<K extends MultiOutputOp>(op: K, inputs: Tensor[], attrs: KernelAttrs[K], outputs: readonly { shape: readonly number[]; dtype: DType }[], call: KernelCall = {}): Tensor[] {
+export function runKernelOutputs<K extends MultiOutputOp>(
+  op: K,
+  inputs: Tensor[],
+  attrs: KernelAttrs[K],
+  outputs: readonly { shape: readonly number[]; dtype: DType }[],
+  call: KernelCall = {},
+): Tensor[] {
   const name = call.name ?? publicOpName(op, attrs);
   const backend = call.backend ?? backendOf(name, inputs);
   for (const o of outputs) checkDType(name, backend, o.dtype);

@@ -37,7 +37,8 @@ function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
     let [ta, tb] = toTensorPair(a, b);
     let dtype = promoteTypes(ta.dtype, tb.dtype);
     if (op === 'logicalAnd' || op === 'logicalOr') dtype = 'bool';
-    else if (op === 'div' && !isFloat(dtype)) dtype = 'float32'; // true division, as in PyTorch
+    else if (op === 'div' && !isFloat(dtype))
+      dtype = 'float32'; // true division, as in PyTorch
     else if (dtype === 'bool' && !COMPARISON_OPS.has(op)) dtype = 'int32';
     const shape = broadcastShapesFor(op, [ta.shape, tb.shape]);
     ta = broadcastTo(castTo(ta, dtype), shape);

@@ -25,7 +25,10 @@ describe('errors name the public op', () => {
     const [a, b] = [f32([1, 2]), other(f32([3, 4]))];
     expect(thrown(() => g.add(a, b)).message).toMatch(/^add\(\) got tensors on different devices \(cpu, other\); move them to one device with \.to\(device\)/);
     expect(thrown(() => g.maximum(a, b)).message).toMatch(/^maximum\(\)/);
-    const x = f32([[1, 2], [3, 4]]);
+    const x = f32([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(thrown(() => g.layerNorm(x, [2], other(f32([1, 1])), f32([0, 0]))).message).toMatch(/^layerNorm\(\) got tensors/);
     expect(thrown(() => g.crossEntropy(x, other(g.tensor([0, 1])))).message).toMatch(/^crossEntropy\(\) got tensors/);
     expect(thrown(() => g.scaledDotProductAttention(x, x, other(x))).message).toMatch(/^scaledDotProductAttention\(\) got tensors/);
@@ -34,11 +37,16 @@ describe('errors name the public op', () => {
   });
 
   it('integer ids and targets: the op, the dtype, and the cast that fixes it', () => {
-    const logits = f32([[1, 2, 3], [3, 2, 1]]);
+    const logits = f32([
+      [1, 2, 3],
+      [3, 2, 1],
+    ]);
     expect(thrown(() => g.crossEntropy(logits, f32([0, 2]))).message).toBe(
       "crossEntropy: targets of shape [2] are class ids, which must be int32, got float32: cast them with .cast('int32') (float targets are class probabilities, of the logits' shape [2, 3])",
     );
-    expect(thrown(() => g.crossEntropy(logits, g.tensor([true, false]))).message).toMatch(/^crossEntropy: class targets must be int32, got bool: cast them with \.cast\('int32'\)$/);
+    expect(thrown(() => g.crossEntropy(logits, g.tensor([true, false]))).message).toMatch(
+      /^crossEntropy: class targets must be int32, got bool: cast them with \.cast\('int32'\)$/,
+    );
     expect(thrown(() => g.embedding(logits, f32([0, 1]))).message).toBe("embedding: ids must be int32, got float32: cast them with .cast('int32')");
     expect(thrown(() => g.nllLoss(logits, f32([0, 1]))).message).toMatch(/^nllLoss: class targets must be int32/);
     expect(thrown(() => g.indexSelect(logits, 0, f32([0]))).message).toMatch(/^indexSelect: indices must be int32, got float32: cast them/);

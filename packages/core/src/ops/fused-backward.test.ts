@@ -40,7 +40,14 @@ describe.each(['float64', 'float32'] as const)('fused backward kernels (%s) matc
   });
 
   it('layerNorm over one and two trailing dims, odd widths', () => {
-    for (const [shape, norm] of [[[9, 37], [37]], [[2, 3, 5, 6], [5, 6]], [[4, 3], [3]]] as [number[], number[]][]) {
+    for (const [shape, norm] of [
+      [[9, 37], [37]],
+      [
+        [2, 3, 5, 6],
+        [5, 6],
+      ],
+      [[4, 3], [3]],
+    ] as [number[], number[]][]) {
       const ins = [rand(shape, 2), rand(norm), rand(norm)];
       const f = (x: g.Tensor, w: g.Tensor, b: g.Tensor) => g.layerNorm(x, norm, w, b, 1e-5);
       const [a, b] = [grads('cpu', ins, f as (...xs: g.Tensor[]) => g.Tensor), grads('recompute', ins, f as (...xs: g.Tensor[]) => g.Tensor)];

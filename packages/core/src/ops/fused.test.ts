@@ -41,12 +41,31 @@ describe('fused CPU kernels match their composites', () => {
 
   it('gradients through fused kernels equal those of the composites', () => {
     const run = (useFused: boolean) => {
-      const x = g.tensor([[0.3, -1.2, 2.0], [0.5, 0.1, -0.7]], { dtype: 'float64' }).requiresGrad_();
+      const x = g
+        .tensor(
+          [
+            [0.3, -1.2, 2.0],
+            [0.5, 0.1, -0.7],
+          ],
+          { dtype: 'float64' },
+        )
+        .requiresGrad_();
       const w = g.tensor([1.5, -0.5, 0.25], { dtype: 'float64' }).requiresGrad_();
       const b = g.tensor([0.1, 0.2, 0.3], { dtype: 'float64' }).requiresGrad_();
       const ln = useFused ? g.layerNorm(x, [3], w, b) : g.layerNormComposite(x, [3], w, b);
       const y = useFused ? g.softmax(g.gelu(ln), 0) : g.softmaxComposite(g.geluComposite(ln), 0);
-      g.sum(g.mul(y, g.tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float64' }))).backward();
+      g.sum(
+        g.mul(
+          y,
+          g.tensor(
+            [
+              [1, 2, 3],
+              [4, 5, 6],
+            ],
+            { dtype: 'float64' },
+          ),
+        ),
+      ).backward();
       return [x, w, b].map((t) => Array.from(t.grad!.dataSync()));
     };
     const [a, b] = [run(true), run(false)];

@@ -18,7 +18,13 @@ export type DifferentiableFusedOp = Exclude<FusedOp, 'adamwUpdate'>;
  * Runs `op` as the inputs' backend's fused kernel and records it, or returns null when the
  * backend has none (the caller then runs the composite). `shape`/`dtype` describe the output.
  */
-export function fused<K extends DifferentiableFusedOp>(op: K, inputs: Tensor[], attrs: FusedAttrs[K], shape: readonly number[], dtype: DType = inputs[0].dtype): Tensor | null {
+export function fused<K extends DifferentiableFusedOp>(
+  op: K,
+  inputs: Tensor[],
+  attrs: FusedAttrs[K],
+  shape: readonly number[],
+  dtype: DType = inputs[0].dtype,
+): Tensor | null {
   const name = publicOpName(op);
   const backend = backendOf(name, inputs);
   if (!backend.kernels[op]) return null;

@@ -36,7 +36,13 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   const a = normalizeAxis(axis, x.rank);
   return scope(() => {
     const shape = x.shape.map((d, i) => (i === a ? index.shape[0] : d));
-    const idx = expand(reshape(index, x.shape.map((_, i) => (i === a ? index.shape[0] : 1))), shape);
+    const idx = expand(
+      reshape(
+        index,
+        x.shape.map((_, i) => (i === a ? index.shape[0] : 1)),
+      ),
+      shape,
+    );
     return gather(x, a, idx);
   });
 }
@@ -46,7 +52,9 @@ export function scatterAdd(base: Tensor, axis: number, index: Tensor, src: Tenso
   checkIndex('scatterAdd', index);
   const a = normalizeAxis(axis, base.rank);
   if (index.rank !== base.rank || src.rank !== base.rank || index.shape.some((d, i) => d > src.shape[i] || (i !== a && d > base.shape[i]))) {
-    throw new ShapeError(`scatterAdd along axis ${a}: index ${formatShape(index.shape)}, src ${formatShape(src.shape)} and base ${formatShape(base.shape)} do not fit`);
+    throw new ShapeError(
+      `scatterAdd along axis ${a}: index ${formatShape(index.shape)}, src ${formatShape(src.shape)} and base ${formatShape(base.shape)} do not fit`,
+    );
   }
   return scope(() => {
     const s = src.dtype === base.dtype ? src : cast(src, base.dtype);

@@ -30,8 +30,16 @@ export function toInt32(value: number, index: number, rounding: IntRounding | un
   if ((value | 0) === value) return value;
   const v = rounding === 'truncate' ? Math.trunc(value) : value;
   if (Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX) return v;
-  const why = Number.isNaN(value) || !Number.isFinite(value) ? `${value} has no int32 value` : Number.isInteger(v) ? `${value} is outside int32's range [-2147483648, 2147483647]` : `${value} is not an integer`;
-  const fix = Number.isInteger(v) || !Number.isFinite(value) ? "use dtype 'float32' or 'float64'" : "pass { rounding: 'truncate' } to drop fractions toward zero, or use dtype 'float32'";
+  const why =
+    Number.isNaN(value) || !Number.isFinite(value)
+      ? `${value} has no int32 value`
+      : Number.isInteger(v)
+        ? `${value} is outside int32's range [-2147483648, 2147483647]`
+        : `${value} is not an integer`;
+  const fix =
+    Number.isInteger(v) || !Number.isFinite(value)
+      ? "use dtype 'float32' or 'float64'"
+      : "pass { rounding: 'truncate' } to drop fractions toward zero, or use dtype 'float32'";
   throw new LossyConversionError(`${fn}: value ${why} (at index ${index}); ${fix}`, value, index);
 }
 

@@ -55,7 +55,9 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
   const idShape = logits.rank === 1 ? [] : [logits.shape[0], ...logits.shape.slice(2)];
   if (isFloat(target.dtype) && !shapesEqual(target.shape, logits.shape) && shapesEqual(target.shape, idShape)) {
     // float targets are class probabilities; these have the shape of class ids
-    throw new DTypeError(`crossEntropy: targets of shape ${formatShape(target.shape)} are class ids, which must be int32, got ${target.dtype}: cast them with .cast('int32') (float targets are class probabilities, of the logits' shape ${formatShape(logits.shape)})`);
+    throw new DTypeError(
+      `crossEntropy: targets of shape ${formatShape(target.shape)} are class ids, which must be int32, got ${target.dtype}: cast them with .cast('int32') (float targets are class probabilities, of the logits' shape ${formatShape(logits.shape)})`,
+    );
   }
   return scope(() => {
     const flat = logits.rank === 1 ? unsqueeze(logits, 0) : classesLast(logits);
@@ -77,7 +79,9 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
 
     if (target.dtype !== 'int32') throw new DTypeError(`crossEntropy: class targets must be int32, got ${target.dtype}: cast them with .cast('int32')`);
     if (!shapesEqual(target.shape, idShape)) {
-      throw new ShapeError(`crossEntropy: targets of shape ${formatShape(target.shape)} for logits ${formatShape(logits.shape)} (expected ${formatShape(idShape)})`);
+      throw new ShapeError(
+        `crossEntropy: targets of shape ${formatShape(target.shape)} for logits ${formatShape(logits.shape)} (expected ${formatShape(idShape)})`,
+      );
     }
     const t = reshape(target, [flat.shape[0]]);
     const valid = ne(t, ignoreIndex);

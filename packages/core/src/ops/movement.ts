@@ -20,9 +20,14 @@ export type PadSpec = readonly (readonly [number, number])[];
 export function pad(x: Tensor, widths: PadSpec, value = 0): Tensor {
   if (widths.length !== x.rank) throw new ShapeError(`pad needs ${x.rank} [before, after] pairs for shape ${formatShape(x.shape)}, got ${widths.length}`);
   for (const [b, a] of widths) {
-    if (!Number.isInteger(b) || !Number.isInteger(a) || b < 0 || a < 0) throw new ArgumentError(`pad widths must be non-negative integers, got [${b}, ${a}] (slice to crop)`);
+    if (!Number.isInteger(b) || !Number.isInteger(a) || b < 0 || a < 0)
+      throw new ArgumentError(`pad widths must be non-negative integers, got [${b}, ${a}] (slice to crop)`);
   }
-  return padRaw(x, widths.map(([b, a]) => [b, a, 0] as const), value);
+  return padRaw(
+    x,
+    widths.map(([b, a]) => [b, a, 0] as const),
+    value,
+  );
 }
 
 /** @internal pad with interior padding: the adjoint of a strided slice */
@@ -63,7 +68,12 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   }
   const a = normalizeAxis(axis, tensors[0].rank + 1);
   checkSameDevice('stack', tensors);
-  return scope(() => concat(tensors.map((t) => unsqueeze(t, a)), a));
+  return scope(() =>
+    concat(
+      tensors.map((t) => unsqueeze(t, a)),
+      a,
+    ),
+  );
 }
 
 /** Splits into pieces of `size` (the last may be smaller) or of the listed sizes. Views. */

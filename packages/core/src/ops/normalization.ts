@@ -20,7 +20,10 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
   if (n === 0 || n > x.rank || !shapesEqual(normalizedShape, x.shape.slice(x.rank - n))) {
     throw new ShapeError(`layerNorm: normalized shape ${formatShape(normalizedShape)} does not end input shape ${formatShape(x.shape)}`);
   }
-  for (const [what, p] of [['weight', weight], ['bias', bias]] as const) {
+  for (const [what, p] of [
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
     if (p && !shapesEqual(p.shape, normalizedShape)) {
       throw new ShapeError(`layerNorm: ${what} of shape ${formatShape(p.shape)} for normalized shape ${formatShape(normalizedShape)}`);
     }
@@ -83,4 +86,3 @@ export function rmsNorm(x: Tensor, weight?: Tensor | null, eps = 1e-6): Tensor {
     return weight ? mul(y, weight) : y;
   });
 }
-

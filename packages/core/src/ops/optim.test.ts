@@ -20,12 +20,21 @@ describe('adamwUpdate', () => {
     };
     g.registerBackend({ ...g.cpuBackend({ name: 'spy' }), kernels: { ...cpu.kernels, adamwUpdate: spy } });
     try {
-      const [p, gr, m, v] = [[2, 3], [2, 3], [2, 3], [2, 3]].map((s) => g.randn(s, { generator: gen, device: 'spy' }).abs());
+      const [p, gr, m, v] = [
+        [2, 3],
+        [2, 3],
+        [2, 3],
+        [2, 3],
+      ].map((s) => g.randn(s, { generator: gen, device: 'spy' }).abs());
       const r = g.adamwUpdate(p, gr, m, v, h);
       expect(seen).toEqual([
         {
           attrs: { beta1: 0.9, beta2: 0.99, eps: 1e-8, decay: 1 - 1e-3, stepSize: 1e-2 / (1 - 0.9 ** 4), sqrtBiasCorrection2: Math.sqrt(1 - 0.99 ** 4) },
-          shapes: [[2, 3], [2, 3], [2, 3]],
+          shapes: [
+            [2, 3],
+            [2, 3],
+            [2, 3],
+          ],
         },
       ]);
       const ref = g.adamwUpdateComposite(p, gr, m, v, h);

@@ -53,9 +53,15 @@ export function adamwScalars(h: AdamWHyper): FusedAttrs['adamwUpdate'] {
  * runs as the composite).
  */
 export function adamwUpdate(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, h: AdamWHyper, maxExpAvgSq?: Tensor | null): AdamWResult {
-  const named: [string, Tensor | null | undefined][] = [['grad', grad], ['expAvg', expAvg], ['expAvgSq', expAvgSq], ['maxExpAvgSq', maxExpAvgSq]];
+  const named: [string, Tensor | null | undefined][] = [
+    ['grad', grad],
+    ['expAvg', expAvg],
+    ['expAvgSq', expAvgSq],
+    ['maxExpAvgSq', maxExpAvgSq],
+  ];
   for (const [name, t] of named) {
-    if (t && !shapesEqual(t.shape, param.shape)) throw new ShapeError(`adamwUpdate: ${name} ${formatShape(t.shape)} differs from param ${formatShape(param.shape)}`);
+    if (t && !shapesEqual(t.shape, param.shape))
+      throw new ShapeError(`adamwUpdate: ${name} ${formatShape(t.shape)} differs from param ${formatShape(param.shape)}`);
   }
   const s = adamwScalars(h);
   const inputs = [param, grad, expAvg, expAvgSq];
@@ -75,7 +81,14 @@ export function adamwUpdateComposite(param: Tensor, grad: Tensor, expAvg: Tensor
 }
 
 /** The step on precomputed scalars, as the kernels compute it (PyTorch's order of operations). */
-export function adamwStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, s: FusedAttrs['adamwUpdate'], maxExpAvgSq?: Tensor | null): AdamWResult {
+export function adamwStep(
+  param: Tensor,
+  grad: Tensor,
+  expAvg: Tensor,
+  expAvgSq: Tensor,
+  s: FusedAttrs['adamwUpdate'],
+  maxExpAvgSq?: Tensor | null,
+): AdamWResult {
   return scope(() => {
     const decayed = s.decay !== 1 ? mul(param, s.decay) : param;
     const m = add(mul(expAvg, s.beta1), mul(grad, 1 - s.beta1));

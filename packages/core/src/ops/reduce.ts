@@ -94,7 +94,12 @@ export function logsumexp(x: Tensor, axis?: Axes, keepDims = false): Tensor {
     const shift = where(m.abs().lt(Infinity), m, 0);
     const s = log(sum(exp(sub(x, shift)), axis, true));
     const out = add(s, shift);
-    return keepDims ? out : reshape(out, x.shape.filter((_, i) => !normalizeAxes(axis, x.rank).includes(i)));
+    return keepDims
+      ? out
+      : reshape(
+          out,
+          x.shape.filter((_, i) => !normalizeAxes(axis, x.rank).includes(i)),
+        );
   });
 }
 
@@ -103,7 +108,12 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | und
     if (axis == null) {
       const flat = reshape(x, [x.size]);
       const out = argReduce(op, flat, 0, false);
-      return keepDims ? reshape(out, x.shape.map(() => 1)) : out;
+      return keepDims
+        ? reshape(
+            out,
+            x.shape.map(() => 1),
+          )
+        : out;
     }
     const a = normalizeAxis(axis, x.rank);
     if (x.shape[a] === 0) throw new ArgumentError(`${op}() of an empty dim is undefined`);

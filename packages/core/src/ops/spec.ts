@@ -10,14 +10,44 @@
 import type { DType } from '../dtype';
 
 export const UNARY_OPS = [
-  'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'rsqrt', 'recip', 'tanh', 'sigmoid', 'relu', 'erf', 'sin', 'cos',
-  'floor', 'ceil', 'round', 'logicalNot',
+  'neg',
+  'abs',
+  'sign',
+  'exp',
+  'log',
+  'sqrt',
+  'rsqrt',
+  'recip',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'erf',
+  'sin',
+  'cos',
+  'floor',
+  'ceil',
+  'round',
+  'logicalNot',
 ] as const;
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
 export const BINARY_OPS = [
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'mod',
-  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'mod',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'logicalAnd',
+  'logicalOr',
 ] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
@@ -123,7 +153,18 @@ export type AnyKernelOp = KernelOp | FusedOp | FusedBackwardOp;
 export type KernelAttrs = OpAttrs & FusedAttrs & FusedBackwardAttrs;
 
 export const KERNEL_OPS: readonly KernelOp[] = [
-  'unary', 'binary', 'where', 'cast', 'reduce', 'argReduce', 'contiguous', 'pad', 'concat', 'matmul', 'gather', 'scatterAdd',
+  'unary',
+  'binary',
+  'where',
+  'cast',
+  'reduce',
+  'argReduce',
+  'contiguous',
+  'pad',
+  'concat',
+  'matmul',
+  'gather',
+  'scatterAdd',
 ];
 
 /** View primitives: they change shape/strides/offset and share storage, so no backend kernel runs. */

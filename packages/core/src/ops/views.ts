@@ -42,7 +42,12 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   const p = perm.map((a) => normalizeAxis(a, x.rank));
   if (new Set(p).size !== p.length) throw new ArgumentError(`permute: repeated axis in [${perm.join(', ')}]`);
   return scope(() => {
-    const out = makeView(x, p.map((a) => x.shape[a]), p.map((a) => x.strides[a]), x.offset);
+    const out = makeView(
+      x,
+      p.map((a) => x.shape[a]),
+      p.map((a) => x.strides[a]),
+      x.offset,
+    );
     return record('permute', [x], out, { perm: p });
   });
 }
@@ -76,9 +81,15 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Removes size-1 dims (all of them, or the given ones). */
 export function squeeze(x: Tensor, axis?: number | number[]): Tensor {
-  const axes = axis === undefined ? x.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0) : (typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis(a, x.rank));
+  const axes =
+    axis === undefined
+      ? x.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)
+      : (typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis(a, x.rank));
   for (const a of axes) if (x.shape[a] !== 1) throw new ShapeError(`squeeze: dim ${a} of shape ${formatShape(x.shape)} is not 1`);
-  return reshape(x, x.shape.filter((_, i) => !axes.includes(i)));
+  return reshape(
+    x,
+    x.shape.filter((_, i) => !axes.includes(i)),
+  );
 }
 
 /** Inserts a size-1 dim at `axis` (which may be `rank`, or negative). */
@@ -119,7 +130,12 @@ export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
   });
   return scope(() => {
     const sliced = sliceRaw(x, starts, stops, steps);
-    return drop.length ? reshape(sliced, sliced.shape.filter((_, i) => !drop.includes(i))) : sliced;
+    return drop.length
+      ? reshape(
+          sliced,
+          sliced.shape.filter((_, i) => !drop.includes(i)),
+        )
+      : sliced;
   });
 }
 
@@ -128,7 +144,12 @@ export function sliceRaw(x: Tensor, starts: number[], stops: number[], steps: nu
   const shape = starts.map((s, d) => Math.max(0, Math.ceil((stops[d] - s) / steps[d])));
   const offset = x.offset + starts.reduce((acc, s, d) => acc + s * x.strides[d], 0);
   return scope(() => {
-    const out = makeView(x, shape, x.strides.map((st, d) => st * steps[d]), offset);
+    const out = makeView(
+      x,
+      shape,
+      x.strides.map((st, d) => st * steps[d]),
+      offset,
+    );
     return record('slice', [x], out, { starts, stops, steps });
   });
 }
@@ -143,7 +164,12 @@ export function narrow(x: Tensor, axis: number, start: number, length: number): 
   const stops = [...x.shape];
   starts[a] = start;
   stops[a] = start + length;
-  return sliceRaw(x, starts, stops, x.shape.map(() => 1));
+  return sliceRaw(
+    x,
+    starts,
+    stops,
+    x.shape.map(() => 1),
+  );
 }
 
 /** A dense, row-major copy (a view when already dense). */

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '../errors';
-import {
-  bernoulliAt,
-  countersFor,
-  fillBernoulli,
-  fillNormal,
-  fillRandint,
-  fillUniform,
-  normalAt,
-  randintAt,
-  uniformAt,
-} from './distributions';
+import { bernoulliAt, countersFor, fillBernoulli, fillNormal, fillRandint, fillUniform, normalAt, randintAt, uniformAt } from './distributions';
 import { philox4x32 } from './philox';
 
 /**
@@ -127,7 +117,14 @@ describe('element-wise determinism', () => {
     fillNormal(full.n64, 11, 7, 1, 2);
     fillRandint(full.ri, 11, 7, -3, 100);
     fillBernoulli(full.be, 11, 7, 0.4);
-    const parts = { u32: new Float32Array(37), u64: new Float64Array(37), n32: new Float32Array(37), n64: new Float64Array(37), ri: new Int32Array(37), be: new Uint8Array(37) };
+    const parts = {
+      u32: new Float32Array(37),
+      u64: new Float64Array(37),
+      n32: new Float32Array(37),
+      n64: new Float64Array(37),
+      ri: new Int32Array(37),
+      be: new Uint8Array(37),
+    };
     for (let c = 0; c + 1 < chunks.length; c++) {
       const [a, b] = [chunks[c], chunks[c + 1]];
       fillUniform(parts.u32.subarray(a, b), 11, 7, a);

@@ -184,7 +184,7 @@ export function fillBernoulli(out: Uint8Array, seed: U64Like, offset: U64Like, p
   forBlocks(seed, offset, 4, start, n, (x, first) => {
     for (let l = 0; l < 4; l++) {
       const k = first + l - start;
-      if (k >= 0 && k < n) out[k] = (x[l] >>> 8) < threshold ? 1 : 0;
+      if (k >= 0 && k < n) out[k] = x[l] >>> 8 < threshold ? 1 : 0;
     }
   });
 }

@@ -21,7 +21,11 @@ const sorted = (a: ArrayLike<number>) => Array.from(a).sort((x, y) => x - y);
 describe('randperm', () => {
   it('follows the documented mapping: Fisher–Yates on a randint draw with shrinking ranges', () => {
     for (const n of [0, 1, 2, 3, 7, 100]) {
-      for (const [seed, offset] of [[0n, 0n], [42n, 5n], [2n ** 64n - 1n, 2n ** 32n - 1n]] as const) {
+      for (const [seed, offset] of [
+        [0n, 0n],
+        [42n, 5n],
+        [2n ** 64n - 1n, 2n ** 32n - 1n],
+      ] as const) {
         const out = new Int32Array(n);
         fillPermutation(out, seed, offset);
         expect(Array.from(out)).toEqual(referencePermutation(n, seed, offset));

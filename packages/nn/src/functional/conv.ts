@@ -27,8 +27,17 @@ export function pair(name: string, v: Size2, min = 1): [number, number] {
 }
 
 /** `[before, after]` zero padding of H and W for a padding option. */
-function paddingOf(padding: Conv2dOptions['padding'], kernel: [number, number], dilation: [number, number], stride: [number, number]): [[number, number], [number, number]] {
-  if (padding === 'valid' || padding === undefined) return [[0, 0], [0, 0]];
+function paddingOf(
+  padding: Conv2dOptions['padding'],
+  kernel: [number, number],
+  dilation: [number, number],
+  stride: [number, number],
+): [[number, number], [number, number]] {
+  if (padding === 'valid' || padding === undefined)
+    return [
+      [0, 0],
+      [0, 0],
+    ];
   if (padding === 'same') {
     if (stride[0] !== 1 || stride[1] !== 1) throw new LayerConfigError("padding 'same' needs stride 1");
     // PyTorch puts the odd extra element after
@@ -38,7 +47,10 @@ function paddingOf(padding: Conv2dOptions['padding'], kernel: [number, number], 
     }) as [[number, number], [number, number]];
   }
   const [ph, pw] = pair('padding', padding, 0);
-  return [[ph, ph], [pw, pw]];
+  return [
+    [ph, ph],
+    [pw, pw],
+  ];
 }
 
 /**
@@ -66,7 +78,8 @@ export function im2col(x: Tensor, kernel: [number, number], stride: [number, num
 /** 2-D convolution of `[N, Cin, H, W]` with `weight` `[Cout, Cin/groups, kh, kw]`. */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
   const groups = opts.groups ?? 1;
-  if (x.rank !== 4 || weight.rank !== 4) throw new ShapeError(`conv2d needs input [N, C, H, W] and weight [O, C/g, kh, kw], got [${x.shape.join(', ')}] and [${weight.shape.join(', ')}]`);
+  if (x.rank !== 4 || weight.rank !== 4)
+    throw new ShapeError(`conv2d needs input [N, C, H, W] and weight [O, C/g, kh, kw], got [${x.shape.join(', ')}] and [${weight.shape.join(', ')}]`);
   const [n, cin] = x.shape;
   const [cout, cinPerGroup, kh, kw] = weight.shape;
   if (!Number.isInteger(groups) || groups < 1 || cin % groups !== 0 || cout % groups !== 0 || cinPerGroup * groups !== cin) {
@@ -87,11 +100,22 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
 }
 
 /** 1-D convolution of `[N, Cin, L]` with `weight` `[Cout, Cin/groups, k]` (conv2d with height 1). */
-export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: { stride?: number; padding?: number | 'valid' | 'same'; dilation?: number; groups?: number } = {}): Tensor {
-  if (x.rank !== 3 || weight.rank !== 3) throw new ShapeError(`conv1d needs input [N, C, L] and weight [O, C/g, k], got [${x.shape.join(', ')}] and [${weight.shape.join(', ')}]`);
+export function conv1d(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null = null,
+  opts: { stride?: number; padding?: number | 'valid' | 'same'; dilation?: number; groups?: number } = {},
+): Tensor {
+  if (x.rank !== 3 || weight.rank !== 3)
+    throw new ShapeError(`conv1d needs input [N, C, L] and weight [O, C/g, k], got [${x.shape.join(', ')}] and [${weight.shape.join(', ')}]`);
   const padding = typeof opts.padding === 'number' ? ([0, opts.padding] as const) : opts.padding;
   return scope(() =>
-    conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, { stride: [1, opts.stride ?? 1], padding, dilation: [1, opts.dilation ?? 1], groups: opts.groups }).squeeze(2),
+    conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, {
+      stride: [1, opts.stride ?? 1],
+      padding,
+      dilation: [1, opts.dilation ?? 1],
+      groups: opts.groups,
+    }).squeeze(2),
   );
 }
 
@@ -151,7 +175,14 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
         const tap = spread.narrow(2, i * kw + j, 1).squeeze(2);
         const top = i * dilation[0];
         const left = j * dilation[1];
-        parts.push(tap.pad([[0, 0], [0, 0], [top, full[0] - top - sh], [left, full[1] - left - sw]]));
+        parts.push(
+          tap.pad([
+            [0, 0],
+            [0, 0],
+            [top, full[0] - top - sh],
+            [left, full[1] - left - sw],
+          ]),
+        );
       }
     }
     let y = parts.length === 1 ? parts[0] : stack(parts, 0).sum(0);

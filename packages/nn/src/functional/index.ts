@@ -7,11 +7,34 @@
 
 // ---- from @graft/core: activations, normalisation, attention, embeddings, core losses ----
 export {
-  relu, gelu, silu, sigmoid, tanh, leakyRelu, softmax, logSoftmax,
-  layerNorm, rmsNorm, dropout, embedding, oneHot,
-  scaledDotProductAttention, type AttentionOptions,
-  crossEntropy, nllLoss, mseLoss, type CrossEntropyOptions, type Reduction,
+  relu,
+  gelu,
+  silu,
+  sigmoid,
+  tanh,
+  leakyRelu,
+  softmax,
+  logSoftmax,
+  layerNorm,
+  rmsNorm,
+  dropout,
+  embedding,
+  oneHot,
+  scaledDotProductAttention,
+  crossEntropy,
+  nllLoss,
+  mseLoss,
 } from '@graft/core';
+// core's option types as local aliases: a namespace re-export of another package's types is emitted
+// as values by the declaration bundler (`declare const F_Reduction: typeof Reduction`), which does
+// not compile for users
+import type { AttentionOptions as CoreAttentionOptions, CrossEntropyOptions as CoreCrossEntropyOptions, Reduction as CoreReduction } from '@graft/core';
+/** Options of `scaledDotProductAttention` (defined in @graft/core). */
+export type AttentionOptions = CoreAttentionOptions;
+/** Options of `crossEntropy` (defined in @graft/core). */
+export type CrossEntropyOptions = CoreCrossEntropyOptions;
+/** How a loss reduces over elements (defined in @graft/core). */
+export type Reduction = CoreReduction;
 
 // ---- functional forms of nn's layers ----
 export { linear } from '../layers/linear';
@@ -21,6 +44,15 @@ export { propagate, gatherNodes, scatterAddNodes, addSelfLoops, inDegree, endpoi
 
 // ---- functional forms of nn's losses ----
 export {
-  reduceLoss, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv, cosineEmbeddingLoss, marginRankingLoss,
-  type BceOptions, type KlReduction,
+  reduceLoss,
+  l1Loss,
+  smoothL1Loss,
+  huberLoss,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  klDiv,
+  cosineEmbeddingLoss,
+  marginRankingLoss,
+  type BceOptions,
+  type KlReduction,
 } from '../losses/functional';

@@ -38,13 +38,43 @@ function poolTaps(x: Tensor, kernel: Size2, opts: Pool2dOptions, fill: number): 
   const [h, w] = x.shape.slice(2);
   const rows = outLength(h, k[0], s[0], p[0], d[0], opts.ceilMode ?? false);
   const cols = outLength(w, k[1], s[1], p[1], d[1], opts.ceilMode ?? false);
-  const widths: [number, number][] = [[0, 0], [0, 0], [p[0], p[0] + rows.extra], [p[1], p[1] + cols.extra]];
+  const widths: [number, number][] = [
+    [0, 0],
+    [0, 0],
+    [p[0], p[0] + rows.extra],
+    [p[1], p[1] + cols.extra],
+  ];
   const taps = im2col(x.pad(widths, fill), k, s, d);
   // how many elements each window averages: padding counts or not; the ceil-mode overhang never does
   const counts = (includePad: boolean) => {
     const inner = ones([1, 1, h, w], { dtype: x.dtype, device: x.device });
-    const region = includePad ? inner.pad([[0, 0], [0, 0], [p[0], p[0]], [p[1], p[1]]], 1) : inner.pad([[0, 0], [0, 0], [p[0], p[0]], [p[1], p[1]]]);
-    return im2col(region.pad([[0, 0], [0, 0], [0, rows.extra], [0, cols.extra]]), k, s, d).sum(2);
+    const region = includePad
+      ? inner.pad(
+          [
+            [0, 0],
+            [0, 0],
+            [p[0], p[0]],
+            [p[1], p[1]],
+          ],
+          1,
+        )
+      : inner.pad([
+          [0, 0],
+          [0, 0],
+          [p[0], p[0]],
+          [p[1], p[1]],
+        ]);
+    return im2col(
+      region.pad([
+        [0, 0],
+        [0, 0],
+        [0, rows.extra],
+        [0, cols.extra],
+      ]),
+      k,
+      s,
+      d,
+    ).sum(2);
   };
   return { taps, counts };
 }
@@ -55,7 +85,11 @@ export function maxPool2d(x: Tensor, kernel: Size2, opts: Pool2dOptions = {}): T
 }
 
 /** Mean over each window of `[N, C, H, W]`; padding counts unless `countIncludePad` is false. */
-export function avgPool2d(x: Tensor, kernel: Size2, opts: Omit<Pool2dOptions, 'dilation'> & { countIncludePad?: boolean; divisorOverride?: number } = {}): Tensor {
+export function avgPool2d(
+  x: Tensor,
+  kernel: Size2,
+  opts: Omit<Pool2dOptions, 'dilation'> & { countIncludePad?: boolean; divisorOverride?: number } = {},
+): Tensor {
   return scope(() => {
     const { taps, counts } = poolTaps(x, kernel, opts, 0);
     const sum = taps.sum(2);
@@ -65,13 +99,25 @@ export function avgPool2d(x: Tensor, kernel: Size2, opts: Omit<Pool2dOptions, 'd
 
 /** Max pooling over `[N, C, L]`. */
 export function maxPool1d(x: Tensor, kernel: number, opts: { stride?: number; padding?: number; dilation?: number; ceilMode?: boolean } = {}): Tensor {
-  return scope(() => maxPool2d(x.unsqueeze(2), [1, kernel], { stride: [1, opts.stride ?? kernel], padding: [0, opts.padding ?? 0], dilation: [1, opts.dilation ?? 1], ceilMode: opts.ceilMode }).squeeze(2));
+  return scope(() =>
+    maxPool2d(x.unsqueeze(2), [1, kernel], {
+      stride: [1, opts.stride ?? kernel],
+      padding: [0, opts.padding ?? 0],
+      dilation: [1, opts.dilation ?? 1],
+      ceilMode: opts.ceilMode,
+    }).squeeze(2),
+  );
 }
 
 /** Average pooling over `[N, C, L]`. */
 export function avgPool1d(x: Tensor, kernel: number, opts: { stride?: number; padding?: number; ceilMode?: boolean; countIncludePad?: boolean } = {}): Tensor {
   return scope(() =>
-    avgPool2d(x.unsqueeze(2), [1, kernel], { stride: [1, opts.stride ?? kernel], padding: [0, opts.padding ?? 0], ceilMode: opts.ceilMode, countIncludePad: opts.countIncludePad }).squeeze(2),
+    avgPool2d(x.unsqueeze(2), [1, kernel], {
+      stride: [1, opts.stride ?? kernel],
+      padding: [0, opts.padding ?? 0],
+      ceilMode: opts.ceilMode,
+      countIncludePad: opts.countIncludePad,
+    }).squeeze(2),
   );
 }
 
@@ -121,7 +167,8 @@ export function upsampleNearest(x: Tensor, opts: { size?: number | readonly numb
     // PyTorch indexes with the given factor, not the one the rounded size implies
     scales = factors.map((f) => 1 / f);
   } else throw new LayerConfigError('upsample needs size or scaleFactor');
-  if (outSizes.length !== spatial || outSizes.some((d) => !Number.isInteger(d) || d <= 0)) throw new LayerConfigError(`upsample: bad output size [${outSizes.join(', ')}]`);
+  if (outSizes.length !== spatial || outSizes.some((d) => !Number.isInteger(d) || d <= 0))
+    throw new LayerConfigError(`upsample: bad output size [${outSizes.join(', ')}]`);
   return scope(() => {
     let y = x;
     outSizes.forEach((out, i) => {

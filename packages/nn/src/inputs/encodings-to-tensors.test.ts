@@ -10,25 +10,87 @@ import { encodingsToTensors, type EncodingLike } from './encodings-to-tensors';
 // ('hello', 'world'), and roberta-base on 'hi'. docs/examples/nn/padded-batch.test.ts runs the
 // real tokenizers.
 const helloWorld = {
-  ids: [101, 7592, 2088, 102], tokens: ['[CLS]', 'hello', 'world', '[SEP]'], typeIds: [0, 0, 0, 0], offsets: [[0, 0], [0, 5], [6, 11], [0, 0]],
-  wordIds: [null, 0, 1, null], specialTokensMask: [1, 0, 0, 1], attentionMask: [1, 1, 1, 1], overflowing: [], sequenceRanges: new Map([[0, [1, 3]]]),
+  ids: [101, 7592, 2088, 102],
+  tokens: ['[CLS]', 'hello', 'world', '[SEP]'],
+  typeIds: [0, 0, 0, 0],
+  offsets: [
+    [0, 0],
+    [0, 5],
+    [6, 11],
+    [0, 0],
+  ],
+  wordIds: [null, 0, 1, null],
+  specialTokensMask: [1, 0, 0, 1],
+  attentionMask: [1, 1, 1, 1],
+  overflowing: [],
+  sequenceRanges: new Map([[0, [1, 3]]]),
 };
 const hi = {
-  ids: [101, 7632, 102], tokens: ['[CLS]', 'hi', '[SEP]'], typeIds: [0, 0, 0], offsets: [[0, 0], [0, 2], [0, 0]],
-  wordIds: [null, 0, null], specialTokensMask: [1, 0, 1], attentionMask: [1, 1, 1], overflowing: [], sequenceRanges: new Map([[0, [1, 2]]]),
+  ids: [101, 7632, 102],
+  tokens: ['[CLS]', 'hi', '[SEP]'],
+  typeIds: [0, 0, 0],
+  offsets: [
+    [0, 0],
+    [0, 2],
+    [0, 0],
+  ],
+  wordIds: [null, 0, null],
+  specialTokensMask: [1, 0, 1],
+  attentionMask: [1, 1, 1],
+  overflowing: [],
+  sequenceRanges: new Map([[0, [1, 2]]]),
 };
 const pair = {
-  ids: [101, 7592, 102, 2088, 102], tokens: ['[CLS]', 'hello', '[SEP]', 'world', '[SEP]'], typeIds: [0, 0, 0, 1, 1], offsets: [[0, 0], [0, 5], [0, 0], [0, 5], [0, 0]],
-  wordIds: [null, 0, null, 0, null], specialTokensMask: [1, 0, 1, 0, 1], attentionMask: [1, 1, 1, 1, 1], overflowing: [], sequenceRanges: new Map([[0, [1, 2]], [1, [3, 4]]]),
+  ids: [101, 7592, 102, 2088, 102],
+  tokens: ['[CLS]', 'hello', '[SEP]', 'world', '[SEP]'],
+  typeIds: [0, 0, 0, 1, 1],
+  offsets: [
+    [0, 0],
+    [0, 5],
+    [0, 0],
+    [0, 5],
+    [0, 0],
+  ],
+  wordIds: [null, 0, null, 0, null],
+  specialTokensMask: [1, 0, 1, 0, 1],
+  attentionMask: [1, 1, 1, 1, 1],
+  overflowing: [],
+  sequenceRanges: new Map([
+    [0, [1, 2]],
+    [1, [3, 4]],
+  ]),
 };
 const robertaHi = {
-  ids: [0, 3592, 2], tokens: ['<s>', 'hi', '</s>'], typeIds: [0, 0, 0], offsets: [[0, 0], [0, 2], [0, 0]],
-  wordIds: [null, 0, null], specialTokensMask: [1, 0, 1], attentionMask: [1, 1, 1], overflowing: [], sequenceRanges: new Map([[0, [1, 2]]]),
+  ids: [0, 3592, 2],
+  tokens: ['<s>', 'hi', '</s>'],
+  typeIds: [0, 0, 0],
+  offsets: [
+    [0, 0],
+    [0, 2],
+    [0, 0],
+  ],
+  wordIds: [null, 0, null],
+  specialTokensMask: [1, 0, 1],
+  attentionMask: [1, 1, 1],
+  overflowing: [],
+  sequenceRanges: new Map([[0, [1, 2]]]),
 };
 // the same 'hi' as bert-base-uncased's tokenizer.json returns it in a batch with 'hello world' (its padding is on)
 const hiPadded = {
-  ids: [101, 7632, 102, 0], tokens: ['[CLS]', 'hi', '[SEP]', '[PAD]'], typeIds: [0, 0, 0, 0], offsets: [[0, 0], [0, 2], [0, 0], [0, 0]],
-  wordIds: [null, 0, null, null], specialTokensMask: [1, 0, 1, 1], attentionMask: [1, 1, 1, 0], overflowing: [], sequenceRanges: new Map([[0, [1, 2]]]),
+  ids: [101, 7632, 102, 0],
+  tokens: ['[CLS]', 'hi', '[SEP]', '[PAD]'],
+  typeIds: [0, 0, 0, 0],
+  offsets: [
+    [0, 0],
+    [0, 2],
+    [0, 0],
+    [0, 0],
+  ],
+  wordIds: [null, 0, null, null],
+  specialTokensMask: [1, 0, 1, 1],
+  attentionMask: [1, 1, 1, 0],
+  overflowing: [],
+  sequenceRanges: new Map([[0, [1, 2]]]),
 };
 
 describe('encodingsToTensors', () => {
@@ -36,12 +98,24 @@ describe('encodingsToTensors', () => {
     scope(() => {
       const b = encodingsToTensors([helloWorld, pair], { padId: 0 });
       expect(b.inputIds.dtype).toBe('int32');
-      expect(b.inputIds.arraySync()).toEqual([[101, 7592, 2088, 102, 0], [101, 7592, 102, 2088, 102]]);
+      expect(b.inputIds.arraySync()).toEqual([
+        [101, 7592, 2088, 102, 0],
+        [101, 7592, 102, 2088, 102],
+      ]);
       expect(b.attentionMask.dtype).toBe('int32');
-      expect(b.attentionMask.arraySync()).toEqual([[1, 1, 1, 1, 0], [1, 1, 1, 1, 1]]);
-      expect(b.tokenTypeIds!.arraySync()).toEqual([[0, 0, 0, 0, 0], [0, 0, 0, 1, 1]]);
+      expect(b.attentionMask.arraySync()).toEqual([
+        [1, 1, 1, 1, 0],
+        [1, 1, 1, 1, 1],
+      ]);
+      expect(b.tokenTypeIds!.arraySync()).toEqual([
+        [0, 0, 0, 0, 0],
+        [0, 0, 0, 1, 1],
+      ]);
       expect(b.keyPaddingMask.dtype).toBe('bool');
-      expect(b.keyPaddingMask.arraySync()).toEqual([[false, false, false, false, true], [false, false, false, false, false]]);
+      expect(b.keyPaddingMask.arraySync()).toEqual([
+        [false, false, false, false, true],
+        [false, false, false, false, false],
+      ]);
     });
   });
 
@@ -50,9 +124,18 @@ describe('encodingsToTensors', () => {
       // a ResolvedPadding, as @graft/tokenizers' tokenizer.padding holds it (RoBERTa's pad id is 1)
       const padding = { fixed: null, direction: 'Left' as const, padToMultipleOf: null, padId: 1, padTypeId: 3, padToken: '<pad>' };
       const b = encodingsToTensors([robertaHi, pair], padding);
-      expect(b.inputIds.arraySync()).toEqual([[1, 1, 0, 3592, 2], [101, 7592, 102, 2088, 102]]);
-      expect(b.attentionMask.arraySync()).toEqual([[0, 0, 1, 1, 1], [1, 1, 1, 1, 1]]);
-      expect(b.tokenTypeIds!.arraySync()).toEqual([[3, 3, 0, 0, 0], [0, 0, 0, 1, 1]]);
+      expect(b.inputIds.arraySync()).toEqual([
+        [1, 1, 0, 3592, 2],
+        [101, 7592, 102, 2088, 102],
+      ]);
+      expect(b.attentionMask.arraySync()).toEqual([
+        [0, 0, 1, 1, 1],
+        [1, 1, 1, 1, 1],
+      ]);
+      expect(b.tokenTypeIds!.arraySync()).toEqual([
+        [3, 3, 0, 0, 0],
+        [0, 0, 0, 1, 1],
+      ]);
       expect((b.keyPaddingMask.arraySync() as boolean[][])[0]).toEqual([true, true, false, false, false]);
     });
   });
@@ -60,7 +143,10 @@ describe('encodingsToTensors', () => {
   it('needs no pad id when the tokenizer padded already, and keeps its padding', () => {
     scope(() => {
       const b = encodingsToTensors([helloWorld, hiPadded]);
-      expect(b.attentionMask.arraySync()).toEqual([[1, 1, 1, 1], [1, 1, 1, 0]]);
+      expect(b.attentionMask.arraySync()).toEqual([
+        [1, 1, 1, 1],
+        [1, 1, 1, 0],
+      ]);
       expect((b.keyPaddingMask.arraySync() as boolean[][])[1]).toEqual([false, false, false, true]);
     });
   });
@@ -68,11 +154,20 @@ describe('encodingsToTensors', () => {
   it('takes columns of rows and plain encodings without masks or type ids', () => {
     scope(() => {
       const b = encodingsToTensors({ ids: [[5, 6, 7], [8]], attentionMask: [[1, 1, 1], [1]] }, { padId: 0 });
-      expect(b.inputIds.arraySync()).toEqual([[5, 6, 7], [8, 0, 0]]);
-      expect(b.attentionMask.arraySync()).toEqual([[1, 1, 1], [1, 0, 0]]);
+      expect(b.inputIds.arraySync()).toEqual([
+        [5, 6, 7],
+        [8, 0, 0],
+      ]);
+      expect(b.attentionMask.arraySync()).toEqual([
+        [1, 1, 1],
+        [1, 0, 0],
+      ]);
       expect(b.tokenTypeIds).toBeUndefined();
       const plain: EncodingLike[] = [{ ids: Int32Array.of(4, 5) }, { ids: [6] }];
-      expect(encodingsToTensors(plain, { padId: 9 }).attentionMask.arraySync()).toEqual([[1, 1], [1, 0]]);
+      expect(encodingsToTensors(plain, { padId: 9 }).attentionMask.arraySync()).toEqual([
+        [1, 1],
+        [1, 0],
+      ]);
     });
   });
 

@@ -55,11 +55,13 @@ const INT32_MAX = 2 ** 31 - 1;
 
 /** The batch as rows, whatever form it came in. */
 function rowsOf(batch: ArrayLike<EncodingLike> | EncodingColumns): EncodingLike[] {
-  if (batch === null || typeof batch !== 'object') throw new ArgumentError(`encodingsToTensors: expected an array of encodings or { ids: number[][] }, got ${batch === null ? 'null' : typeof batch}`);
+  if (batch === null || typeof batch !== 'object')
+    throw new ArgumentError(`encodingsToTensors: expected an array of encodings or { ids: number[][] }, got ${batch === null ? 'null' : typeof batch}`);
   if (!('length' in batch) || 'ids' in batch) {
     const cols = batch as EncodingColumns;
     if (!cols.ids || typeof cols.ids.length !== 'number') throw new ArgumentError('encodingsToTensors: expected an array of encodings or { ids: number[][] }');
-    if (cols.ids.length > 0 && typeof cols.ids[0] === 'number') throw new ArgumentError('encodingsToTensors: got one encoding (ids is a flat array); pass an array of encodings, e.g. [encoding]');
+    if (cols.ids.length > 0 && typeof cols.ids[0] === 'number')
+      throw new ArgumentError('encodingsToTensors: got one encoding (ids is a flat array); pass an array of encodings, e.g. [encoding]');
     for (const field of ['attentionMask', 'typeIds'] as const) {
       const col = cols[field];
       if (col && col.length !== cols.ids.length) throw new ArgumentError(`encodingsToTensors: ${field} has ${col.length} rows, ids has ${cols.ids.length}`);
@@ -96,13 +98,14 @@ export function encodingsToTensors(batch: ArrayLike<EncodingLike> | EncodingColu
   const rows = rowsOf(batch);
   if (rows.length === 0) throw new ArgumentError('encodingsToTensors: the batch is empty');
   rows.forEach((r, i) => {
-    if (!r || !r.ids || typeof r.ids.length !== 'number') throw new ArgumentError(`encodingsToTensors: encoding ${i} has no ids array`);
+    if (!r?.ids || typeof r.ids.length !== 'number') throw new ArgumentError(`encodingsToTensors: encoding ${i} has no ids array`);
     checkValues(r.ids, r.ids.length, `ids of encoding ${i}`, isId, 'token ids are integers in [0, 2³¹)');
     checkValues(r.attentionMask, r.ids.length, `attentionMask of encoding ${i}`, (v) => v === 0 || v === 1, 'an attention mask holds 1 (token) or 0 (padding)');
     checkValues(r.typeIds, r.ids.length, `typeIds of encoding ${i}`, isId, 'type ids are integers in [0, 2³¹)');
   });
   const withTypes = rows.filter((r) => r.typeIds !== undefined).length;
-  if (withTypes !== 0 && withTypes !== rows.length) throw new ArgumentError(`encodingsToTensors: ${withTypes} of ${rows.length} encodings have typeIds; give them to all or none`);
+  if (withTypes !== 0 && withTypes !== rows.length)
+    throw new ArgumentError(`encodingsToTensors: ${withTypes} of ${rows.length} encodings have typeIds; give them to all or none`);
   const n = rows.length;
   const lengths = rows.map((r) => r.ids.length);
   const len = lengths.reduce((a, b) => Math.max(a, b));
@@ -115,11 +118,15 @@ export function encodingsToTensors(batch: ArrayLike<EncodingLike> | EncodingColu
         "pass { padId } (the tokenizer's pad token id, e.g. tokenizer.tokenToId('[PAD]'), or tokenizer.padding), or enable padding in the tokenizer",
     );
   }
-  for (const [name, v] of [['padId', padId], ['padTypeId', padTypeId]] as const) {
+  for (const [name, v] of [
+    ['padId', padId],
+    ['padTypeId', padTypeId],
+  ] as const) {
     if (v !== undefined && !isId(v)) throw new ArgumentError(`encodingsToTensors: ${name} must be an integer in [0, 2³¹), got ${v}`);
   }
   const direction = (opts.direction ?? 'right').toLowerCase();
-  if (direction !== 'right' && direction !== 'left') throw new ArgumentError(`encodingsToTensors: direction must be 'right' or 'left', got ${JSON.stringify(opts.direction)}`);
+  if (direction !== 'right' && direction !== 'left')
+    throw new ArgumentError(`encodingsToTensors: direction must be 'right' or 'left', got ${JSON.stringify(opts.direction)}`);
   const ids = new Int32Array(n * len).fill(padId ?? 0);
   const mask = new Int32Array(n * len);
   const types = withTypes ? new Int32Array(n * len).fill(padTypeId) : null;

@@ -76,7 +76,10 @@ export class LogSoftmax extends Module {
 
 /** Flattens axes `startAxis..endAxis` (default all but the batch axis), as `torch.nn.Flatten(start_dim, end_dim)`. */
 export class Flatten extends Module {
-  constructor(readonly startAxis = 1, readonly endAxis = -1) {
+  constructor(
+    readonly startAxis = 1,
+    readonly endAxis = -1,
+  ) {
     super();
   }
 

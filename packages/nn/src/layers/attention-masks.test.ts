@@ -16,7 +16,13 @@ const opts = { dimFeedforward: 16, dropout: 0, batchFirst: true, generator: gen 
 describe('attention masks are checked', () => {
   const mha = new MultiheadAttention(8, 2, { batchFirst: true, generator: gen });
   const x = randn([2, 5, 8], { generator: gen });
-  const hfMask = tensor([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], { dtype: 'int32' });
+  const hfMask = tensor(
+    [
+      [1, 1, 1, 0, 0],
+      [1, 1, 1, 1, 1],
+    ],
+    { dtype: 'int32' },
+  );
 
   it('an int32 (Hugging Face) key padding mask is refused with both conventions and the fix', () => {
     const e = thrown(() => mha.call(x, x, x, { keyPaddingMask: hfMask }));
@@ -31,7 +37,19 @@ describe('attention masks are checked', () => {
   });
 
   it('an integer attention mask is refused too, in every layer, under the name the caller used', () => {
-    expect(thrown(() => mha.call(x, x, x, { attnMask: tensor([[0, 1], [0, 0]], { dtype: 'int32' }) })).message).toMatch(/attnMask is int32: .*mask\.eq\(0\)/);
+    expect(
+      thrown(() =>
+        mha.call(x, x, x, {
+          attnMask: tensor(
+            [
+              [0, 1],
+              [0, 0],
+            ],
+            { dtype: 'int32' },
+          ),
+        }),
+      ).message,
+    ).toMatch(/attnMask is int32: .*mask\.eq\(0\)/);
     const enc = new TransformerEncoderLayer(8, 2, opts);
     const e = thrown(() => enc.call(x, { srcKeyPaddingMask: hfMask }));
     expect(e).toBeInstanceOf(AttentionMaskError);
@@ -41,39 +59,82 @@ describe('attention masks are checked', () => {
     const dec = new TransformerDecoderLayer(8, 2, opts);
     const tgt = randn([2, 3, 8], { generator: gen });
     expect(thrown(() => dec.call(tgt, x, { memoryKeyPaddingMask: hfMask })).message).toContain('memoryKeyPaddingMask is int32');
-    expect(thrown(() => dec.call(tgt, x, { tgtKeyPaddingMask: tensor([[1, 1, 0], [1, 1, 1]], { dtype: 'int32' }) })).message).toContain('tgtKeyPaddingMask is int32');
-    expect(thrown(() => dec.call(tgt, x, { tgtMask: tensor([[0, 1, 1], [0, 0, 1], [0, 0, 0]], { dtype: 'int32' }) })).message).toContain('tgtMask is int32');
+    expect(
+      thrown(() =>
+        dec.call(tgt, x, {
+          tgtKeyPaddingMask: tensor(
+            [
+              [1, 1, 0],
+              [1, 1, 1],
+            ],
+            { dtype: 'int32' },
+          ),
+        }),
+      ).message,
+    ).toContain('tgtKeyPaddingMask is int32');
+    expect(
+      thrown(() =>
+        dec.call(tgt, x, {
+          tgtMask: tensor(
+            [
+              [0, 1, 1],
+              [0, 0, 1],
+              [0, 0, 0],
+            ],
+            { dtype: 'int32' },
+          ),
+        }),
+      ).message,
+    ).toContain('tgtMask is int32');
   });
 
   it('shapes are checked against the call: key padding [N, S], attention [L, S] or [N·heads, L, S]', () => {
-    const pad = (n: number, s: number) => tensor(Array.from({ length: n }, () => new Array<boolean>(s).fill(false)), { dtype: 'bool' });
-    expect(thrown(() => mha.call(x, x, x, { keyPaddingMask: pad(2, 6) })).message).toContain('keyPaddingMask has shape [2, 6]; it should be [2, 5] (batch, key length)');
+    const pad = (n: number, s: number) =>
+      tensor(
+        Array.from({ length: n }, () => new Array<boolean>(s).fill(false)),
+        { dtype: 'bool' },
+      );
+    expect(thrown(() => mha.call(x, x, x, { keyPaddingMask: pad(2, 6) })).message).toContain(
+      'keyPaddingMask has shape [2, 6]; it should be [2, 5] (batch, key length)',
+    );
     expect(thrown(() => mha.call(x, x, x, { keyPaddingMask: pad(5, 2) })).message).toContain('should be [2, 5]');
     const msg = thrown(() => mha.call(x, x, x, { attnMask: pad(5, 4) })).message;
     expect(msg).toContain('attnMask has shape [5, 4]; it should be [5, 5] (query length, key length) or [4, 5, 5] (batch·heads, query length, key length)');
     // the per-head form is accepted and means the same as the shared one
-    const causal = tensor(Array.from({ length: 5 }, (_, i) => Array.from({ length: 5 }, (_, j) => j > i)), { dtype: 'bool' });
+    const causal = tensor(
+      Array.from({ length: 5 }, (_, i) => Array.from({ length: 5 }, (_, j) => j > i)),
+      { dtype: 'bool' },
+    );
     const perHead = causal.reshape(1, 5, 5).expand(4, 5, 5).contiguous();
     expect(mha.call(x, x, x, { attnMask: perHead }).dataSync()).toEqual(mha.call(x, x, x, { attnMask: causal }).dataSync());
     // sequence-first layout: [L, N, E], so the key padding mask is still [N, S]
     const seqFirst = new MultiheadAttention(8, 2, { generator: gen });
     expect(seqFirst.call(x.transpose(0, 1), x.transpose(0, 1), x.transpose(0, 1), { keyPaddingMask: pad(2, 5) }).shape).toEqual([5, 2, 8]);
-    expect(thrown(() => seqFirst.call(x.transpose(0, 1), x.transpose(0, 1), x.transpose(0, 1), { keyPaddingMask: pad(5, 2) })).message).toContain('should be [2, 5]');
+    expect(thrown(() => seqFirst.call(x.transpose(0, 1), x.transpose(0, 1), x.transpose(0, 1), { keyPaddingMask: pad(5, 2) })).message).toContain(
+      'should be [2, 5]',
+    );
   });
 
   it('devices, non-tensors and a non-boolean causal flag are refused with what to do', () => {
     const device = registerAsyncDevice();
     const onDevice = toKeyPaddingMask(hfMask).to(device);
-    expect(thrown(() => mha.call(x, x, x, { keyPaddingMask: onDevice })).message).toContain(`keyPaddingMask is on '${device}' but the query is on 'cpu': move it with .to('cpu')`);
+    expect(thrown(() => mha.call(x, x, x, { keyPaddingMask: onDevice })).message).toContain(
+      `keyPaddingMask is on '${device}' but the query is on 'cpu': move it with .to('cpu')`,
+    );
     onDevice.dispose();
     const notTensor = [[false, true]] as unknown as Tensor;
     expect(thrown(() => mha.call(x, x, x, { keyPaddingMask: notTensor })).message).toContain('keyPaddingMask must be a Tensor (bool or float)');
     const flag = tensor([1]) as unknown as boolean;
-    expect(thrown(() => mha.call(x, x, x, { isCausal: flag })).message).toContain('isCausal must be true or false, got object; a causal mask tensor goes in attnMask');
+    expect(thrown(() => mha.call(x, x, x, { isCausal: flag })).message).toContain(
+      'isCausal must be true or false, got object; a causal mask tensor goes in attnMask',
+    );
   });
 
   it('toKeyPaddingMask turns 1 = keep into true = ignore, for int32, float and bool masks', () => {
-    const want = [[false, false, false, true, true], [false, false, false, false, false]];
+    const want = [
+      [false, false, false, true, true],
+      [false, false, false, false, false],
+    ];
     expect(toKeyPaddingMask(hfMask).arraySync()).toEqual(want);
     expect(toKeyPaddingMask(hfMask.cast('float32')).arraySync()).toEqual(want);
     expect(toKeyPaddingMask(hfMask.cast('bool')).arraySync()).toEqual(want);

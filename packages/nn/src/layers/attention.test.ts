@@ -28,7 +28,7 @@ function naiveMha(m: MultiheadAttention, x: number[][][], padded: boolean[][] | 
     for (let h = 0; h < H; h++) {
       for (let i = 0; i < seq.length; i++) {
         const scores = seq.map((_, j) => {
-          if ((padded && padded[n][j]) || (causal && j > i)) return -Infinity;
+          if (padded?.[n][j] || (causal && j > i)) return -Infinity;
           let s = 0;
           for (let c = 0; c < d; c++) s += q[i][h * d + c] * k[j][h * d + c];
           return s / Math.sqrt(d);
@@ -47,14 +47,19 @@ describe('MultiheadAttention', () => {
   it('matches a plain implementation, with key padding and causal masks, in both layouts', () => {
     const m = new MultiheadAttention(4, 2, { ...f64, batchFirst: true });
     const x = randn([2, 3, 4], f64);
-    const pad = [[false, false, true], [false, false, false]];
+    const pad = [
+      [false, false, true],
+      [false, false, false],
+    ];
     const kpm = tensor(pad, { dtype: 'bool' });
     for (const causal of [false, true]) {
       const got = arr(m.call(x, x, x, { keyPaddingMask: kpm, isCausal: causal }));
       const want = naiveMha(m, arr(x), pad, causal);
       got.flat(2).forEach((v, i) => expect(v).toBeCloseTo(want.flat(2)[i], 10));
       const withWeights = m.forwardWithWeights(x, x, x, { keyPaddingMask: kpm, isCausal: causal });
-      arr(withWeights.output).flat(2).forEach((v, i) => expect(v).toBeCloseTo(want.flat(2)[i], 10));
+      arr(withWeights.output)
+        .flat(2)
+        .forEach((v, i) => expect(v).toBeCloseTo(want.flat(2)[i], 10));
       const w = arr(withWeights.weights);
       expect(w[0][0][2]).toBe(0); // the padded key gets no weight
       w.flat().forEach((row) => expect(row.reduce((a, b) => a + b)).toBeCloseTo(1, 12));
@@ -63,18 +68,36 @@ describe('MultiheadAttention', () => {
     const seqFirst = new MultiheadAttention(4, 2, f64);
     seqFirst.loadStateDict(m.stateDict());
     const y = seqFirst.call(x.transpose(0, 1), x.transpose(0, 1), x.transpose(0, 1));
-    arr(y.transpose(0, 1)).flat(2).forEach((v, i) => expect(v).toBeCloseTo(naiveMha(m, arr(x), null, false).flat(2)[i], 10));
+    arr(y.transpose(0, 1))
+      .flat(2)
+      .forEach((v, i) => expect(v).toBeCloseTo(naiveMha(m, arr(x), null, false).flat(2)[i], 10));
   });
 
   it('accepts bool attention masks (true = blocked) like a causal flag, and float masks', () => {
     const m = new MultiheadAttention(4, 1, { ...f64, batchFirst: true });
     const x = randn([1, 3, 4], f64);
-    const blocked = tensor([[false, true, true], [false, false, true], [false, false, false]], { dtype: 'bool' });
+    const blocked = tensor(
+      [
+        [false, true, true],
+        [false, false, true],
+        [false, false, false],
+      ],
+      { dtype: 'bool' },
+    );
     const viaMask = m.call(x, x, x, { attnMask: blocked }).dataSync();
     const viaFlag = m.call(x, x, x, { isCausal: true }).dataSync();
     viaMask.forEach((v, i) => expect(v).toBeCloseTo(viaFlag[i], 12));
-    const floatMask = tensor([[0, -1e9, -1e9], [0, 0, -1e9], [0, 0, 0]], { dtype: 'float64' });
-    m.call(x, x, x, { attnMask: floatMask }).dataSync().forEach((v, i) => expect(v).toBeCloseTo(viaFlag[i], 9));
+    const floatMask = tensor(
+      [
+        [0, -1e9, -1e9],
+        [0, 0, -1e9],
+        [0, 0, 0],
+      ],
+      { dtype: 'float64' },
+    );
+    m.call(x, x, x, { attnMask: floatMask })
+      .dataSync()
+      .forEach((v, i) => expect(v).toBeCloseTo(viaFlag[i], 9));
   });
 
   it('has PyTorch parameter names, separate projections for other key/value sizes, and checks shapes', () => {
@@ -89,7 +112,13 @@ describe('MultiheadAttention', () => {
   it('gradcheck with a padding mask', () => {
     const m = new MultiheadAttention(4, 2, { ...f64, batchFirst: true });
     const x = randn([2, 3, 4], f64).requiresGrad_();
-    const kpm = tensor([[false, true, false], [false, false, false]], { dtype: 'bool' });
+    const kpm = tensor(
+      [
+        [false, true, false],
+        [false, false, false],
+      ],
+      { dtype: 'bool' },
+    );
     expect(gradcheckModule(m, [x], (x) => m.call(x, x, x, { keyPaddingMask: kpm }))).toBe(true);
   });
 });
@@ -114,7 +143,13 @@ describe('Transformer layers', () => {
   it.each([false, true])('gradcheck encoder and decoder layers (normFirst %s)', (normFirst) => {
     const enc = new TransformerEncoderLayer(4, 2, { ...opts, normFirst, activation: 'gelu' });
     const x = randn([2, 3, 4], f64).requiresGrad_();
-    const kpm = tensor([[false, false, true], [false, false, false]], { dtype: 'bool' });
+    const kpm = tensor(
+      [
+        [false, false, true],
+        [false, false, false],
+      ],
+      { dtype: 'bool' },
+    );
     expect(gradcheckModule(enc, [x], (x) => enc.call(x, { srcKeyPaddingMask: kpm }))).toBe(true);
     const dec = new TransformerDecoder(() => new TransformerDecoderLayer(4, 2, { ...opts, normFirst }), 1);
     const memory = randn([2, 3, 4], f64).requiresGrad_();

@@ -54,7 +54,11 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
   readonly vdim: number;
   generator: Generator | undefined;
 
-  constructor(readonly embedDim: number, readonly numHeads: number, opts: MultiheadAttentionOptions = {}) {
+  constructor(
+    readonly embedDim: number,
+    readonly numHeads: number,
+    opts: MultiheadAttentionOptions = {},
+  ) {
     super();
     checkPositive('MultiheadAttention', 'embedDim', embedDim);
     checkPositive('MultiheadAttention', 'numHeads', numHeads);
@@ -114,8 +118,15 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
   #checkInputs(query: Tensor, key: Tensor, value: Tensor, masks: AttentionMasks): void {
     const [b, t] = this.batchFirst ? [0, 1] : [1, 0];
     const ok =
-      query.rank === 3 && key.rank === 3 && value.rank === 3 && query.shape[2] === this.embedDim && key.shape[2] === this.kdim && value.shape[2] === this.vdim &&
-      key.shape[b] === query.shape[b] && value.shape[b] === query.shape[b] && value.shape[t] === key.shape[t];
+      query.rank === 3 &&
+      key.rank === 3 &&
+      value.rank === 3 &&
+      query.shape[2] === this.embedDim &&
+      key.shape[2] === this.kdim &&
+      value.shape[2] === this.vdim &&
+      key.shape[b] === query.shape[b] &&
+      value.shape[b] === query.shape[b] &&
+      value.shape[t] === key.shape[t];
     if (!ok) {
       const layout = this.batchFirst ? '[N, L, E]' : '[L, N, E] (batchFirst is false)';
       throw new LayerConfigError(
@@ -139,7 +150,11 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
       const [q, k, v] = this.#project(query, key, value);
       const mask = this.#mask(q.shape[0], q.shape[2], k.shape[2], masks, q.dtype);
       const out = scaledDotProductAttention(q, k, v, {
-        mask, causal: masks.isCausal ?? false, dropoutP: this.dropout, training: this.training, generator: this.generator,
+        mask,
+        causal: masks.isCausal ?? false,
+        dropoutP: this.dropout,
+        training: this.training,
+        generator: this.generator,
       });
       return this.#merge(out);
     });
@@ -156,7 +171,15 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Attentio
       const mask = this.#mask(n, l, s, masks, q.dtype);
       if (mask) scores = scores.add(mask);
       // causal aligned bottom-right, as core's attention: query i sees keys up to i + s − l
-      if (masks.isCausal) scores = scores.add(additiveMask(ones([l, s], { device: q.device }).triu(s - l + 1).cast('bool'), q.dtype));
+      if (masks.isCausal)
+        scores = scores.add(
+          additiveMask(
+            ones([l, s], { device: q.device })
+              .triu(s - l + 1)
+              .cast('bool'),
+            q.dtype,
+          ),
+        );
       // as PyTorch, the weights returned are those applied, dropout included
       const weights = dropout(softmax(scores, -1), this.dropout, this.training, { generator: this.generator });
       return { output: this.#merge(weights.matmul(v)), weights: weights.mean(1) };

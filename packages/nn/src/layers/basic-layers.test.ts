@@ -31,7 +31,17 @@ describe('Linear, Bilinear, Embedding, LayerNorm, RMSNorm', () => {
     lin.loadStateDict({ weight: tensor([[2, -1]]), bias: tensor([0.5]) });
     expect(lin.call(tensor([[1, 3]], { dtype: 'float32' })).arraySync()).toEqual([[-0.5]]);
     const bl = new Bilinear(2, 2, 1, { bias: false });
-    bl.loadStateDict({ weight: tensor([[[1, 2], [3, 4]]], { dtype: 'float32' }) });
+    bl.loadStateDict({
+      weight: tensor(
+        [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+        ],
+        { dtype: 'float32' },
+      ),
+    });
     // x1ᵀ W x2 with x1 = [1, 1], x2 = [1, 0]: 1 + 3
     expect(bl.call(tensor([[1, 1]], { dtype: 'float32' }), tensor([[1, 0]], { dtype: 'float32' })).arraySync()).toEqual([[4]]);
     const rms = new RMSNorm(2, { eps: 0 });
@@ -50,7 +60,13 @@ describe('Linear, Bilinear, Embedding, LayerNorm, RMSNorm', () => {
     expect(gradcheckModule(rms, [x64([3, 4])], (x) => rms.call(x))).toBe(true);
     const emb = new Embedding(5, 3, { ...f64, paddingIdx: 0 });
     // the padding row (0) gets no gradient by design, so the ids avoid it here
-    const ids = tensor([[1, 2], [4, 2]], { dtype: 'int32' });
+    const ids = tensor(
+      [
+        [1, 2],
+        [4, 2],
+      ],
+      { dtype: 'int32' },
+    );
     expect(gradcheckModule(emb, [], () => emb.call(ids).tanh())).toBe(true);
   });
 
@@ -58,7 +74,10 @@ describe('Linear, Bilinear, Embedding, LayerNorm, RMSNorm', () => {
     const emb = new Embedding(4, 2, { paddingIdx: -1 });
     expect(emb.paddingIdx).toBe(3);
     expect((emb.weight.arraySync() as number[][])[3]).toEqual([0, 0]);
-    emb.call(tensor([3, 1, 3], { dtype: 'int32' })).sum().backward();
+    emb
+      .call(tensor([3, 1, 3], { dtype: 'int32' }))
+      .sum()
+      .backward();
     expect((emb.weight.grad!.arraySync() as number[][])[3]).toEqual([0, 0]);
     expect((emb.weight.grad!.arraySync() as number[][])[1]).toEqual([1, 1]);
     expect(() => new Embedding(4, 2, { paddingIdx: 4 })).toThrow(LayerConfigError);
@@ -77,7 +96,12 @@ describe('Dropout and activations', () => {
     expect(zeros).toBeLessThan(370);
     expect(ya.find((v) => v !== 0)).toBeCloseTo(1 / 0.7, 5);
     a.eval();
-    expect(a.call(x).dataSync().every((v) => v === 1)).toBe(true);
+    expect(
+      a
+        .call(x)
+        .dataSync()
+        .every((v) => v === 1),
+    ).toBe(true);
     expect(() => new Dropout(1.5)).toThrow(LayerConfigError);
   });
 
@@ -86,12 +110,27 @@ describe('Dropout and activations', () => {
     const v = (t: Tensor) => [...t.dataSync()];
     const xs = [-2, -0.5, 0.5, 2];
     const close = (a: number[], b: number[]) => a.forEach((ai, i) => expect(ai).toBeCloseTo(b[i], 10));
-    close(v(new ReLU().call(x)), xs.map((u) => Math.max(0, u)));
+    close(
+      v(new ReLU().call(x)),
+      xs.map((u) => Math.max(0, u)),
+    );
     close(v(new Tanh().call(x)), xs.map(Math.tanh));
-    close(v(new Sigmoid().call(x)), xs.map((u) => 1 / (1 + Math.exp(-u))));
-    close(v(new SiLU().call(x)), xs.map((u) => u / (1 + Math.exp(-u))));
-    close(v(new LeakyReLU(0.2).call(x)), xs.map((u) => (u > 0 ? u : 0.2 * u)));
-    close(v(new GELU('tanh').call(x)), xs.map((u) => 0.5 * u * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (u + 0.044715 * u ** 3)))));
+    close(
+      v(new Sigmoid().call(x)),
+      xs.map((u) => 1 / (1 + Math.exp(-u))),
+    );
+    close(
+      v(new SiLU().call(x)),
+      xs.map((u) => u / (1 + Math.exp(-u))),
+    );
+    close(
+      v(new LeakyReLU(0.2).call(x)),
+      xs.map((u) => (u > 0 ? u : 0.2 * u)),
+    );
+    close(
+      v(new GELU('tanh').call(x)),
+      xs.map((u) => 0.5 * u * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (u + 0.044715 * u ** 3)))),
+    );
     const s = v(new Softmax().call(x));
     expect(s.reduce((a, b) => a + b)).toBeCloseTo(1, 12);
     expect(new Flatten().call(randn([2, 3, 4])).shape).toEqual([2, 12]);

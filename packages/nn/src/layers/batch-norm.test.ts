@@ -10,7 +10,14 @@ describe('BatchNorm', () => {
   it('normalises with batch statistics in training and updates running stats (unbiased var, momentum)', () => {
     const bn = new BatchNorm1d(2, { momentum: 0.5 });
     expect(Object.keys(bn.stateDict())).toEqual(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
-    const x = tensor([[1, 10], [3, 20], [5, 30]], { dtype: 'float32' });
+    const x = tensor(
+      [
+        [1, 10],
+        [3, 20],
+        [5, 30],
+      ],
+      { dtype: 'float32' },
+    );
     const y = bn.call(x).arraySync() as number[][];
     // channel 0: mean 3, biased var 8/3
     expect(y[0][0]).toBeCloseTo(-2 / Math.sqrt(8 / 3 + 1e-5), 5);

@@ -33,7 +33,10 @@ abstract class BatchNormBase extends Module {
 
   protected abstract readonly ranks: readonly number[];
 
-  constructor(readonly numFeatures: number, opts: BatchNormOptions = {}) {
+  constructor(
+    readonly numFeatures: number,
+    opts: BatchNormOptions = {},
+  ) {
     super();
     checkPositive(this.constructor.name, 'numFeatures', numFeatures);
     this.eps = opts.eps ?? 1e-5;

@@ -17,16 +17,24 @@ function naiveConv(x: A4, w: A4, b: number[] | null, s: number[], p: number[], d
   const wo = Math.floor((wd + 2 * p[1] - d[1] * (kw - 1) - 1) / s[1]) + 1;
   const opg = cout / g;
   void cin;
-  return Array.from({ length: n }, (_, bi) => Array.from({ length: cout }, (_, o) => Array.from({ length: ho }, (_, i) => Array.from({ length: wo }, (_, j) => {
-    let acc = b ? b[o] : 0;
-    const grp = Math.floor(o / opg);
-    for (let c = 0; c < cpg; c++) for (let u = 0; u < kh; u++) for (let v = 0; v < kw; v++) {
-      const r = i * s[0] - p[0] + u * d[0];
-      const q = j * s[1] - p[1] + v * d[1];
-      if (r >= 0 && r < h && q >= 0 && q < wd) acc += x[bi][grp * cpg + c][r][q] * w[o][c][u][v];
-    }
-    return acc;
-  }))));
+  return Array.from({ length: n }, (_, bi) =>
+    Array.from({ length: cout }, (_, o) =>
+      Array.from({ length: ho }, (_, i) =>
+        Array.from({ length: wo }, (_, j) => {
+          let acc = b ? b[o] : 0;
+          const grp = Math.floor(o / opg);
+          for (let c = 0; c < cpg; c++)
+            for (let u = 0; u < kh; u++)
+              for (let v = 0; v < kw; v++) {
+                const r = i * s[0] - p[0] + u * d[0];
+                const q = j * s[1] - p[1] + v * d[1];
+                if (r >= 0 && r < h && q >= 0 && q < wd) acc += x[bi][grp * cpg + c][r][q] * w[o][c][u][v];
+              }
+          return acc;
+        }),
+      ),
+    ),
+  );
 }
 
 /** Direct-loop transposed convolution: every input element scatters a weighted kernel. */
@@ -37,14 +45,19 @@ function naiveConvT(x: A4, w: A4, s: number[], p: number[], op: number[], d: num
   const ho = (h - 1) * s[0] - 2 * p[0] + d[0] * (kh - 1) + op[0] + 1;
   const wo = (wd - 1) * s[1] - 2 * p[1] + d[1] * (kw - 1) + op[1] + 1;
   const out: A4 = Array.from({ length: n }, () => Array.from({ length: opg * g }, () => Array.from({ length: ho }, () => new Array<number>(wo).fill(0))));
-  for (let bi = 0; bi < n; bi++) for (let c = 0; c < cin; c++) for (let i = 0; i < h; i++) for (let j = 0; j < wd; j++) {
-    const grp = Math.floor(c / cpg);
-    for (let o = 0; o < opg; o++) for (let u = 0; u < kh; u++) for (let v = 0; v < kw; v++) {
-      const r = i * s[0] - p[0] + u * d[0];
-      const q = j * s[1] - p[1] + v * d[1];
-      if (r >= 0 && r < ho && q >= 0 && q < wo) out[bi][grp * opg + o][r][q] += x[bi][c][i][j] * w[c][o][u][v];
-    }
-  }
+  for (let bi = 0; bi < n; bi++)
+    for (let c = 0; c < cin; c++)
+      for (let i = 0; i < h; i++)
+        for (let j = 0; j < wd; j++) {
+          const grp = Math.floor(c / cpg);
+          for (let o = 0; o < opg; o++)
+            for (let u = 0; u < kh; u++)
+              for (let v = 0; v < kw; v++) {
+                const r = i * s[0] - p[0] + u * d[0];
+                const q = j * s[1] - p[1] + v * d[1];
+                if (r >= 0 && r < ho && q >= 0 && q < wo) out[bi][grp * opg + o][r][q] += x[bi][c][i][j] * w[c][o][u][v];
+              }
+        }
   return out;
 }
 
@@ -74,7 +87,15 @@ describe('conv2d (im2col + matmul)', () => {
     expect(conv2d(x, w, null, { padding: 'same' }).shape).toEqual([1, 3, 5, 5]);
     const sameVals = conv2d(x, w, null, { padding: 'same' });
     // 'same' with k=4: pad 1 before, 2 after; equal to explicit padding then a valid conv
-    const explicit = conv2d(x.pad([[0, 0], [0, 0], [1, 2], [1, 2]]), w);
+    const explicit = conv2d(
+      x.pad([
+        [0, 0],
+        [0, 0],
+        [1, 2],
+        [1, 2],
+      ]),
+      w,
+    );
     sameVals.dataSync().forEach((v, i) => expect(v).toBeCloseTo(explicit.dataSync()[i], 12));
     expect(conv2d(x, w, null, { padding: 'valid' }).shape).toEqual([1, 3, 2, 2]);
     expect(() => conv2d(x, w, null, { padding: 'same', stride: 2 })).toThrow(LayerConfigError);
@@ -86,7 +107,15 @@ describe('conv2d (im2col + matmul)', () => {
     const x = randn([2, 3, 9], f64);
     const y = c1.call(x);
     expect(y.shape).toEqual([2, 4, 5]);
-    const want = naiveConv((x.unsqueeze(2).arraySync() as A4), c1.weight.unsqueeze(2).arraySync() as A4, c1.bias!.arraySync() as number[], [1, 2], [0, 1], [1, 1], 1);
+    const want = naiveConv(
+      x.unsqueeze(2).arraySync() as A4,
+      c1.weight.unsqueeze(2).arraySync() as A4,
+      c1.bias!.arraySync() as number[],
+      [1, 2],
+      [0, 1],
+      [1, 1],
+      1,
+    );
     close(y.unsqueeze(2), want);
     expect(new Conv2d(4, 6, [3, 2], { groups: 2 }).weight.shape).toEqual([6, 2, 3, 2]);
     expect(() => new Conv2d(3, 6, 3, { groups: 2 })).toThrow(LayerConfigError);
@@ -101,7 +130,13 @@ describe('convTranspose2d (matmul + col2im)', () => {
   ])('matches direct loops: stride $s, padding $p, outputPadding $op, dilation $d, groups $g', ({ s, p, op, d, g }) => {
     const x = randn([2, 4, 3, 4], f64);
     const w = randn([4, 6 / g, 3, 2], f64);
-    const y = convTranspose2d(x, w, null, { stride: s as [number, number], padding: p as [number, number], outputPadding: op as [number, number], dilation: d as [number, number], groups: g });
+    const y = convTranspose2d(x, w, null, {
+      stride: s as [number, number],
+      padding: p as [number, number],
+      outputPadding: op as [number, number],
+      dilation: d as [number, number],
+      groups: g,
+    });
     close(y, naiveConvT(x.arraySync() as A4, w.arraySync() as A4, s, p, op, d, g));
   });
 
@@ -110,7 +145,10 @@ describe('convTranspose2d (matmul + col2im)', () => {
     const w = randn([3, 2, 3, 3], f64);
     const y = randn([1, 3, 4, 4], f64);
     const lhs = conv2d(x, w, null, { stride: 2, padding: 1 }).mul(y).sum().itemSync();
-    const rhs = x.mul(convTranspose2d(y, w, null, { stride: 2, padding: 1 })).sum().itemSync();
+    const rhs = x
+      .mul(convTranspose2d(y, w, null, { stride: 2, padding: 1 }))
+      .sum()
+      .itemSync();
     expect(lhs).toBeCloseTo(rhs, 10);
   });
 });

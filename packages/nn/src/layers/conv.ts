@@ -41,7 +41,9 @@ function convParameters(shape: number[], outChannels: number, bias: boolean, opt
 function convRepr(inChannels: number, outChannels: number, kernelSize: number | readonly number[], options: object): string {
   const shown = ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias'];
   const fmt = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
-  const extra = Object.entries(options).filter(([k, v]) => shown.includes(k) && v !== undefined).map(([k, v]) => `, ${k}=${fmt(v)}`);
+  const extra = Object.entries(options)
+    .filter(([k, v]) => shown.includes(k) && v !== undefined)
+    .map(([k, v]) => `, ${k}=${fmt(v)}`);
   return `inChannels=${inChannels}, outChannels=${outChannels}, kernelSize=${fmt(kernelSize)}${extra.join('')}`;
 }
 
@@ -51,7 +53,12 @@ export class Conv2d extends Module {
   bias: Parameter | null;
   readonly kernelSize: [number, number];
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Size2, readonly options: ConvOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Size2,
+    readonly options: ConvOptions = {},
+  ) {
     super();
     const groups = options.groups ?? 1;
     checkChannels('Conv2d', inChannels, outChannels, groups);
@@ -115,7 +122,12 @@ export class ConvTranspose2d extends Module {
   bias: Parameter | null;
   readonly kernelSize: [number, number];
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Size2, readonly options: ConvTransposeOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Size2,
+    readonly options: ConvTransposeOptions = {},
+  ) {
     super();
     const groups = options.groups ?? 1;
     checkChannels('ConvTranspose2d', inChannels, outChannels, groups);

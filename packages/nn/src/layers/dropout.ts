@@ -8,7 +8,10 @@ export class Dropout extends Module {
   /** The generator masks are drawn from (the global one when omitted). */
   generator: Generator | undefined;
 
-  constructor(readonly p = 0.5, opts: { generator?: Generator } = {}) {
+  constructor(
+    readonly p = 0.5,
+    opts: { generator?: Generator } = {},
+  ) {
     super();
     checkProbability('Dropout', 'p', p);
     this.generator = opts.generator;

@@ -20,7 +20,11 @@ export class Embedding extends Module {
   weight: Parameter;
   readonly paddingIdx: number | null;
 
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, opts: EmbeddingOptions = {}) {
+  constructor(
+    readonly numEmbeddings: number,
+    readonly embeddingDim: number,
+    opts: EmbeddingOptions = {},
+  ) {
     super();
     checkPositive('Embedding', 'numEmbeddings', numEmbeddings);
     checkPositive('Embedding', 'embeddingDim', embeddingDim);
@@ -43,7 +47,10 @@ export class Embedding extends Module {
     scope(() =>
       noGrad(() => {
         const rows = this.weight.shape[0];
-        const keepRows = tensor(Array.from({ length: rows }, (_, i) => i !== pad), { dtype: 'bool', device: this.weight.device });
+        const keepRows = tensor(
+          Array.from({ length: rows }, (_, i) => i !== pad),
+          { dtype: 'bool', device: this.weight.device },
+        );
         this.weight.assign(this.weight.where(keepRows.reshape(rows, 1), 0));
       }),
     );

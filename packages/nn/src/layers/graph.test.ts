@@ -7,8 +7,20 @@ import { GATConv, GCNConv } from './graph';
 const gen = new Generator(41);
 const f64 = { dtype: 'float64' as const, generator: gen };
 // a small directed graph: 0→1, 1→2, 2→0, 3→1, 0→2 (node 4 isolated)
-const edges = tensor([[0, 1, 2, 3, 0], [1, 2, 0, 1, 2]], { dtype: 'int32' });
-const E = [[0, 1], [1, 2], [2, 0], [3, 1], [0, 2]];
+const edges = tensor(
+  [
+    [0, 1, 2, 3, 0],
+    [1, 2, 0, 1, 2],
+  ],
+  { dtype: 'int32' },
+);
+const E = [
+  [0, 1],
+  [1, 2],
+  [2, 0],
+  [3, 1],
+  [0, 2],
+];
 const V = 5;
 const arr = (t: Tensor) => t.arraySync() as number[][];
 
@@ -31,7 +43,10 @@ describe('GCNConv', () => {
     const deg = a.map((row) => row.reduce((p, q) => p + q));
     const norm = a.map((row, i) => row.map((v, j) => v / Math.sqrt(deg[i] * deg[j])));
     const want = tensor(norm, { dtype: 'float64' }).matmul(x).matmul(conv.lin.weight.transpose(0, 1)).add(conv.bias!);
-    conv.call(x, edges).dataSync().forEach((v, i) => expect(v).toBeCloseTo(want.dataSync()[i], 12));
+    conv
+      .call(x, edges)
+      .dataSync()
+      .forEach((v, i) => expect(v).toBeCloseTo(want.dataSync()[i], 12));
     expect(Object.keys(conv.stateDict())).toEqual(['bias', 'lin.weight']);
   });
 
@@ -63,12 +78,17 @@ describe('GATConv', () => {
           };
           const ex = inc.map((j) => Math.exp(score(j)));
           const z = ex.reduce((p, q) => p + q);
-          inc.forEach((j, k) => { for (let c = 0; c < 2; c++) out[i][head * 2 + c] += (ex[k] / z) * h[j][head * 2 + c]; });
+          inc.forEach((j, k) => {
+            for (let c = 0; c < 2; c++) out[i][head * 2 + c] += (ex[k] / z) * h[j][head * 2 + c];
+          });
         }
       }
       const bias = [...gat.bias!.dataSync()];
       const want = concat ? out.map((row) => row.map((v, k) => v + bias[k])) : out.map((row) => [0, 1].map((c) => (row[c] + row[2 + c]) / 2 + bias[c]));
-      gat.call(x, edges).dataSync().forEach((v, k) => expect(v).toBeCloseTo(want.flat()[k], 12));
+      gat
+        .call(x, edges)
+        .dataSync()
+        .forEach((v, k) => expect(v).toBeCloseTo(want.flat()[k], 12));
     }
   });
 

@@ -28,11 +28,15 @@ export class GCNConv extends Module<[Tensor, Tensor], Tensor> {
   readonly selfLoops: boolean;
   readonly normalize: boolean;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, opts: GCNOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    opts: GCNOptions = {},
+  ) {
     super();
     this.lin = new Linear(inChannels, outChannels, { ...opts, bias: false });
     init.xavierUniform(this.lin.weight, 1, opts);
-    this.bias = opts.bias ?? true ? newParameter([outChannels], opts) : null;
+    this.bias = (opts.bias ?? true) ? newParameter([outChannels], opts) : null;
     this.selfLoops = opts.addSelfLoops ?? true;
     this.normalize = opts.normalize ?? true;
   }
@@ -89,7 +93,11 @@ export class GATConv extends Module<[Tensor, Tensor], Tensor> {
   readonly selfLoops: boolean;
   generator: Generator | undefined;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, opts: GATOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    opts: GATOptions = {},
+  ) {
     super();
     this.heads = opts.heads ?? 1;
     checkPositive('GATConv', 'heads', this.heads);
@@ -104,7 +112,7 @@ export class GATConv extends Module<[Tensor, Tensor], Tensor> {
     init.xavierUniform(this.lin.weight, 1, opts);
     this.att_src = newParameter([1, this.heads, outChannels], opts, (t) => init.xavierUniform(t, 1, opts));
     this.att_dst = newParameter([1, this.heads, outChannels], opts, (t) => init.xavierUniform(t, 1, opts));
-    this.bias = opts.bias ?? true ? newParameter([this.concat ? hc : outChannels], opts) : null;
+    this.bias = (opts.bias ?? true) ? newParameter([this.concat ? hc : outChannels], opts) : null;
   }
 
   /** `inChannels=…, outChannels=…, heads=…, concat=…`. */

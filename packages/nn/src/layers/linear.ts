@@ -19,19 +19,26 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LinearOptions = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    opts: LinearOptions = {},
+  ) {
     super();
     checkPositive('Linear', 'inFeatures', inFeatures);
     checkPositive('Linear', 'outFeatures', outFeatures);
     this.weight = newParameter([outFeatures, inFeatures], opts, (t) => init.kaimingUniform(t, { a: Math.sqrt(5), generator: opts.generator }));
-    this.bias = opts.bias ?? true ? uniformParameter([outFeatures], 1 / Math.sqrt(inFeatures), opts) : null;
+    this.bias = (opts.bias ?? true) ? uniformParameter([outFeatures], 1 / Math.sqrt(inFeatures), opts) : null;
   }
 
   forward(x: Tensor): Tensor {
     if (!isFloat(x.dtype)) {
-      throw new DTypeError(`Linear: the input is ${x.dtype} ${formatShape(x.shape)}, but Linear takes float inputs: token ids go through an Embedding first; cast other values with .cast('float32')`);
+      throw new DTypeError(
+        `Linear: the input is ${x.dtype} ${formatShape(x.shape)}, but Linear takes float inputs: token ids go through an Embedding first; cast other values with .cast('float32')`,
+      );
     }
-    if (x.rank === 0) throw new ShapeError(`Linear: the input is a scalar; it needs a last dim of inFeatures = ${this.inFeatures} (reshape it to [1, ${this.inFeatures}])`);
+    if (x.rank === 0)
+      throw new ShapeError(`Linear: the input is a scalar; it needs a last dim of inFeatures = ${this.inFeatures} (reshape it to [1, ${this.inFeatures}])`);
     const last = x.shape[x.rank - 1];
     if (last !== this.inFeatures) {
       throw new ShapeError(
@@ -64,12 +71,22 @@ export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(readonly in1Features: number, readonly in2Features: number, readonly outFeatures: number, opts: LinearOptions = {}) {
+  constructor(
+    readonly in1Features: number,
+    readonly in2Features: number,
+    readonly outFeatures: number,
+    opts: LinearOptions = {},
+  ) {
     super();
-    for (const [n, v] of [['in1Features', in1Features], ['in2Features', in2Features], ['outFeatures', outFeatures]] as const) checkPositive('Bilinear', n, v);
+    for (const [n, v] of [
+      ['in1Features', in1Features],
+      ['in2Features', in2Features],
+      ['outFeatures', outFeatures],
+    ] as const)
+      checkPositive('Bilinear', n, v);
     const bound = 1 / Math.sqrt(in1Features);
     this.weight = uniformParameter([outFeatures, in1Features, in2Features], bound, opts);
-    this.bias = opts.bias ?? true ? uniformParameter([outFeatures], bound, opts) : null;
+    this.bias = (opts.bias ?? true) ? uniformParameter([outFeatures], bound, opts) : null;
   }
 
   /** `in1Features=…, in2Features=…, outFeatures=…, bias=…`. */

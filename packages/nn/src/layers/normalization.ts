@@ -8,7 +8,8 @@ import { checkPositive, type FactoryOptions, newParameter } from './factory';
 
 /** Throws unless `x` is a float tensor whose trailing dims are `shape` (what the layer was built for). */
 function checkNormInput(layer: string, x: Tensor, shape: readonly number[], option: string): void {
-  if (!isFloat(x.dtype)) throw new DTypeError(`${layer}: the input is ${x.dtype} ${formatShape(x.shape)}; normalisation takes float inputs: cast it with .cast('float32')`);
+  if (!isFloat(x.dtype))
+    throw new DTypeError(`${layer}: the input is ${x.dtype} ${formatShape(x.shape)}; normalisation takes float inputs: cast it with .cast('float32')`);
   const tail = x.shape.slice(Math.max(0, x.rank - shape.length));
   if (x.rank < shape.length || !shapesEqual(tail, shape)) {
     throw new ShapeError(
@@ -74,10 +75,11 @@ export class RMSNorm extends Module {
   constructor(normalizedShape: number | readonly [number], opts: RMSNormOptions = {}) {
     super();
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-    if (this.normalizedShape.length !== 1) throw new LayerConfigError(`RMSNorm: normalizedShape must be one size (the last dim), got [${this.normalizedShape.join(', ')}]`);
+    if (this.normalizedShape.length !== 1)
+      throw new LayerConfigError(`RMSNorm: normalizedShape must be one size (the last dim), got [${this.normalizedShape.join(', ')}]`);
     checkPositive('RMSNorm', 'normalizedShape', this.normalizedShape[0]);
     this.eps = opts.eps ?? 1e-6;
-    this.weight = opts.elementwiseAffine ?? true ? newParameter(this.normalizedShape, opts, (t) => init.ones(t)) : null;
+    this.weight = (opts.elementwiseAffine ?? true) ? newParameter(this.normalizedShape, opts, (t) => init.ones(t)) : null;
   }
 
   forward(x: Tensor): Tensor {

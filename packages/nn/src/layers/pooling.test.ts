@@ -18,22 +18,25 @@ function naivePool(x: A2, k: number[], s: number[], p: number[], ceil: boolean, 
     if (ceil && (o - 1) * s[i] >= len + p[i]) o -= 1;
     return o;
   };
-  return Array.from({ length: out(h, 0) }, (_, i) => Array.from({ length: out(w, 1) }, (_, j) => {
-    const r0 = i * s[0] - p[0];
-    const c0 = j * s[1] - p[1];
-    const r1 = Math.min(r0 + k[0], h + p[0]);
-    const c1 = Math.min(c0 + k[1], w + p[1]);
-    let best = -Infinity;
-    let sum = 0;
-    let count = 0;
-    for (let r = Math.max(r0, 0); r < Math.min(r1, h); r++) for (let c = Math.max(c0, 0); c < Math.min(c1, w); c++) {
-      best = Math.max(best, x[r][c]);
-      sum += x[r][c];
-      count++;
-    }
-    if (kind === 'max') return best;
-    return sum / (includePad ? (r1 - r0) * (c1 - c0) : count);
-  }));
+  return Array.from({ length: out(h, 0) }, (_, i) =>
+    Array.from({ length: out(w, 1) }, (_, j) => {
+      const r0 = i * s[0] - p[0];
+      const c0 = j * s[1] - p[1];
+      const r1 = Math.min(r0 + k[0], h + p[0]);
+      const c1 = Math.min(c0 + k[1], w + p[1]);
+      let best = -Infinity;
+      let sum = 0;
+      let count = 0;
+      for (let r = Math.max(r0, 0); r < Math.min(r1, h); r++)
+        for (let c = Math.max(c0, 0); c < Math.min(c1, w); c++) {
+          best = Math.max(best, x[r][c]);
+          sum += x[r][c];
+          count++;
+        }
+      if (kind === 'max') return best;
+      return sum / (includePad ? (r1 - r0) * (c1 - c0) : count);
+    }),
+  );
 }
 
 const plane = (t: Tensor) => (t.arraySync() as number[][][][])[0][0];
@@ -67,11 +70,38 @@ describe('pooling', () => {
     const pooled = new AdaptiveAvgPool2d([2, 3]).call(img);
     expect(pooled.shape).toEqual([2, 3, 2, 3]);
     // window (0, 0) of 5×7 → 2×3: rows [0, 3), cols [0, 3)
-    expect((pooled.arraySync() as number[][][][])[1][2][0][0]).toBeCloseTo(img.slice([1, 2, [0, 3], [0, 3]]).mean().itemSync(), 12);
+    expect((pooled.arraySync() as number[][][][])[1][2][0][0]).toBeCloseTo(
+      img
+        .slice([1, 2, [0, 3], [0, 3]])
+        .mean()
+        .itemSync(),
+      12,
+    );
     expect(adaptiveAvgPool2d(img, 1).shape).toEqual([2, 3, 1, 1]);
     expect(new Flatten().call(adaptiveAvgPool2d(img, 1)).shape).toEqual([2, 3]);
-    const up = new Upsample({ scaleFactor: 2 }).call(tensor([[[[1, 2], [3, 4]]]], { dtype: 'float32' }));
-    expect(up.arraySync()).toEqual([[[[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]]]);
+    const up = new Upsample({ scaleFactor: 2 }).call(
+      tensor(
+        [
+          [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+          ],
+        ],
+        { dtype: 'float32' },
+      ),
+    );
+    expect(up.arraySync()).toEqual([
+      [
+        [
+          [1, 1, 2, 2],
+          [1, 1, 2, 2],
+          [3, 3, 4, 4],
+          [3, 3, 4, 4],
+        ],
+      ],
+    ]);
     expect(upsampleNearest(tensor([[[1, 2, 3]]], { dtype: 'float32' }), { size: 5 }).arraySync()).toEqual([[[1, 1, 2, 2, 3]]]);
   });
 

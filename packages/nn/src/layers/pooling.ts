@@ -2,13 +2,14 @@
 import type { Tensor } from '@graft/core';
 import { Module } from '../module/module';
 import type { Size2 } from '../functional/conv';
-import {
-  adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d, type Pool2dOptions, upsampleNearest,
-} from '../functional/pooling';
+import { adaptiveAvgPool1d, adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d, type Pool2dOptions, upsampleNearest } from '../functional/pooling';
 
 /** Max pooling over `[N, C, H, W]`. */
 export class MaxPool2d extends Module {
-  constructor(readonly kernelSize: Size2, readonly options: Pool2dOptions = {}) {
+  constructor(
+    readonly kernelSize: Size2,
+    readonly options: Pool2dOptions = {},
+  ) {
     super();
   }
   forward(x: Tensor): Tensor {
@@ -18,7 +19,10 @@ export class MaxPool2d extends Module {
 
 /** Max pooling over `[N, C, L]`. */
 export class MaxPool1d extends Module {
-  constructor(readonly kernelSize: number, readonly options: { stride?: number; padding?: number; dilation?: number; ceilMode?: boolean } = {}) {
+  constructor(
+    readonly kernelSize: number,
+    readonly options: { stride?: number; padding?: number; dilation?: number; ceilMode?: boolean } = {},
+  ) {
     super();
   }
   forward(x: Tensor): Tensor {
@@ -28,7 +32,10 @@ export class MaxPool1d extends Module {
 
 /** Average pooling over `[N, C, H, W]`. */
 export class AvgPool2d extends Module {
-  constructor(readonly kernelSize: Size2, readonly options: Omit<Pool2dOptions, 'dilation'> & { countIncludePad?: boolean; divisorOverride?: number } = {}) {
+  constructor(
+    readonly kernelSize: Size2,
+    readonly options: Omit<Pool2dOptions, 'dilation'> & { countIncludePad?: boolean; divisorOverride?: number } = {},
+  ) {
     super();
   }
   forward(x: Tensor): Tensor {
@@ -38,7 +45,10 @@ export class AvgPool2d extends Module {
 
 /** Average pooling over `[N, C, L]`. */
 export class AvgPool1d extends Module {
-  constructor(readonly kernelSize: number, readonly options: { stride?: number; padding?: number; ceilMode?: boolean; countIncludePad?: boolean } = {}) {
+  constructor(
+    readonly kernelSize: number,
+    readonly options: { stride?: number; padding?: number; ceilMode?: boolean; countIncludePad?: boolean } = {},
+  ) {
     super();
   }
   forward(x: Tensor): Tensor {

@@ -29,8 +29,10 @@ export function cellStep(kind: CellKind, xw: Tensor, h: Tensor, c: Tensor | null
   let hw = h.matmul(w.weightHh.transpose(0, 1));
   if (w.biasHh) hw = hw.add(w.biasHh);
   switch (kind) {
-    case 'rnn_tanh': return { h: xw.add(hw).tanh(), c: null };
-    case 'rnn_relu': return { h: xw.add(hw).relu(), c: null };
+    case 'rnn_tanh':
+      return { h: xw.add(hw).tanh(), c: null };
+    case 'rnn_relu':
+      return { h: xw.add(hw).relu(), c: null };
     case 'lstm': {
       const [i, f, g, o] = xw.add(hw).chunk(4, -1);
       const c1 = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
@@ -62,7 +64,12 @@ abstract class CellBase<S> extends Module<[Tensor, S?], S> {
   bias_hh: Parameter | null;
   protected abstract readonly kind: CellKind;
 
-  constructor(readonly inputSize: number, readonly hiddenSize: number, gates: number, opts: CellOptions) {
+  constructor(
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    gates: number,
+    opts: CellOptions,
+  ) {
     super();
     checkPositive(this.constructor.name, 'inputSize', inputSize);
     checkPositive(this.constructor.name, 'hiddenSize', hiddenSize);
@@ -81,7 +88,8 @@ abstract class CellBase<S> extends Module<[Tensor, S?], S> {
   }
 
   protected step(x: Tensor, h: Tensor | undefined, c: Tensor | null): { h: Tensor; c: Tensor | null } {
-    if (x.rank !== 2 || x.shape[1] !== this.inputSize) throw new LayerConfigError(`${this.constructor.name}: input [${x.shape.join(', ')}] should be [N, ${this.inputSize}]`);
+    if (x.rank !== 2 || x.shape[1] !== this.inputSize)
+      throw new LayerConfigError(`${this.constructor.name}: input [${x.shape.join(', ')}] should be [N, ${this.inputSize}]`);
     const h0 = h ?? zeros([x.shape[0], this.hiddenSize], { dtype: x.dtype, device: x.device });
     let xw = x.matmul(this.weight_ih.transpose(0, 1));
     if (this.bias_ih) xw = xw.add(this.bias_ih);

@@ -26,7 +26,10 @@ function naive(kind: 'lstm' | 'gru', m: LSTM | GRU, xs: number[][]): number[][] 
       return { x: a.map((v, i) => v + bih[g * H + i]), h: b.map((v, i) => v + bhh[g * H + i]) };
     };
     if (kind === 'lstm') {
-      const [i, f, g, o] = [0, 1, 2, 3].map((k) => { const q = gate(k); return q.x.map((v, j) => v + q.h[j]); });
+      const [i, f, g, o] = [0, 1, 2, 3].map((k) => {
+        const q = gate(k);
+        return q.x.map((v, j) => v + q.h[j]);
+      });
       c = c.map((cj, j) => sig(f[j]) * cj + sig(i[j]) * Math.tanh(g[j]));
       h = c.map((cj, j) => sig(o[j]) * Math.tanh(cj));
     } else {
@@ -53,8 +56,22 @@ describe('RNN, LSTM, GRU', () => {
   it('use PyTorch names and shapes, and the sequence-first layout by default', () => {
     const lstm = new LSTM(3, 4, { numLayers: 2, bidirectional: true });
     expect(Object.keys(lstm.stateDict())).toEqual([
-      'weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', 'weight_ih_l0_reverse', 'weight_hh_l0_reverse', 'bias_ih_l0_reverse', 'bias_hh_l0_reverse',
-      'weight_ih_l1', 'weight_hh_l1', 'bias_ih_l1', 'bias_hh_l1', 'weight_ih_l1_reverse', 'weight_hh_l1_reverse', 'bias_ih_l1_reverse', 'bias_hh_l1_reverse',
+      'weight_ih_l0',
+      'weight_hh_l0',
+      'bias_ih_l0',
+      'bias_hh_l0',
+      'weight_ih_l0_reverse',
+      'weight_hh_l0_reverse',
+      'bias_ih_l0_reverse',
+      'bias_hh_l0_reverse',
+      'weight_ih_l1',
+      'weight_hh_l1',
+      'bias_ih_l1',
+      'bias_hh_l1',
+      'weight_ih_l1_reverse',
+      'weight_hh_l1_reverse',
+      'bias_ih_l1_reverse',
+      'bias_hh_l1_reverse',
     ]);
     expect(lstm.stateDict().weight_ih_l1.shape).toEqual([16, 8]);
     const out = lstm.call(randn([6, 2, 3]));
@@ -81,7 +98,20 @@ describe('RNN, LSTM, GRU', () => {
       const ah = alone.h.arraySync() as number[][][];
       hs.forEach((layerDir, ld) => layerDir[b].forEach((v, j) => expect(v).toBeCloseTo(ah[ld][0][j], 12)));
     });
-    const viaMask = m.call(x, {}, { mask: tensor([[1, 1, 1, 1, 1], [1, 1, 0, 0, 0], [1, 1, 1, 1, 0]], { dtype: 'bool' }) });
+    const viaMask = m.call(
+      x,
+      {},
+      {
+        mask: tensor(
+          [
+            [1, 1, 1, 1, 1],
+            [1, 1, 0, 0, 0],
+            [1, 1, 1, 1, 0],
+          ],
+          { dtype: 'bool' },
+        ),
+      },
+    );
     expect(vals(viaMask.output)).toEqual(vals(batched.output));
     expect(() => m.call(x, {}, { lengths: [5, 0, 4] })).toThrow(LayerConfigError);
   });
@@ -94,7 +124,12 @@ describe('RNN, LSTM, GRU', () => {
     const step = cell.call(x.narrow(0, 0, 1).squeeze(0));
     expect(vals(step.h)).toEqual(vals(layer.call(x).output.narrow(0, 0, 1).squeeze(0)));
     expect(new GRUCell(3, 2).call(randn([4, 3])).shape).toEqual([4, 2]);
-    expect(new RNNCell(3, 2, { nonlinearity: 'relu' }).call(randn([4, 3])).dataSync().every((v) => v >= 0)).toBe(true);
+    expect(
+      new RNNCell(3, 2, { nonlinearity: 'relu' })
+        .call(randn([4, 3]))
+        .dataSync()
+        .every((v) => v >= 0),
+    ).toBe(true);
   });
 
   it('gradcheck: LSTM (bidirectional, 2 layers, lengths), GRU, RNN and the cells', () => {
@@ -102,10 +137,12 @@ describe('RNN, LSTM, GRU', () => {
     const x = randn([2, 3, 2], f64).requiresGrad_();
     const h0 = randn([4, 2, 2], f64).requiresGrad_();
     const c0 = randn([4, 2, 2], f64).requiresGrad_();
-    expect(gradcheckModule(lstm, [x, h0, c0], (x, h, c) => {
-      const r = lstm.call(x, { h, c }, { lengths: [3, 2] });
-      return r.output.sum().add(r.h.mul(r.c!).sum());
-    })).toBe(true);
+    expect(
+      gradcheckModule(lstm, [x, h0, c0], (x, h, c) => {
+        const r = lstm.call(x, { h, c }, { lengths: [3, 2] });
+        return r.output.sum().add(r.h.mul(r.c!).sum());
+      }),
+    ).toBe(true);
     const gru = new GRU(2, 3, f64);
     expect(gradcheckModule(gru, [randn([3, 2, 2], f64).requiresGrad_()], (x) => gru.call(x).output)).toBe(true);
     const rnn = new RNN(2, 2, { ...f64, bidirectional: true });

@@ -54,7 +54,12 @@ abstract class RecurrentBase extends Module<[Tensor, RecurrentState?, SequenceOp
   readonly bidirectional: boolean;
   generator: Generator | undefined;
 
-  constructor(protected readonly kind: CellKind, readonly inputSize: number, readonly hiddenSize: number, opts: RecurrentOptions) {
+  constructor(
+    protected readonly kind: CellKind,
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    opts: RecurrentOptions,
+  ) {
     super();
     const name = this.constructor.name;
     checkPositive(name, 'inputSize', inputSize);
@@ -151,14 +156,19 @@ abstract class RecurrentBase extends Module<[Tensor, RecurrentState?, SequenceOp
 
   forward(input: Tensor, state: RecurrentState = {}, seq: SequenceOptions = {}): RecurrentOutput {
     const name = this.constructor.name;
-    if (input.rank !== 3 || input.shape[2] !== this.inputSize) throw new LayerConfigError(`${name}: input [${input.shape.join(', ')}] should have ${this.inputSize} features and 3 dims`);
+    if (input.rank !== 3 || input.shape[2] !== this.inputSize)
+      throw new LayerConfigError(`${name}: input [${input.shape.join(', ')}] should have ${this.inputSize} features and 3 dims`);
     return scope(() => {
       let x = this.batchFirst ? input : input.transpose(0, 1);
       const [n, t] = x.shape;
       const dirs = this.bidirectional ? 2 : 1;
       const stateShape = [this.numLayers * dirs, n, this.hiddenSize];
-      for (const [k, s] of [['h', state.h], ['c', state.c]] as const) {
-        if (s && !shapesEqual(s.shape, stateShape)) throw new LayerConfigError(`${name}: initial ${k} ${formatShape(s.shape)} should be ${formatShape(stateShape)}`);
+      for (const [k, s] of [
+        ['h', state.h],
+        ['c', state.c],
+      ] as const) {
+        if (s && !shapesEqual(s.shape, stateShape))
+          throw new LayerConfigError(`${name}: initial ${k} ${formatShape(s.shape)} should be ${formatShape(stateShape)}`);
       }
       const zero = () => zeros(stateShape, { dtype: x.dtype, device: x.device });
       const h0 = state.h ?? zero();

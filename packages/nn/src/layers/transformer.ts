@@ -54,7 +54,11 @@ abstract class LayerBase<I extends unknown[]> extends Module<I, Tensor> {
   readonly batchFirst: boolean;
   readonly activation: 'relu' | 'gelu';
 
-  constructor(readonly dModel: number, readonly nhead: number, opts: TransformerLayerOptions) {
+  constructor(
+    readonly dModel: number,
+    readonly nhead: number,
+    opts: TransformerLayerOptions,
+  ) {
     super();
     const ff = opts.dimFeedforward ?? 2048;
     this.linear1 = new Linear(dModel, ff, opts);

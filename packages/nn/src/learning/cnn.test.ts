@@ -30,9 +30,14 @@ function bars(n: number, gen: Generator): { x: Tensor; y: Tensor } {
 it('a CNN learns to tell horizontal from vertical bars', () => {
   const gen = new Generator(5);
   const model = new Sequential(
-    new Conv2d(1, 4, 3, { padding: 1, generator: gen }), new ReLU(), new MaxPool2d(2),
-    new Conv2d(4, 4, 3, { padding: 1, generator: gen }), new ReLU(), new MaxPool2d(2),
-    new Flatten(), new Linear(16, 2, { generator: gen }),
+    new Conv2d(1, 4, 3, { padding: 1, generator: gen }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Conv2d(4, 4, 3, { padding: 1, generator: gen }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(16, 2, { generator: gen }),
   );
   const train = bars(64, gen);
   const test = bars(64, gen);

@@ -13,12 +13,18 @@ import { Sequential } from '../module/containers';
 import { binaryCrossEntropyWithLogits } from '../losses/functional';
 import { Adam } from '../optim/adam';
 
-const MODES = [[-2, 0], [2, 0]];
+const MODES = [
+  [-2, 0],
+  [2, 0],
+];
 
 function realBatch(n: number, gen: Generator): Tensor {
   const noise = gen.normal(2 * n, 'float32', 0, 0.2);
   const pick = gen.randint(n, 0, MODES.length);
-  return tensor(Float32Array.from(noise, (v, k) => v + MODES[pick[k >> 1]][k & 1]), { shape: [n, 2] });
+  return tensor(
+    Float32Array.from(noise, (v, k) => v + MODES[pick[k >> 1]][k & 1]),
+    { shape: [n, 2] },
+  );
 }
 
 /** Mean distance to the nearest mode, and the share of samples nearest to each mode. */
@@ -37,8 +43,20 @@ function score(samples: Tensor): { distance: number; shares: number[] } {
 
 it('a GAN learns a two-mode Gaussian mixture', () => {
   const gen = new Generator(4);
-  const G = new Sequential(new Linear(2, 16, { generator: gen }), new LeakyReLU(0.2), new Linear(16, 16, { generator: gen }), new LeakyReLU(0.2), new Linear(16, 2, { generator: gen }));
-  const D = new Sequential(new Linear(2, 16, { generator: gen }), new LeakyReLU(0.2), new Linear(16, 16, { generator: gen }), new LeakyReLU(0.2), new Linear(16, 1, { generator: gen }));
+  const G = new Sequential(
+    new Linear(2, 16, { generator: gen }),
+    new LeakyReLU(0.2),
+    new Linear(16, 16, { generator: gen }),
+    new LeakyReLU(0.2),
+    new Linear(16, 2, { generator: gen }),
+  );
+  const D = new Sequential(
+    new Linear(2, 16, { generator: gen }),
+    new LeakyReLU(0.2),
+    new Linear(16, 16, { generator: gen }),
+    new LeakyReLU(0.2),
+    new Linear(16, 1, { generator: gen }),
+  );
   const optG = new Adam(G.parameters(), { lr: 0.01, betas: [0.5, 0.999] });
   const optD = new Adam(D.parameters(), { lr: 0.01, betas: [0.5, 0.999] });
   const n = 64;
@@ -49,7 +67,9 @@ it('a GAN learns a two-mode Gaussian mixture', () => {
     scope(() => {
       const fake = G.call(randn([n, 2], { generator: gen }));
       // discriminator: real → 1, fake → 0 (the generator's graph is cut with detach)
-      const lossD = binaryCrossEntropyWithLogits(D.call(realBatch(n, gen)), ones([n, 1])).add(binaryCrossEntropyWithLogits(D.call(fake.detach()), zeros([n, 1])));
+      const lossD = binaryCrossEntropyWithLogits(D.call(realBatch(n, gen)), ones([n, 1])).add(
+        binaryCrossEntropyWithLogits(D.call(fake.detach()), zeros([n, 1])),
+      );
       lossD.backward();
       optD.step();
       optD.zeroGrad();

@@ -29,9 +29,10 @@ function communities(gen: Generator) {
   const src: number[] = [];
   const dst: number[] = [];
   const u = gen.uniform(n * n, 'float64');
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    if (i !== j && u[i * n + j] < (label(i) === label(j) ? 0.2 : 0.01)) src.push(i), dst.push(j);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      if (i !== j && u[i * n + j] < (label(i) === label(j) ? 0.2 : 0.01)) src.push(i), dst.push(j);
+    }
   const noise = gen.normal(n * 4, 'float32', 0, 1);
   const feats = Float32Array.from(noise, (v, k) => v + (label(Math.floor(k / 4)) === 0 ? 0.4 : -0.4) * (k % 4 === 0 ? 1 : 0));
   const ids = Array.from({ length: n }, (_, i) => i);
@@ -39,8 +40,14 @@ function communities(gen: Generator) {
     x: tensor(feats, { shape: [n, 4] }),
     edges: tensor([src, dst], { dtype: 'int32' }),
     y: tensor(ids.map(label), { dtype: 'int32' }),
-    trainIds: tensor(ids.filter((i) => i % 2 === 0), { dtype: 'int32' }),
-    testIds: tensor(ids.filter((i) => i % 2 === 1), { dtype: 'int32' }),
+    trainIds: tensor(
+      ids.filter((i) => i % 2 === 0),
+      { dtype: 'int32' },
+    ),
+    testIds: tensor(
+      ids.filter((i) => i % 2 === 1),
+      { dtype: 'int32' },
+    ),
   };
 }
 
@@ -48,7 +55,8 @@ it('a GCN classifies the nodes of a two-community graph', () => {
   const gen = new Generator(17);
   const g = communities(gen);
   const model = new TwoLayerGcn(gen);
-  const accuracy = () => scope(() => noGrad(() => model.call(g.x, g.edges).indexSelect(0, g.testIds).argmax(1).eq(g.y.indexSelect(0, g.testIds)).cast('float32').mean().itemSync()));
+  const accuracy = () =>
+    scope(() => noGrad(() => model.call(g.x, g.edges).indexSelect(0, g.testIds).argmax(1).eq(g.y.indexSelect(0, g.testIds)).cast('float32').mean().itemSync()));
   const threshold = 0.9;
   expect(accuracy()).toBeLessThan(threshold);
   const opt = new Adam(model.parameters(), { lr: 0.02 });

@@ -20,8 +20,12 @@ import { linearWithWarmup } from '../schedulers/schedules';
 it('keeps live tensors and bytes flat from step 10 to step 200', () => {
   const gen = new Generator(2);
   const model = new Sequential(
-    new Linear(6, 16, { generator: gen }), new BatchNorm1d(16), new GELU(), new Dropout(0.1, { generator: gen }),
-    new LayerNorm(16), new Linear(16, 3, { generator: gen }),
+    new Linear(6, 16, { generator: gen }),
+    new BatchNorm1d(16),
+    new GELU(),
+    new Dropout(0.1, { generator: gen }),
+    new LayerNorm(16),
+    new Linear(16, 3, { generator: gen }),
   );
   const x = randn([16, 6], { generator: gen }).keep();
   const y = randint(0, 3, [16], { generator: gen }).keep();

@@ -12,7 +12,11 @@ import { Adam } from '../optim/adam';
 
 class SumReader extends Module {
   head: Linear;
-  constructor(readonly rnn: LSTM | GRU, hidden: number, gen: Generator) {
+  constructor(
+    readonly rnn: LSTM | GRU,
+    hidden: number,
+    gen: Generator,
+  ) {
     super();
     this.head = new Linear(hidden, 1, { generator: gen });
   }
@@ -25,7 +29,13 @@ class SumReader extends Module {
 function sequences(n: number, t: number, gen: Generator): { x: Tensor; y: Tensor } {
   const v = gen.uniform(n * t, 'float32');
   const sums = Array.from({ length: n }, (_, i) => [v.slice(i * t, i * t + t).reduce((a, b) => a + 2 * b - 1, 0)]);
-  return { x: tensor(v.map((u) => 2 * u - 1), { shape: [n, t, 1] }), y: tensor(sums, { dtype: 'float32' }) };
+  return {
+    x: tensor(
+      v.map((u) => 2 * u - 1),
+      { shape: [n, t, 1] },
+    ),
+    y: tensor(sums, { dtype: 'float32' }),
+  };
 }
 
 describe.each(['LSTM', 'GRU'] as const)('%s on sequence sums', (kind) => {

@@ -69,7 +69,11 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
   return scope(() => {
     const softplusNeg = input.abs().neg().exp().add(1).log().add(maximum(input.neg(), 0));
     const logWeight = posWeight ? posWeight.sub(1).mul(target).add(1) : null;
-    let loss = target.neg().add(1).mul(input).add(logWeight ? logWeight.mul(softplusNeg) : softplusNeg);
+    let loss = target
+      .neg()
+      .add(1)
+      .mul(input)
+      .add(logWeight ? logWeight.mul(softplusNeg) : softplusNeg);
     if (weight) loss = loss.mul(weight);
     return reduceLoss(loss, reduction);
   });
@@ -117,7 +121,9 @@ export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, y: Tensor, opts: { m
   const { margin = 0, reduction = 'mean' } = opts;
   sameShape('cosineEmbeddingLoss', x1, x2);
   if (!shapesEqual(y.shape, x1.shape.slice(0, -1))) {
-    throw new ShapeError(`cosineEmbeddingLoss: labels ${formatShape(y.shape)} for inputs ${formatShape(x1.shape)} (expected ${formatShape(x1.shape.slice(0, -1))})`);
+    throw new ShapeError(
+      `cosineEmbeddingLoss: labels ${formatShape(y.shape)} for inputs ${formatShape(x1.shape)} (expected ${formatShape(x1.shape.slice(0, -1))})`,
+    );
   }
   return scope(() => {
     // PyTorch adds eps = 1e-12 to both squared norms

@@ -2,7 +2,16 @@
 import { type CrossEntropyOptions, crossEntropy, mseLoss, nllLoss, type Reduction, type Tensor } from '@graft/core';
 import { Module } from '../module/module';
 import {
-  type BceOptions, binaryCrossEntropy, binaryCrossEntropyWithLogits, cosineEmbeddingLoss, huberLoss, type KlReduction, klDiv, l1Loss, marginRankingLoss, smoothL1Loss,
+  type BceOptions,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  cosineEmbeddingLoss,
+  huberLoss,
+  type KlReduction,
+  klDiv,
+  l1Loss,
+  marginRankingLoss,
+  smoothL1Loss,
 } from './functional';
 
 /** Cross-entropy on logits with ignore index, label smoothing and class weights (core's `crossEntropy`). */

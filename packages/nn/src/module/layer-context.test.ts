@@ -1,4 +1,4 @@
-import { DTypeError, GraftError, randn, ShapeError, type Tensor, tensor } from '@graft/core';
+import { DTypeError, type GraftError, randn, ShapeError, type Tensor, tensor } from '@graft/core';
 import { describe, expect, it } from 'vitest';
 import { thrown } from '../../../../test-utils/thrown';
 import { Embedding } from '../layers/embedding';
@@ -139,7 +139,11 @@ describe('errors name the layer they came from', () => {
     const e = thrown(() => new Linear(3, 2).call(tensor([[1, 2, 3]], { dtype: 'int32' })));
     expect(e).toBeInstanceOf(DTypeError);
     expect(e.message).toContain('the input is int32 [1, 3], but Linear takes float inputs: token ids go through an Embedding first');
-    expect(thrown(() => new Linear(3, 2).call(tensor(1, { dtype: 'float32' }))).message).toContain('the input is a scalar; it needs a last dim of inFeatures = 3');
-    expect(thrown(() => new LayerNorm(3).call(tensor([[1, 2, 3]], { dtype: 'int32' }))).message).toContain("normalisation takes float inputs: cast it with .cast('float32')");
+    expect(thrown(() => new Linear(3, 2).call(tensor(1, { dtype: 'float32' }))).message).toContain(
+      'the input is a scalar; it needs a last dim of inFeatures = 3',
+    );
+    expect(thrown(() => new LayerNorm(3).call(tensor([[1, 2, 3]], { dtype: 'int32' }))).message).toContain(
+      "normalisation takes float inputs: cast it with .cast('float32')",
+    );
   });
 });

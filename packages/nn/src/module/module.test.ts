@@ -36,11 +36,26 @@ describe('Module discovery', () => {
   it('finds parameters and submodules by field, arrays as 0, 1, … (HF-style dotted keys)', () => {
     const m = new Encoder();
     expect([...m.namedParameters()].map(([k]) => k)).toEqual([
-      'layer.0.attention.weight', 'layer.0.attention.bias', 'layer.0.norm.weight', 'layer.0.norm.bias',
-      'layer.1.attention.weight', 'layer.1.attention.bias', 'layer.1.norm.weight', 'layer.1.norm.bias',
+      'layer.0.attention.weight',
+      'layer.0.attention.bias',
+      'layer.0.norm.weight',
+      'layer.0.norm.bias',
+      'layer.1.attention.weight',
+      'layer.1.attention.bias',
+      'layer.1.norm.weight',
+      'layer.1.norm.bias',
       'head.weight',
     ]);
-    expect([...m.namedModules()].map(([k]) => k)).toEqual(['', 'layer.0', 'layer.0.attention', 'layer.0.norm', 'layer.1', 'layer.1.attention', 'layer.1.norm', 'head']);
+    expect([...m.namedModules()].map(([k]) => k)).toEqual([
+      '',
+      'layer.0',
+      'layer.0.attention',
+      'layer.0.norm',
+      'layer.1',
+      'layer.1.attention',
+      'layer.1.norm',
+      'head',
+    ]);
     expect([...m.namedBuffers()].map(([k]) => k)).toEqual(['layer.0.position_ids', 'layer.0.cache', 'layer.1.position_ids', 'layer.1.cache']);
     expect(m.numParameters()).toBe(2 * (16 + 4 + 4 + 4) + 8);
     expect(m.parameters()[0]).toBeInstanceOf(Parameter);
@@ -125,7 +140,13 @@ describe('state dicts', () => {
     const partial = { ...a.stateDict(), extra: tensor([1]) } as Record<string, Tensor>;
     delete partial['head.weight'];
     expect(b.loadStateDict(partial, { strict: false })).toEqual({ missing: ['head.weight'], unexpected: ['extra'] });
-    const err = (() => { try { b.loadStateDict(partial); } catch (e) { return e; } })();
+    const err = (() => {
+      try {
+        b.loadStateDict(partial);
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(err).toBeInstanceOf(StateDictKeyError);
     expect((err as StateDictKeyError).missing).toEqual(['head.weight']);
     expect((err as StateDictKeyError).code).toBe('state_dict_keys');
@@ -136,7 +157,11 @@ describe('state dicts', () => {
     const before = m.layer[0].attention.bias!.arraySync();
     const sd = { ...m.stateDict(), 'layer.0.attention.bias': randn([4]), 'head.weight': randn([3, 4]) };
     let err: unknown;
-    try { m.loadStateDict(sd); } catch (e) { err = e; }
+    try {
+      m.loadStateDict(sd);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(StateDictShapeError);
     expect(err).toBeInstanceOf(GraftError);
     expect((err as StateDictShapeError).mismatches).toEqual([{ key: 'head.weight', expected: [2, 4], got: [3, 4] }]);
@@ -146,7 +171,10 @@ describe('state dicts', () => {
 
   it('rename keys with mapKey and cast dtypes on load', () => {
     const m = new Linear(2, 1);
-    const sd = new Map([['fc.weight', tensor([[1, 2]], { dtype: 'float64' })], ['fc.bias', tensor([0.5], { dtype: 'float64' })]]);
+    const sd = new Map([
+      ['fc.weight', tensor([[1, 2]], { dtype: 'float64' })],
+      ['fc.bias', tensor([0.5], { dtype: 'float64' })],
+    ]);
     m.loadStateDict(sd, { mapKey: (k) => k.replace(/^fc\./, '') });
     expect(m.weight.dtype).toBe('float32');
     expect(m.weight.arraySync()).toEqual([[1, 2]]);

@@ -12,13 +12,13 @@ import { isParameter, type Parameter } from './parameter';
 import { loadStateDictInto, loadStateDictIntoAsync, stateDictOf, type LoadStateDictOptions, type LoadStateDictResult, type StateDictLike } from './state-dict';
 
 /** A module of any signature. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a module of any signature (Module's type parameters are invariant, so unknown would reject them)
 export type AnyModule = Module<any[], any>;
 
 /** Runs after `forward`; returning a value replaces the output. */
-export type ForwardHook<I extends unknown[], O> = (module: AnyModule, inputs: I, output: O) => O | void;
+export type ForwardHook<I extends unknown[], O> = (module: AnyModule, inputs: I, output: O) => O | undefined;
 /** Runs before `forward`; returning an array replaces the inputs. */
-export type ForwardPreHook<I extends unknown[], O> = (module: AnyModule, inputs: I) => I | void;
+export type ForwardPreHook<I extends unknown[], _O> = (module: AnyModule, inputs: I) => I | undefined;
 
 /** What `addForwardHook` returns: call `remove()` to take the hook off again. */
 export interface RemovableHandle {
@@ -45,9 +45,9 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   training = true;
   #buffers = new Map<string, { persistent: boolean }>();
   // stored loosely typed: typed sets would make Module invariant in I and O
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: hooks of this module's own signature, stored without it
   #hooks = new Set<ForwardHook<any[], any>>();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: as above
   #preHooks = new Set<ForwardPreHook<any[], any>>();
 
   /** The computation of this module. Call `call()` instead, so hooks run. */

@@ -25,7 +25,8 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   protected override validate(h: AdamOptions): void {
     super.validate(h);
     const name = this.constructor.name;
-    if (!Array.isArray(h.betas) || h.betas.length !== 2) throw new OptimizerConfigError(`${name}: betas must be a pair [beta1, beta2], got ${JSON.stringify(h.betas)}`);
+    if (!Array.isArray(h.betas) || h.betas.length !== 2)
+      throw new OptimizerConfigError(`${name}: betas must be a pair [beta1, beta2], got ${JSON.stringify(h.betas)}`);
     checkRange(name, 'betas[0]', h.betas[0], 0, 1, true);
     checkRange(name, 'betas[1]', h.betas[1], 0, 1, true);
     checkRange(name, 'eps', h.eps, 0);
@@ -34,7 +35,13 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   }
 
   protected updateParameter(p: Parameter, grad: Tensor, group: ParamGroup<AdamOptions>, state: ParamState): void {
-    const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad } = group;
+    const {
+      lr,
+      betas: [beta1, beta2],
+      eps,
+      weightDecay,
+      amsgrad,
+    } = group;
     const m = this.stateTensor(state, 'exp_avg', () => zerosLike(p));
     const v = this.stateTensor(state, 'exp_avg_sq', () => zerosLike(p));
     const step = (state.step += 1);

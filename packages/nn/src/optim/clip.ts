@@ -48,10 +48,20 @@ function totalNorm(list: Parameter[], maxNorm: number, normType: number): Tensor
       // each gradient's norm first, then the norm of those norms (what PyTorch computes)
       const norms = grads.map((g) => {
         const a = g.abs().cast('float32');
-        return normType === Infinity ? a.max() : a.pow(normType).sum().pow(1 / normType);
+        return normType === Infinity
+          ? a.max()
+          : a
+              .pow(normType)
+              .sum()
+              .pow(1 / normType);
       });
       const all = stack(norms);
-      return normType === Infinity ? all.max() : all.pow(normType).sum().pow(1 / normType);
+      return normType === Infinity
+        ? all.max()
+        : all
+            .pow(normType)
+            .sum()
+            .pow(1 / normType);
     }),
   );
 }
@@ -86,7 +96,11 @@ export function clipGradNorm(params: Iterable<Parameter>, maxNorm: number, opts:
     } catch (e) {
       const device = total.device;
       total.dispose();
-      throw new GraftError('sync_read_unsupported', `clipGradNorm with errorIfNonfinite reads the norm back, which '${device}' cannot do synchronously; use \`await clipGradNormAsync(...)\``, { cause: e });
+      throw new GraftError(
+        'sync_read_unsupported',
+        `clipGradNorm with errorIfNonfinite reads the norm back, which '${device}' cannot do synchronously; use \`await clipGradNormAsync(...)\``,
+        { cause: e },
+      );
     }
     if (!Number.isFinite(norm)) throw new NonfiniteGradNormError(norm);
   }

@@ -33,7 +33,13 @@ function maxDiff(a: Tensor, b: Tensor): number {
 }
 
 /** Runs `steps` steps with the recorded gradients; returns the worst difference over all steps. */
-function replay(fx: ReturnType<typeof load>, opt: Optimizer<{ lr: number }>, params: Record<'w' | 'b', Parameter>, steps: number, after?: (s: number) => void): number {
+function replay(
+  fx: ReturnType<typeof load>,
+  opt: Optimizer<{ lr: number }>,
+  params: Record<'w' | 'b', Parameter>,
+  steps: number,
+  after?: (s: number) => void,
+): number {
   let worst = 0;
   for (let s = 0; s < steps; s++) {
     for (const k of ['w', 'b'] as const) params[k].grad = fx.get(`grad.${s}.${k}`).clone().keep();

@@ -49,7 +49,11 @@ export abstract class Optimizer<H extends { lr: number }> {
   /** The defaults new groups are completed with. */
   readonly defaults: H;
 
-  constructor(params: Iterable<Parameter> | Iterable<ParamGroupInput<H>>, defaults: Partial<H>, protected readonly baseDefaults: H) {
+  constructor(
+    params: Iterable<Parameter> | Iterable<ParamGroupInput<H>>,
+    defaults: Partial<H>,
+    protected readonly baseDefaults: H,
+  ) {
     this.defaults = this.#resolve({ ...baseDefaults }, defaults, 'options');
     const list = [...params] as (Parameter | ParamGroupInput<H>)[];
     if (list.length === 0) throw new OptimizerConfigError(`${this.constructor.name} got no parameters`);
@@ -62,7 +66,10 @@ export abstract class Optimizer<H extends { lr: number }> {
     const known = Object.keys(this.baseDefaults);
     for (const key of Object.keys(given)) {
       if (key === 'params' && where !== 'options') continue;
-      if (!known.includes(key)) throw new OptimizerConfigError(`${this.constructor.name}: unknown ${where === 'options' ? 'option' : 'parameter-group option'} '${key}' (known: ${known.join(', ')})`);
+      if (!known.includes(key))
+        throw new OptimizerConfigError(
+          `${this.constructor.name}: unknown ${where === 'options' ? 'option' : 'parameter-group option'} '${key}' (known: ${known.join(', ')})`,
+        );
     }
     const out = { ...base } as Record<string, unknown>;
     for (const key of known) if ((given as Record<string, unknown>)[key] !== undefined) out[key] = (given as Record<string, unknown>)[key];
@@ -77,12 +84,14 @@ export abstract class Optimizer<H extends { lr: number }> {
 
   /** Adds a group; its parameters must be Parameters that are in no other group. */
   addParamGroup(group: ParamGroupInput<H>): void {
-    if (!group || typeof group !== 'object' || !('params' in group)) throw new OptimizerConfigError(`${this.constructor.name}: a parameter group needs a 'params' list`);
+    if (!group || typeof group !== 'object' || !('params' in group))
+      throw new OptimizerConfigError(`${this.constructor.name}: a parameter group needs a 'params' list`);
     const params = [...group.params];
     if (params.length === 0) throw new OptimizerConfigError(`${this.constructor.name}: parameter group ${this.paramGroups.length} is empty`);
     const taken = new Set(this.paramGroups.flatMap((g) => g.params));
     params.forEach((p, i) => {
-      if (!isParameter(p)) throw new OptimizerConfigError(`${this.constructor.name}: item ${i} of parameter group ${this.paramGroups.length} is not a Parameter`);
+      if (!isParameter(p))
+        throw new OptimizerConfigError(`${this.constructor.name}: item ${i} of parameter group ${this.paramGroups.length} is not a Parameter`);
       if (!isFloat(p.dtype)) throw new OptimizerConfigError(`${this.constructor.name}: cannot optimize a ${p.dtype} parameter`);
       if (taken.has(p)) throw new OptimizerConfigError(`${this.constructor.name}: a parameter appears in more than one parameter group`);
       taken.add(p);
@@ -146,7 +155,9 @@ export abstract class Optimizer<H extends { lr: number }> {
     }
     for (const g of this.paramGroups) {
       const { params, ...hyper } = g;
-      sd.paramGroups.push({ ...(hyper as unknown as Record<string, HyperValue>), params: params.map((p) => index.get(p)!) } as Record<string, HyperValue> & { params: number[] });
+      sd.paramGroups.push({ ...(hyper as unknown as Record<string, HyperValue>), params: params.map((p) => index.get(p)!) } as Record<string, HyperValue> & {
+        params: number[];
+      });
     }
     return sd;
   }
@@ -159,7 +170,9 @@ export abstract class Optimizer<H extends { lr: number }> {
     }
     sd.paramGroups.forEach((g, i) => {
       if (g.params.length !== this.paramGroups[i].params.length) {
-        throw new OptimizerConfigError(`parameter group ${i}: the state has ${g.params.length} parameters, this optimizer ${this.paramGroups[i].params.length}`);
+        throw new OptimizerConfigError(
+          `parameter group ${i}: the state has ${g.params.length} parameters, this optimizer ${this.paramGroups[i].params.length}`,
+        );
       }
     });
     const tensors = sd.tensors instanceof Map ? sd.tensors : new Map(Object.entries(sd.tensors));
@@ -172,7 +185,9 @@ export abstract class Optimizer<H extends { lr: number }> {
         const t = tensors.get(`${key}.${name}`);
         if (!t) throw new OptimizerConfigError(`optimizer state lacks tensor '${key}.${name}'`);
         if (!shapesEqual(t.shape, p.shape)) {
-          throw new OptimizerConfigError(`optimizer state tensor '${key}.${name}' has shape ${formatShape(t.shape)}, parameter ${key} has ${formatShape(p.shape)}`);
+          throw new OptimizerConfigError(
+            `optimizer state tensor '${key}.${name}' has shape ${formatShape(t.shape)}, parameter ${key} has ${formatShape(p.shape)}`,
+          );
         }
         entry.tensors[name] = t;
       }
@@ -202,7 +217,9 @@ export abstract class Optimizer<H extends { lr: number }> {
    * `loadStateDict` from state tensors on any device: those on another device than their
    * parameter are moved with `toAsync` first (a GPU-held state into a CPU optimizer, say).
    */
-  async loadStateDictAsync(sd: OptimizerStateDict | (Omit<OptimizerStateDict, 'tensors'> & { tensors: Map<string, Tensor> | Record<string, Tensor> })): Promise<void> {
+  async loadStateDictAsync(
+    sd: OptimizerStateDict | (Omit<OptimizerStateDict, 'tensors'> & { tensors: Map<string, Tensor> | Record<string, Tensor> }),
+  ): Promise<void> {
     const params = this.#allParams();
     const tensors = sd.tensors instanceof Map ? sd.tensors : new Map(Object.entries(sd.tensors));
     const moved = new Map<string, Tensor>();

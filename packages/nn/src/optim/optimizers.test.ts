@@ -43,7 +43,10 @@ describe('optimizer options and parameter groups', () => {
     const a = param([1]);
     const b = param([1]);
     const opt = new SGD([{ params: [a] }, { params: [b], lr: 0.5, weightDecay: 1 }], { lr: 0.1 });
-    expect(opt.paramGroups.map((g) => [g.lr, g.weightDecay])).toEqual([[0.1, 0], [0.5, 1]]);
+    expect(opt.paramGroups.map((g) => [g.lr, g.weightDecay])).toEqual([
+      [0.1, 0],
+      [0.5, 1],
+    ]);
     setGrad(a, [1]);
     setGrad(b, [1]);
     opt.step();
@@ -174,7 +177,15 @@ describe('gradient clipping and accumulation', () => {
     const acc = new GradientAccumulation(4);
     const ticks: boolean[] = [];
     for (let i = 0; i < 4; i++) {
-      scope(() => model.call(x.narrow(0, 2 * i, 2)).sub(y.narrow(0, 2 * i, 2)).square().mean().mul(acc.lossScale).backward());
+      scope(() =>
+        model
+          .call(x.narrow(0, 2 * i, 2))
+          .sub(y.narrow(0, 2 * i, 2))
+          .square()
+          .mean()
+          .mul(acc.lossScale)
+          .backward(),
+      );
       ticks.push(acc.tick());
     }
     expect(ticks).toEqual([false, false, false, true]);

@@ -20,7 +20,8 @@ export interface BuiltGroup {
 export function isNoDecay(model: AnyModule): (name: string, p: Parameter) => boolean {
   const normParams = new Set<Parameter>();
   for (const m of model.modules()) {
-    if (m instanceof LayerNorm || m instanceof RMSNorm || m instanceof BatchNorm1d || m instanceof BatchNorm2d) for (const p of m.parameters()) normParams.add(p);
+    if (m instanceof LayerNorm || m instanceof RMSNorm || m instanceof BatchNorm1d || m instanceof BatchNorm2d)
+      for (const p of m.parameters()) normParams.add(p);
   }
   // names cover norm layers written as other classes (`LayerNorm.weight` in HF checkpoints)
   return (name, p) => normParams.has(p) || /(^|\.)bias$/.test(name) || /(^|\.)(LayerNorm|layer_norm|layernorm|ln_?\w*)\.weight$/.test(name);
@@ -78,14 +79,16 @@ export function defaultLayerId(numLayers: number): (name: string) => number {
 export function layerwiseLrDecayGroups(model: AnyModule, opts: LayerwiseDecayOptions): BuiltGroup[] {
   const { lr, decay, numLayers, weightDecay = 0 } = opts;
   if (!(decay > 0 && decay <= 1)) throw new OptimizerConfigError(`layerwiseLrDecayGroups: decay must be in (0, 1], got ${decay}`);
-  if (!Number.isInteger(numLayers) || numLayers < 0) throw new OptimizerConfigError(`layerwiseLrDecayGroups: numLayers must be a non-negative integer, got ${numLayers}`);
+  if (!Number.isInteger(numLayers) || numLayers < 0)
+    throw new OptimizerConfigError(`layerwiseLrDecayGroups: numLayers must be a non-negative integer, got ${numLayers}`);
   const layerId = opts.layerId ?? defaultLayerId(numLayers);
   const exempt = opts.noDecay ?? isNoDecay(model);
   const groups = new Map<string, BuiltGroup>();
   for (const [name, p] of model.namedParameters()) {
     if (!p.requiresGrad) continue;
     const id = layerId(name);
-    if (!Number.isInteger(id) || id < 0 || id > numLayers + 1) throw new OptimizerConfigError(`layerwiseLrDecayGroups: layer id ${id} of '${name}' is outside [0, ${numLayers + 1}]`);
+    if (!Number.isInteger(id) || id < 0 || id > numLayers + 1)
+      throw new OptimizerConfigError(`layerwiseLrDecayGroups: layer id ${id} of '${name}' is outside [0, ${numLayers + 1}]`);
     const noDecay = exempt(name, p);
     const key = `${id}:${noDecay}`;
     if (!groups.has(key)) groups.set(key, { params: [], lr: lr * decay ** (numLayers + 1 - id), weightDecay: noDecay ? 0 : weightDecay });

@@ -20,7 +20,10 @@ export class LrScheduler {
   readonly #schedules: Schedule[];
 
   /** One schedule for every group, or one per group. Sets the step-0 rates at once. */
-  constructor(readonly optimizer: Optimizer<{ lr: number }>, schedule: Schedule | Schedule[]) {
+  constructor(
+    readonly optimizer: Optimizer<{ lr: number }>,
+    schedule: Schedule | Schedule[],
+  ) {
     const groups = optimizer.paramGroups;
     this.#schedules = Array.isArray(schedule) ? schedule : groups.map(() => schedule);
     if (this.#schedules.length !== groups.length) {
@@ -62,7 +65,9 @@ export class LrScheduler {
   /** Restores a state from `stateDict()` and re-applies the rates of that step. */
   loadStateDict(state: LrSchedulerState): void {
     if (!Number.isInteger(state.step) || state.step < 0 || state.baseLrs.length !== this.baseLrs.length) {
-      throw new OptimizerConfigError(`LrScheduler: cannot load state with step ${state.step} and ${state.baseLrs.length} base rates into ${this.baseLrs.length} groups`);
+      throw new OptimizerConfigError(
+        `LrScheduler: cannot load state with step ${state.step} and ${state.baseLrs.length} base rates into ${this.baseLrs.length} groups`,
+      );
     }
     this.#step = state.step;
     this.baseLrs.splice(0, this.baseLrs.length, ...state.baseLrs);

@@ -43,12 +43,21 @@ export class ReduceLrOnPlateau {
   readonly options: Required<Omit<PlateauOptions, 'minLr'>> & { minLr: number[] };
   #state: PlateauState;
 
-  constructor(readonly optimizer: Optimizer<{ lr: number }>, opts: PlateauOptions = {}) {
+  constructor(
+    readonly optimizer: Optimizer<{ lr: number }>,
+    opts: PlateauOptions = {},
+  ) {
     const n = optimizer.paramGroups.length;
     const minLr: number[] = Array.isArray(opts.minLr) ? opts.minLr : Array.from({ length: n }, () => (opts.minLr as number | undefined) ?? 0);
     this.options = {
-      mode: opts.mode ?? 'min', factor: opts.factor ?? 0.1, patience: opts.patience ?? 10, threshold: opts.threshold ?? 1e-4,
-      thresholdMode: opts.thresholdMode ?? 'rel', cooldown: opts.cooldown ?? 0, minLr, eps: opts.eps ?? 1e-8,
+      mode: opts.mode ?? 'min',
+      factor: opts.factor ?? 0.1,
+      patience: opts.patience ?? 10,
+      threshold: opts.threshold ?? 1e-4,
+      thresholdMode: opts.thresholdMode ?? 'rel',
+      cooldown: opts.cooldown ?? 0,
+      minLr,
+      eps: opts.eps ?? 1e-8,
     };
     const o = this.options;
     if (!(o.factor > 0 && o.factor < 1)) throw new OptimizerConfigError(`ReduceLrOnPlateau: factor must be in (0, 1), got ${o.factor}`);

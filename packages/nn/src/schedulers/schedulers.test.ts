@@ -6,11 +6,22 @@ import { SGD } from '../optim/sgd';
 import { LrScheduler } from './lr-scheduler';
 import { ReduceLrOnPlateau } from './plateau';
 import {
-  constantSchedule, constantWithWarmup, cosineWithHardRestarts, cosineWithWarmup, exponentialDecay, linearWithWarmup, polynomialDecay, stepDecay,
+  constantSchedule,
+  constantWithWarmup,
+  cosineWithHardRestarts,
+  cosineWithWarmup,
+  exponentialDecay,
+  linearWithWarmup,
+  polynomialDecay,
+  stepDecay,
 } from './schedules';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-const optimizer = (lr = 1, groups = 1) => new SGD(range(groups).map(() => ({ params: [new Parameter(tensor([1], { dtype: 'float32' }))] })), { lr });
+const optimizer = (lr = 1, groups = 1) =>
+  new SGD(
+    range(groups).map(() => ({ params: [new Parameter(tensor([1], { dtype: 'float32' }))] })),
+    { lr },
+  );
 
 describe('schedules (HF transformers.optimization formulas)', () => {
   it('constant and constant with warmup', () => {

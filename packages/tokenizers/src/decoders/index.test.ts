@@ -18,7 +18,15 @@ describe('decoders', () => {
     [{ type: 'Replace', pattern: { String: '▁' }, content: ' ' }, ['▁a', '▁b'], ' a b'],
     [{ type: 'CTC', pad_token: '<pad>', word_delimiter_token: '|', cleanup: true }, ['h', 'h', '<pad>', 'e', 'l', 'l', '<pad>', 'l', 'o', '|', 'w'], 'hello w'],
     [
-      { type: 'Sequence', decoders: [{ type: 'Replace', pattern: { String: '▁' }, content: ' ' }, { type: 'ByteFallback' }, { type: 'Fuse' }, { type: 'Strip', content: ' ', start: 1, stop: 0 }] },
+      {
+        type: 'Sequence',
+        decoders: [
+          { type: 'Replace', pattern: { String: '▁' }, content: ' ' },
+          { type: 'ByteFallback' },
+          { type: 'Fuse' },
+          { type: 'Strip', content: ' ', start: 1, stop: 0 },
+        ],
+      },
       ['▁Hey', '<0x21>'],
       'Hey!',
     ],

@@ -21,7 +21,7 @@ export class WordPieceDecoder implements Decoder {
   decodeChain(tokens: string[]): string[] {
     return tokens.map((token, i) => {
       let t = token;
-      if (i !== 0) t = t.startsWith(this.prefix) ? t.slice(this.prefix.length) : ' ' + t;
+      if (i !== 0) t = t.startsWith(this.prefix) ? t.slice(this.prefix.length) : ` ${t}`;
       return this.cleanup ? cleanupSpaces(t) : t;
     });
   }

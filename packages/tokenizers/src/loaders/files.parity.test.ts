@@ -9,10 +9,22 @@ import { fromVocabMerges } from './vocab-merges';
 import { fromVocabTxt } from './vocab-txt';
 
 const cases: [string, string, () => Tokenizer][] = [
-  ['bert-base-uncased vocab.txt', 'bert-base-uncased', () => fromVocabTxt(tokenizerText('bert-base-uncased', 'vocab.txt'), tokenizerText('bert-base-uncased', 'tokenizer_config.json'))],
-  ['bert-base-chinese vocab.txt', 'bert-base-chinese', () => fromVocabTxt(tokenizerText('bert-base-chinese', 'vocab.txt'), { lowercase: false, stripAccents: false })],
+  [
+    'bert-base-uncased vocab.txt',
+    'bert-base-uncased',
+    () => fromVocabTxt(tokenizerText('bert-base-uncased', 'vocab.txt'), tokenizerText('bert-base-uncased', 'tokenizer_config.json')),
+  ],
+  [
+    'bert-base-chinese vocab.txt',
+    'bert-base-chinese',
+    () => fromVocabTxt(tokenizerText('bert-base-chinese', 'vocab.txt'), { lowercase: false, stripAccents: false }),
+  ],
   ['gpt2 vocab.json + merges.txt', 'gpt2', () => fromVocabMerges(tokenizerText('gpt2', 'vocab.json'), tokenizerText('gpt2', 'merges.txt'))],
-  ['roberta-base vocab.json + merges.txt', 'roberta-base', () => fromVocabMerges(tokenizerText('roberta-base', 'vocab.json'), tokenizerText('roberta-base', 'merges.txt'), { postProcessor: 'roberta' })],
+  [
+    'roberta-base vocab.json + merges.txt',
+    'roberta-base',
+    () => fromVocabMerges(tokenizerText('roberta-base', 'vocab.json'), tokenizerText('roberta-base', 'merges.txt'), { postProcessor: 'roberta' }),
+  ],
 ];
 
 describe.each(cases)('%s', (_, fixtureName, make) => {

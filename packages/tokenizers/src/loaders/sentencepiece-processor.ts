@@ -39,7 +39,10 @@ export class SentencePieceProcessor {
 
   constructor(model: SentencePieceModel) {
     if (model.modelType !== 1 && model.modelType !== 2) {
-      throw new TokenizerError('E_UNSUPPORTED', `SentencePiece model: only Unigram (type 1) and BPE (type 2) models are supported, got type ${model.modelType}`);
+      throw new TokenizerError(
+        'E_UNSUPPORTED',
+        `SentencePiece model: only Unigram (type 1) and BPE (type 2) models are supported, got type ${model.modelType}`,
+      );
     }
     this.model = model;
     this.bpe = model.modelType === 2 ? new SentencePieceBpe(model) : null;

@@ -31,7 +31,15 @@ export function fromSentencePiece(model: SentencePieceModel | Uint8Array, o: Sen
   if (spm.modelType !== 1 && spm.modelType !== 2) {
     throw new TokenizerError('E_UNSUPPORTED', `SentencePiece model: only Unigram (type 1) and BPE (type 2) models can be converted, got type ${spm.modelType}`);
   }
-  const tokenizer = new Tokenizer(spm.modelType === 2 ? bpeModel(spm) : new Unigram(spm.pieces.map((p) => [p.piece, p.score]), spm.unkId >= 0 ? spm.unkId : null, spm.byteFallback));
+  const tokenizer = new Tokenizer(
+    spm.modelType === 2
+      ? bpeModel(spm)
+      : new Unigram(
+          spm.pieces.map((p) => [p.piece, p.score]),
+          spm.unkId >= 0 ? spm.unkId : null,
+          spm.byteFallback,
+        ),
+  );
   const steps: Normalizer[] = [];
   if (spm.normalizer.precompiledCharsmap.length > 0) steps.push(new Precompiled(spm.normalizer.precompiledCharsmap));
   if (spm.normalizer.removeExtraWhitespaces) steps.push(new Strip(false, true), new Replace({ Regex: ' {2,}' }, '\u2581'));
@@ -72,7 +80,7 @@ function bpeModel(spm: SentencePieceModel): BPE {
     }
   });
   candidates.sort((a, b) => b.score - a.score || a.id - b.id || a.left - b.left || a.right - b.right);
-  const unk = spm.unkId >= 0 ? spm.pieces[spm.unkId]?.piece ?? null : null;
+  const unk = spm.unkId >= 0 ? (spm.pieces[spm.unkId]?.piece ?? null) : null;
   return new BPE(
     vocab,
     candidates.map((c) => c.pair),

@@ -19,7 +19,8 @@ export function parseVocabJson(text: string): Map<string, number> {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new TokenizerError('E_FORMAT', 'vocab.json: expected an object of token → id');
   const vocab = new Map<string, number>();
   for (const [token, id] of Object.entries(obj)) {
-    if (!isTokenId(id)) throw new TokenizerError('E_FORMAT', `vocab.json: the id of ${JSON.stringify(token.slice(0, 40))} must be ${TOKEN_ID_RANGE}, got ${JSON.stringify(id)}`);
+    if (!isTokenId(id))
+      throw new TokenizerError('E_FORMAT', `vocab.json: the id of ${JSON.stringify(token.slice(0, 40))} must be ${TOKEN_ID_RANGE}, got ${JSON.stringify(id)}`);
     vocab.set(token, id);
   }
   return vocab;
@@ -62,7 +63,8 @@ export function fromVocabMerges(vocabJson: string, mergesTxt: string, o: ByteLev
     const eos = o.eos ?? '</s>';
     const bosId = vocab.get(bos);
     const eosId = vocab.get(eos);
-    if (bosId === undefined || eosId === undefined) throw new TokenizerError('E_VOCAB', `vocab.json: ${bosId === undefined ? bos : eos} is not in the vocabulary`);
+    if (bosId === undefined || eosId === undefined)
+      throw new TokenizerError('E_VOCAB', `vocab.json: ${bosId === undefined ? bos : eos} is not in the vocabulary`);
     tokenizer.postProcessor = new RobertaProcessing([eos, eosId], [bos, bosId], o.trimOffsets ?? true, addPrefixSpace);
   } else {
     tokenizer.postProcessor = new ByteLevelProcessing(addPrefixSpace, o.trimOffsets ?? false);

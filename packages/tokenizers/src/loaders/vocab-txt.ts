@@ -91,6 +91,11 @@ export function bertWordPieceTokenizer(vocab: Map<string, number>, o: BertWordPi
 
 /** Loads a BERT tokenizer from the text of vocab.txt (and optionally tokenizer_config.json). */
 export function fromVocabTxt(vocabTxt: string, config?: string | Record<string, unknown> | BertWordPieceOptions): Tokenizer {
-  const options = config === undefined ? {} : typeof config === 'string' || 'do_lower_case' in config || 'tokenizer_class' in config ? bertOptionsFromConfig(config as string | Record<string, unknown>) : (config as BertWordPieceOptions);
+  const options =
+    config === undefined
+      ? {}
+      : typeof config === 'string' || 'do_lower_case' in config || 'tokenizer_class' in config
+        ? bertOptionsFromConfig(config as string | Record<string, unknown>)
+        : (config as BertWordPieceOptions);
   return bertWordPieceTokenizer(parseVocabTxt(vocabTxt), options);
 }

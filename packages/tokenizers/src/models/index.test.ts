@@ -34,7 +34,7 @@ describe('WordPiece with very long vocabulary entries', () => {
     const wp = new WordPiece(vocab(['[UNK]', long, longer, 'x', '##x', 'a', '##b', '##a']), { max_input_chars_per_word: 1_000_000 });
     expect(values(wp, long)).toEqual([long]);
     expect(values(wp, longer)).toEqual([longer]);
-    expect(values(wp, long + 'x')).toEqual([long, '##x']);
+    expect(values(wp, `${long}x`)).toEqual([long, '##x']);
     expect(values(wp, 'abab')).toEqual(['a', '##b', '##a', '##b']);
   });
 });
@@ -126,7 +126,15 @@ describe('model JSON', () => {
   it.each([
     { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: { '[UNK]': 0, a: 1 } },
     { type: 'WordLevel', vocab: { '<unk>': 0, a: 1 }, unk_token: '<unk>' },
-    { type: 'Unigram', unk_id: 0, vocab: [['<unk>', 0], ['a', -1]], byte_fallback: false },
+    {
+      type: 'Unigram',
+      unk_id: 0,
+      vocab: [
+        ['<unk>', 0],
+        ['a', -1],
+      ],
+      byte_fallback: false,
+    },
     {
       type: 'BPE',
       dropout: null,

@@ -26,7 +26,11 @@ export class WordLevel extends VocabLookup implements Model {
     const id = this.vocab.tokenToId.get(word);
     if (id !== undefined) return [{ id, value: word, offsets: [0, word.length] }];
     const unk = this.vocab.tokenToId.get(this.unkToken);
-    if (unk === undefined) throw new TokenizerError('E_VOCAB', `model "WordLevel": ${JSON.stringify(word)} is unknown and unk_token ${JSON.stringify(this.unkToken)} is not in the vocabulary`);
+    if (unk === undefined)
+      throw new TokenizerError(
+        'E_VOCAB',
+        `model "WordLevel": ${JSON.stringify(word)} is unknown and unk_token ${JSON.stringify(this.unkToken)} is not in the vocabulary`,
+      );
     return [{ id: unk, value: this.unkToken, offsets: [0, word.length] }];
   }
 

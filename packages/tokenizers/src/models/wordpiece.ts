@@ -73,7 +73,10 @@ export class WordPiece extends VocabLookup implements RangeModel {
   /** Tokenizes `text[start..end)` as one word, without copying it out of `text`. */
   tokenizeRange(text: string, start: number, end: number, sink: TokenSink): void {
     const n = end - start;
-    if (n > this.maxInputCharsPerWord && countCodePoints(text, start, end) > this.maxInputCharsPerWord) return this.pushUnk(start, end, sink);
+    if (n > this.maxInputCharsPerWord && countCodePoints(text, start, end) > this.maxInputCharsPerWord) {
+      this.pushUnk(start, end, sink);
+      return;
+    }
     const trie = this.trie;
     // Greedy longest match first, as HF: the longest vocabulary piece at `at` (with the prefix
     // after the first piece) is the longest key on the trie path of the rest of the word. The
@@ -85,7 +88,10 @@ export class WordPiece extends VocabLookup implements RangeModel {
     for (let at = start; at < end; ) {
       const node = at === start ? trie.root : this.continuingRoot;
       const stop = node < 0 ? -1 : trie.longestMatch(node, text, at, end);
-      if (stop < 0) return this.pushUnk(start, end, sink);
+      if (stop < 0) {
+        this.pushUnk(start, end, sink);
+        return;
+      }
       ends[count] = stop;
       keys[count++] = trie.matchedValue;
       at = stop;

@@ -13,8 +13,34 @@ const reference = (s: string) => Array.from(segmenter.segment(s), (g) => g.segme
 
 // Pieces that interact across cluster boundaries, plus lone surrogates and controls.
 const PIECES = [
-  'a', ' ', '\r', '\n', '\r\n', '\u0301', '\u0308', '\u200d', '\u{1F468}', '\u{1F469}', '\u{1F3FB}', '\u{1F1EB}', '\u{1F1F7}',
-  '\u1100', '\u1161', '\u11a8', '\uac00', '\u0915', '\u094d', '\u0937', '\u0600', '\u0903', '\ud800', '\udc00', '\u0001', '\ufeff', '日', 'é',
+  'a',
+  ' ',
+  '\r',
+  '\n',
+  '\r\n',
+  '\u0301',
+  '\u0308',
+  '\u200d',
+  '\u{1F468}',
+  '\u{1F469}',
+  '\u{1F3FB}',
+  '\u{1F1EB}',
+  '\u{1F1F7}',
+  '\u1100',
+  '\u1161',
+  '\u11a8',
+  '\uac00',
+  '\u0915',
+  '\u094d',
+  '\u0937',
+  '\u0600',
+  '\u0903',
+  '\ud800',
+  '\udc00',
+  '\u0001',
+  '\ufeff',
+  '日',
+  'é',
 ];
 
 function randomText(rand: () => number, length: number): string {
@@ -40,7 +66,7 @@ describe('graphemes', () => {
   });
 
   it('handles a cluster far longer than the window and the empty string', () => {
-    const long = 'x' + '\u0301'.repeat(5000) + 'y\u{1F468}\u200d\u{1F469}';
+    const long = `x${'\u0301'.repeat(5000)}y\u{1F468}\u200d\u{1F469}`;
     expect(graphemes(long)).toEqual(reference(long));
     expect(graphemes('')).toEqual([]);
   });

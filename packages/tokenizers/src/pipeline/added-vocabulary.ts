@@ -141,7 +141,10 @@ export class AddedVocabulary {
     const ordered = [...this.order.filter((t) => t.special), ...this.order.filter((t) => !t.special)];
     const raw = ordered.filter((t) => !t.normalized);
     const norm = ordered.filter((t) => t.normalized);
-    this.raw = buildMatcher(raw.map((t) => t.content), raw);
+    this.raw = buildMatcher(
+      raw.map((t) => t.content),
+      raw,
+    );
     const patterns = norm.map((t) => {
       const ns = new NormalizedString(t.content);
       normalizer?.normalize(ns);
@@ -234,7 +237,15 @@ export class AddedVocabulary {
   toJSON(): Record<string, unknown>[] {
     return [...this.order]
       .sort((a, b) => a.id - b.id)
-      .map((t) => ({ id: t.id, content: t.content, single_word: t.single_word, lstrip: t.lstrip, rstrip: t.rstrip, normalized: t.normalized, special: t.special }));
+      .map((t) => ({
+        id: t.id,
+        content: t.content,
+        single_word: t.single_word,
+        lstrip: t.lstrip,
+        rstrip: t.rstrip,
+        normalized: t.normalized,
+        special: t.special,
+      }));
   }
 }
 
@@ -254,4 +265,3 @@ function buildMatcher(patterns: string[], tokens: ResolvedAddedToken[]): Matcher
   m.firstUnitRe = units ? new RegExp(`[${units}]`, 'g') : null;
   return m;
 }
-

@@ -32,11 +32,14 @@ export interface ResolvedPadding {
 export function resolvePadding(p: PaddingParams = {}): ResolvedPadding {
   const s = p.strategy ?? 'BatchLongest';
   const fixed = typeof s === 'object' ? s.fixed : null;
-  if (typeof s === 'string' && s !== 'BatchLongest' && s !== 'longest') throw new TokenizerError('E_BAD_FIELD', `padding: unknown strategy ${JSON.stringify(s)}`);
-  if (fixed !== null && (!Number.isInteger(fixed) || fixed < 0)) throw new TokenizerError('E_BAD_FIELD', `padding: fixed length must be a non-negative integer, got ${fixed}`);
+  if (typeof s === 'string' && s !== 'BatchLongest' && s !== 'longest')
+    throw new TokenizerError('E_BAD_FIELD', `padding: unknown strategy ${JSON.stringify(s)}`);
+  if (fixed !== null && (!Number.isInteger(fixed) || fixed < 0))
+    throw new TokenizerError('E_BAD_FIELD', `padding: fixed length must be a non-negative integer, got ${fixed}`);
   if (fixed !== null) checkPaddedLength(fixed, 'padding: strategy Fixed');
   const multiple = p.padToMultipleOf ?? null;
-  if (multiple !== null && (!Number.isInteger(multiple) || multiple < 0)) throw new TokenizerError('E_BAD_FIELD', `padding: padToMultipleOf must be a non-negative integer, got ${multiple}`);
+  if (multiple !== null && (!Number.isInteger(multiple) || multiple < 0))
+    throw new TokenizerError('E_BAD_FIELD', `padding: padToMultipleOf must be a non-negative integer, got ${multiple}`);
   if (multiple !== null) checkPaddedLength(multiple, 'padding: padToMultipleOf');
   const dir = (p.direction ?? 'Right').toLowerCase();
   if (dir !== 'right' && dir !== 'left') throw new TokenizerError('E_BAD_FIELD', `padding: unknown direction ${JSON.stringify(p.direction)}`);

@@ -79,8 +79,15 @@ describe('WordPiece on the trie', () => {
   it('matches greedily, longest first, with the prefix after the first piece', () => {
     expect(run('unaffable')).toEqual([['[UNK]', 0, 9]]); // more than 8 characters
     expect(run('unaffabl')).toEqual([['[UNK]', 0, 8]]); // "##abl" is missing
-    expect(run('unaff')).toEqual([['una', 0, 3], ['##ff', 3, 5]]);
-    expect(run('a😀😀')).toEqual([['a', 0, 1], ['##😀', 1, 3], ['##😀', 3, 5]]);
+    expect(run('unaff')).toEqual([
+      ['una', 0, 3],
+      ['##ff', 3, 5],
+    ]);
+    expect(run('a😀😀')).toEqual([
+      ['a', 0, 1],
+      ['##😀', 1, 3],
+      ['##😀', 3, 5],
+    ]);
   });
 
   it('never ends a piece inside a surrogate pair', () => {
@@ -90,7 +97,7 @@ describe('WordPiece on the trie', () => {
   });
 
   it('counts code points, not code units, against max_input_chars_per_word', () => {
-    expect(run('a' + '😀'.repeat(7))).toHaveLength(8);
+    expect(run(`a${'😀'.repeat(7)}`)).toHaveLength(8);
   });
 });
 

@@ -18,7 +18,11 @@ const builders: [string, string, () => Tokenizer][] = [
   ['albert tokenizer.json', 'albert-base-v2', () => json('albert-base-v2')],
   ['bert vocab.txt', 'bert-base-uncased', () => fromVocabTxt(tokenizerText('bert-base-uncased', 'vocab.txt'))],
   ['chinese vocab.txt', 'bert-base-chinese', () => fromVocabTxt(tokenizerText('bert-base-chinese', 'vocab.txt'), { lowercase: false, stripAccents: false })],
-  ['roberta vocab.json+merges', 'roberta-base', () => fromVocabMerges(tokenizerText('roberta-base', 'vocab.json'), tokenizerText('roberta-base', 'merges.txt'), { postProcessor: 'roberta' })],
+  [
+    'roberta vocab.json+merges',
+    'roberta-base',
+    () => fromVocabMerges(tokenizerText('roberta-base', 'vocab.json'), tokenizerText('roberta-base', 'merges.txt'), { postProcessor: 'roberta' }),
+  ],
   ['t5 spiece.model', 't5-spiece', () => fromSentencePiece(tokenizerBytes('t5', 'spiece.model'))],
 ];
 

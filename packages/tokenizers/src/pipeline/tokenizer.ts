@@ -166,7 +166,8 @@ export class Tokenizer {
     if (this.truncation) {
       const added = addSpecialTokens && this.postProcessor ? this.postProcessor.addedTokens(b !== null) : 0;
       const params = added > 0 ? { ...this.truncation, maxLength: this.truncation.maxLength - added } : this.truncation;
-      if (params.maxLength < 0) throw new TokenizerError('E_TRUNCATION', `truncation: max length ${this.truncation.maxLength} is shorter than the ${added} special tokens`);
+      if (params.maxLength < 0)
+        throw new TokenizerError('E_TRUNCATION', `truncation: max length ${this.truncation.maxLength} is shorter than the ${added} special tokens`);
       truncateEncodings(a, b, params);
     }
     let out: Encoding;

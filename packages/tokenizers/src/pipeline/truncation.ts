@@ -41,7 +41,8 @@ export function resolveTruncation(p: TruncationParams): ResolvedTruncation {
   if (!strategy) throw new TokenizerError('E_BAD_FIELD', `truncation: unknown strategy ${JSON.stringify(p.strategy)}`);
   const dir = (p.direction ?? 'Right').toLowerCase();
   if (dir !== 'right' && dir !== 'left') throw new TokenizerError('E_BAD_FIELD', `truncation: unknown direction ${JSON.stringify(p.direction)}`);
-  if (!Number.isInteger(p.maxLength) || p.maxLength < 0) throw new TokenizerError('E_BAD_FIELD', `truncation: maxLength must be a non-negative integer, got ${p.maxLength}`);
+  if (!Number.isInteger(p.maxLength) || p.maxLength < 0)
+    throw new TokenizerError('E_BAD_FIELD', `truncation: maxLength must be a non-negative integer, got ${p.maxLength}`);
   return { maxLength: p.maxLength, stride: p.stride ?? 0, strategy, direction: dir === 'right' ? 'Right' : 'Left' };
 }
 
@@ -93,7 +94,10 @@ export function truncateEncodings(a: Encoding, b: Encoding | null, p: ResolvedTr
   const target = p.strategy === 'OnlyFirst' ? a : b;
   if (!target) throw new TokenizerError('E_TRUNCATION', 'truncation: strategy OnlySecond needs a pair of sequences');
   if (target.length <= toRemove) {
-    throw new TokenizerError('E_TRUNCATION', `truncation: the ${p.strategy === 'OnlyFirst' ? 'first' : 'second'} sequence (${target.length} tokens) is too short to remove ${toRemove} tokens`);
+    throw new TokenizerError(
+      'E_TRUNCATION',
+      `truncation: the ${p.strategy === 'OnlyFirst' ? 'first' : 'second'} sequence (${target.length} tokens) is too short to remove ${toRemove} tokens`,
+    );
   }
   target.truncate(target.length - toRemove, p.stride, p.direction);
 }

@@ -80,7 +80,14 @@ describe('pre-tokenizers', () => {
 
   it('Split understands Llama-3 style (?i:) groups and possessive-free \\p classes', () => {
     const pattern = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    expect(splits({ type: 'Split', pattern: { Regex: pattern }, behavior: 'Isolated', invert: false }, "I'M 12345 ok").map((s) => s[0])).toEqual(['I', "'M", ' ', '123', '45', ' ok']);
+    expect(splits({ type: 'Split', pattern: { Regex: pattern }, behavior: 'Isolated', invert: false }, "I'M 12345 ok").map((s) => s[0])).toEqual([
+      'I',
+      "'M",
+      ' ',
+      '123',
+      '45',
+      ' ok',
+    ]);
   });
 
   it('Punctuation, Digits and CharDelimiterSplit', () => {

@@ -46,7 +46,13 @@ function wrapOne(e: Encoding, before: SpecialPair[], after: SpecialPair[], typeI
  * Puts `before` and `after` special tokens around `e` and around each of its overflowing windows;
  * `typeIdsOf` gives the full type id list for an encoding of the given length.
  */
-export function wrapWithSpecials(e: Encoding, before: SpecialPair[], after: SpecialPair[], sequenceId: number, typeIdsOf: (inner: Encoding) => number[]): Encoding {
+export function wrapWithSpecials(
+  e: Encoding,
+  before: SpecialPair[],
+  after: SpecialPair[],
+  sequenceId: number,
+  typeIdsOf: (inner: Encoding) => number[],
+): Encoding {
   const overflowing = e.overflowing.map((o) => wrapOne(o, before, after, typeIdsOf(o), sequenceId, []));
   return wrapOne(e, before, after, typeIdsOf(e), sequenceId, overflowing);
 }

@@ -25,9 +25,7 @@ export class BertProcessing extends BasePostProcessor {
   processEncodings(encodings: Encoding[], addSpecialTokens: boolean): Encoding[] {
     if (!addSpecialTokens) return encodings;
     return encodings.map((e, i) =>
-      i === 0
-        ? wrapWithSpecials(e, [this.cls], [this.sep], 0, (x) => [0, ...x.typeIds, 0])
-        : wrapWithSpecials(e, [], [this.sep], 1, (x) => [...x.typeIds, 1]),
+      i === 0 ? wrapWithSpecials(e, [this.cls], [this.sep], 0, (x) => [0, ...x.typeIds, 0]) : wrapWithSpecials(e, [], [this.sep], 1, (x) => [...x.typeIds, 1]),
     );
   }
 

@@ -37,9 +37,7 @@ export class RobertaProcessing extends BasePostProcessor {
     for (const e of encodings) e.setTypeIds(0);
     if (!addSpecialTokens) return encodings;
     const zeros = (x: Encoding) => new Array<number>(x.ids.length + 2).fill(0);
-    return encodings.map((e, i) =>
-      i === 0 ? wrapWithSpecials(e, [this.cls], [this.sep], 0, zeros) : wrapWithSpecials(e, [this.sep], [this.sep], 1, zeros),
-    );
+    return encodings.map((e, i) => (i === 0 ? wrapWithSpecials(e, [this.cls], [this.sep], 0, zeros) : wrapWithSpecials(e, [this.sep], [this.sep], 1, zeros)));
   }
 
   toJSON() {

@@ -75,13 +75,19 @@ export class TemplateProcessing extends BasePostProcessor {
       const tok: TemplateSpecialToken = Array.isArray(t) ? { id: t[0], ids: [t[1]], tokens: [t[0]] } : t;
       tok.ids.forEach((id, i) => checkTokenId(id, `post_processor "TemplateProcessing" special token ${JSON.stringify(tok.id)}`, `ids[${i}]`));
       if (tok.ids.length !== tok.tokens.length) {
-        throw new TokenizerError('E_BAD_FIELD', `post_processor "TemplateProcessing": special token ${JSON.stringify(tok.id)} has ${tok.ids.length} ids but ${tok.tokens.length} tokens`);
+        throw new TokenizerError(
+          'E_BAD_FIELD',
+          `post_processor "TemplateProcessing": special token ${JSON.stringify(tok.id)} has ${tok.ids.length} ids but ${tok.tokens.length} tokens`,
+        );
       }
       this.specialTokens.set(tok.id, tok);
     }
     for (const piece of [...this.single, ...this.pair]) {
       if ('SpecialToken' in piece && !this.specialTokens.has(piece.SpecialToken.id)) {
-        throw new TokenizerError('E_BAD_FIELD', `post_processor "TemplateProcessing": template uses special token ${JSON.stringify(piece.SpecialToken.id)}, which is missing from "special_tokens"`);
+        throw new TokenizerError(
+          'E_BAD_FIELD',
+          `post_processor "TemplateProcessing": template uses special token ${JSON.stringify(piece.SpecialToken.id)}, which is missing from "special_tokens"`,
+        );
       }
     }
   }
@@ -198,4 +204,3 @@ export class TemplateProcessing extends BasePostProcessor {
     return { type: 'TemplateProcessing', single: this.single, pair: this.pair, special_tokens };
   }
 }
-

@@ -42,7 +42,13 @@ describe('trainBpeFromCounts', () => {
   });
 
   it('limits the alphabet to the most frequent characters', () => {
-    const { vocab } = trainBpeFromCounts(new Map([['aab', 3], ['c', 1]]), { vocabSize: 3, limitAlphabet: 2, specialTokens: ['<s>'] });
+    const { vocab } = trainBpeFromCounts(
+      new Map([
+        ['aab', 3],
+        ['c', 1],
+      ]),
+      { vocabSize: 3, limitAlphabet: 2, specialTokens: ['<s>'] },
+    );
     expect([...vocab.keys()]).toEqual(['<s>', 'a', 'b']);
   });
 });

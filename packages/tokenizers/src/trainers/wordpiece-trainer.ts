@@ -24,7 +24,11 @@ export class WordPieceTrainer {
     const specials = this.options.specialTokens ?? [unk];
     const { vocab } = trainBpeFromCounts(countWords(tokenizer, texts), { ...this.options, specialTokens: specials, continuingSubwordPrefix: prefix });
     if (!vocab.has(unk)) vocab.set(unk, vocab.size);
-    const model = new WordPiece(vocab, { unk_token: unk, continuing_subword_prefix: prefix, max_input_chars_per_word: this.options.maxInputCharsPerWord ?? 100 });
+    const model = new WordPiece(vocab, {
+      unk_token: unk,
+      continuing_subword_prefix: prefix,
+      max_input_chars_per_word: this.options.maxInputCharsPerWord ?? 100,
+    });
     tokenizer.model = model;
     tokenizer.addSpecialTokens(specials);
     return model;

@@ -89,7 +89,8 @@ export const cast: Kernel<'cast'> = ([x], out, { dtype }) => {
     let i = starts[0][r];
     const base = r * len;
     if (dtype === 'bool') for (let e = 0; e < len; e++, i += sx) o[base + e] = xs[i] !== 0 ? 1 : 0;
-    else if (dtype === 'int32') for (let e = 0; e < len; e++, i += sx) o[base + e] = Math.trunc(xs[i]); // Int32Array wraps like a C cast
+    else if (dtype === 'int32')
+      for (let e = 0; e < len; e++, i += sx) o[base + e] = Math.trunc(xs[i]); // Int32Array wraps like a C cast
     else for (let e = 0; e < len; e++, i += sx) o[base + e] = xs[i];
   }
 };

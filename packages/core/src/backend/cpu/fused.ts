@@ -12,8 +12,16 @@ import { data, offsets, viewOffsets } from './strided';
 function rows(x: TensorView, axis: number) {
   const keep = x.shape.map((_, i) => i).filter((i) => i !== axis);
   return {
-    starts: offsets(keep.map((i) => x.shape[i]), keep.map((i) => x.strides[i]), x.offset),
-    outStarts: offsets(keep.map((i) => x.shape[i]), keep.map((i) => contiguousStrides(x.shape)[i]), 0),
+    starts: offsets(
+      keep.map((i) => x.shape[i]),
+      keep.map((i) => x.strides[i]),
+      x.offset,
+    ),
+    outStarts: offsets(
+      keep.map((i) => x.shape[i]),
+      keep.map((i) => contiguousStrides(x.shape)[i]),
+      0,
+    ),
     n: x.shape[axis],
     stride: x.strides[axis],
     outStride: contiguousStrides(x.shape)[axis],

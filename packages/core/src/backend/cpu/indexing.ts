@@ -13,7 +13,11 @@ export const gather: Kernel<'gather'> = ([x, index], out, { axis }) => {
   const idx = data(index);
   const o = data(out);
   const idxOffs = viewOffsets(index);
-  const base = offsets(index.shape, x.strides.map((s, d) => (d === axis ? 0 : s)), x.offset);
+  const base = offsets(
+    index.shape,
+    x.strides.map((s, d) => (d === axis ? 0 : s)),
+    x.offset,
+  );
   const size = x.shape[axis];
   const stride = x.strides[axis];
   for (let i = 0; i < o.length; i++) {
@@ -29,7 +33,11 @@ export const scatterAdd: Kernel<'scatterAdd'> = ([baseView, index, src], out, { 
   const idx = data(index);
   const ss = data(src);
   const outStrides = contiguousStrides(out.shape);
-  const dest = offsets(index.shape, outStrides.map((s, d) => (d === axis ? 0 : s)), 0);
+  const dest = offsets(
+    index.shape,
+    outStrides.map((s, d) => (d === axis ? 0 : s)),
+    0,
+  );
   const srcOffs = offsets(index.shape, src.strides, src.offset);
   const idxOffs = viewOffsets(index);
   const size = out.shape[axis];

@@ -74,8 +74,8 @@ export const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
   pow: Math.pow,
-  maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
-  minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
+  maximum: (a, b) => (a !== a || b !== b ? NaN : Math.max(a, b)),
+  minimum: (a, b) => (a !== a || b !== b ? NaN : Math.min(a, b)),
   mod: (a, b) => {
     const r = a % b;
     return r !== 0 && r < 0 !== b < 0 ? r + b : r;

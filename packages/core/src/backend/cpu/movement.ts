@@ -9,7 +9,11 @@ export const pad: Kernel<'pad'> = ([x], out, { widths, value }) => {
   const xs = data(x);
   const outStrides = contiguousStrides(out.shape);
   const base = widths.reduce((acc, [lo], d) => acc + lo * outStrides[d], 0);
-  const dest = offsets(x.shape, outStrides.map((s, d) => s * (widths[d][2] + 1)), base);
+  const dest = offsets(
+    x.shape,
+    outStrides.map((s, d) => s * (widths[d][2] + 1)),
+    base,
+  );
   const src = viewOffsets(x);
   for (let i = 0; i < dest.length; i++) o[dest[i]] = xs[src ? src[i] : x.offset + i];
 };

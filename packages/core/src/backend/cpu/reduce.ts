@@ -6,8 +6,16 @@ import { data, offsets } from './strided';
 function split(x: TensorView, axes: readonly number[]): { outer: Int32Array; inner: Int32Array } {
   const keep = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   return {
-    outer: offsets(keep.map((i) => x.shape[i]), keep.map((i) => x.strides[i]), x.offset),
-    inner: offsets(axes.map((i) => x.shape[i]), axes.map((i) => x.strides[i]), 0),
+    outer: offsets(
+      keep.map((i) => x.shape[i]),
+      keep.map((i) => x.strides[i]),
+      x.offset,
+    ),
+    inner: offsets(
+      axes.map((i) => x.shape[i]),
+      axes.map((i) => x.strides[i]),
+      0,
+    ),
   };
 }
 

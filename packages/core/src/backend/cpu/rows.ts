@@ -19,7 +19,10 @@ export interface RowPlan {
 
 /** Plans a walk over `shape` for views aligned with it (any strides, broadcast included). */
 export function rowPlan(shape: readonly number[], views: readonly TensorView[]): RowPlan {
-  const c = collapseDims(shape, views.map((v) => v.strides));
+  const c = collapseDims(
+    shape,
+    views.map((v) => v.strides),
+  );
   const r = c.shape.length;
   const len = r ? c.shape[r - 1] : 1;
   const outer = c.shape.slice(0, r - 1);

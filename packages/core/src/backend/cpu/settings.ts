@@ -39,7 +39,16 @@ export function cpuInfo(): CpuInfo {
   const running = runningCpu();
   if (running) return running.info();
   const opts = startOptions();
-  return { started: false, kernels: opts.kernels ?? 'wasm', simd: false, threads: opts.threads ?? hardwareThreads(), workersReady: 0, sharedMemory: false, heapBytes: 0, heapLiveBytes: 0 };
+  return {
+    started: false,
+    kernels: opts.kernels ?? 'wasm',
+    simd: false,
+    threads: opts.threads ?? hardwareThreads(),
+    workersReady: 0,
+    sharedMemory: false,
+    heapBytes: 0,
+    heapLiveBytes: 0,
+  };
 }
 
 /**

@@ -92,7 +92,9 @@ export class CommandStream {
     this.pool = new BufferPool(this.device, undefined, () => this.bindGroups.clear());
     this.staging = new StagingPool(this.device);
     this.constants = new ConstantCache(this.pool, this.device.queue);
-    this.pipelines = new PipelineCache(this.device, (op, key, p) => this.#errors.push(p.then((e) => (e ? new WebGPUValidationError([op], `shader ${key}: ${e.message}`) : null))));
+    this.pipelines = new PipelineCache(this.device, (op, key, p) =>
+      this.#errors.push(p.then((e) => (e ? new WebGPUValidationError([op], `shader ${key}: ${e.message}`) : null))),
+    );
     this.#meta = new MetaArena(this.device, (b) => this.pool.register(b), ARENA_BYTES, Math.max(16, ctx.limits.minStorageBufferOffsetAlignment));
     this.flags = this.device.createBuffer({ size: 16, usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST });
     this.#flagsBinding = { gpu: this.flags, id: this.pool.register(this.flags), bindSize: 16 };
@@ -204,7 +206,15 @@ export class CommandStream {
    * they need no clearing); `meta` (u32 words; negative numbers are stored as their two's
    * complement) becomes the last binding but one, or the last one without flags.
    */
-  dispatch(op: string, entry: PipelineEntry, inputs: readonly GpuTensorBuffer[], outputs: readonly GpuTensorBuffer[], meta: ArrayLike<number>, workgroups: readonly [number, number, number], opts: { flags?: boolean } = {}): void {
+  dispatch(
+    op: string,
+    entry: PipelineEntry,
+    inputs: readonly GpuTensorBuffer[],
+    outputs: readonly GpuTensorBuffer[],
+    meta: ArrayLike<number>,
+    workgroups: readonly [number, number, number],
+    opts: { flags?: boolean } = {},
+  ): void {
     this.checkAlive(op);
     const maxWg = this.ctx.limits.maxComputeWorkgroupsPerDimension;
     if (workgroups[0] > maxWg || workgroups[1] > maxWg || workgroups[2] > maxWg) {
@@ -255,7 +265,10 @@ export class CommandStream {
   #checkBinding(op: string, b: GpuTensorBuffer): void {
     const maxBinding = this.ctx.limits.maxStorageBufferBindingSize;
     if (b.bytes > maxBinding) {
-      throw new WebGPULimitError(op, `a tensor of ${b.bytes} bytes exceeds the device's maxStorageBufferBindingSize (${maxBinding} bytes); split the work into smaller tensors`);
+      throw new WebGPULimitError(
+        op,
+        `a tensor of ${b.bytes} bytes exceeds the device's maxStorageBufferBindingSize (${maxBinding} bytes); split the work into smaller tensors`,
+      );
     }
   }
 

@@ -50,7 +50,7 @@ export class PipelineCache {
     const hit = this.#entries.get(key);
     if (hit) return hit;
     const s = spec();
-    if (typeof process !== "undefined" && process.env?.GRAFT_WGSL_DUMP) console.error(`// ${key}\n${s.code}`);
+    if (typeof process !== 'undefined' && process.env?.GRAFT_WGSL_DUMP) console.error(`// ${key}\n${s.code}`);
     const meta = metaBinding(s.bindings, s.writable);
     const { layout, id: layoutId } = this.#layout(s.bindings, s.writable);
     this.device.pushErrorScope('validation');

@@ -21,30 +21,41 @@ if (!backend && inject('ci') && !scalarRerun) it('finds a WebGPU adapter (CI=tru
 const dev = { device: 'webgpu' };
 
 describe.skipIf(!backend)('webgpu backend', () => {
-  it('moves tensors between devices: to() from the CPU, toAsync() from the GPU', async () => scopeAsync(async () => {
-    const x = g.tensor([[1, 2], [3, 4]], { dtype: 'float32' });
-    const onGpu = x.to('webgpu');
-    expect(onGpu.device).toBe('webgpu');
-    expect(onGpu.to('webgpu')).toBe(onGpu);
-    expect(() => onGpu.to('cpu')).toThrow(/toAsync/);
-    expect(() => onGpu.dataSync()).toThrow(GraftError);
-    const back = await onGpu.mul(2).toAsync('cpu');
-    expect(back.device).toBe('cpu');
-    expect(back.arraySync()).toEqual([[2, 4], [6, 8]]);
-    expect(await g.tensor([true, false]).to('webgpu').array()).toEqual([true, false]);
-    expect(Array.from(await g.tensor([-3, 7], { dtype: 'int32' }).to('webgpu').data())).toEqual([-3, 7]);
-  }));
+  it('moves tensors between devices: to() from the CPU, toAsync() from the GPU', async () =>
+    scopeAsync(async () => {
+      const x = g.tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { dtype: 'float32' },
+      );
+      const onGpu = x.to('webgpu');
+      expect(onGpu.device).toBe('webgpu');
+      expect(onGpu.to('webgpu')).toBe(onGpu);
+      expect(() => onGpu.to('cpu')).toThrow(/toAsync/);
+      expect(() => onGpu.dataSync()).toThrow(GraftError);
+      const back = await onGpu.mul(2).toAsync('cpu');
+      expect(back.device).toBe('cpu');
+      expect(back.arraySync()).toEqual([
+        [2, 4],
+        [6, 8],
+      ]);
+      expect(await g.tensor([true, false]).to('webgpu').array()).toEqual([true, false]);
+      expect(Array.from(await g.tensor([-3, 7], { dtype: 'int32' }).to('webgpu').data())).toEqual([-3, 7]);
+    }));
 
-  it('validates shapes and int32 values at creation, as on the CPU (it accepted zeros([-1]) until a read)', () => scopeAsync(async () => {
-    expect(() => g.zeros([-1], dev)).toThrow(ShapeError);
-    expect(() => g.zeros([1.5], dev)).toThrow(/dimension 0 is 1.5/);
-    expect(() => g.randn([NaN], dev)).toThrow(ShapeError);
-    expect(() => g.ones([2]).to('webgpu').reshape([-2, -1])).toThrow(ShapeError);
-    expect(() => g.tensor([2 ** 32 + 5], dev)).toThrow(LossyConversionError);
-    expect(() => g.full([2], 0.5, { dtype: 'int32', ...dev })).toThrow(LossyConversionError);
-    expect(Array.from(await g.tensor([1.9, -1.9], { dtype: 'int32', rounding: 'truncate', ...dev }).data())).toEqual([1, -1]);
-    expect(Array.from(await g.tensor([-(2 ** 31), 2 ** 31 - 1], dev).data())).toEqual([-(2 ** 31), 2 ** 31 - 1]);
-  }));
+  it('validates shapes and int32 values at creation, as on the CPU (it accepted zeros([-1]) until a read)', () =>
+    scopeAsync(async () => {
+      expect(() => g.zeros([-1], dev)).toThrow(ShapeError);
+      expect(() => g.zeros([1.5], dev)).toThrow(/dimension 0 is 1.5/);
+      expect(() => g.randn([NaN], dev)).toThrow(ShapeError);
+      expect(() => g.ones([2]).to('webgpu').reshape([-2, -1])).toThrow(ShapeError);
+      expect(() => g.tensor([2 ** 32 + 5], dev)).toThrow(LossyConversionError);
+      expect(() => g.full([2], 0.5, { dtype: 'int32', ...dev })).toThrow(LossyConversionError);
+      expect(Array.from(await g.tensor([1.9, -1.9], { dtype: 'int32', rounding: 'truncate', ...dev }).data())).toEqual([1, -1]);
+      expect(Array.from(await g.tensor([-(2 ** 31), 2 ** 31 - 1], dev).data())).toEqual([-(2 ** 31), 2 ** 31 - 1]);
+    }));
 
   it('becomes the default device when registered without a priority, as docs/backends.md says', async () => {
     expect(backends.default().name).toBe('cpu');
@@ -60,27 +71,30 @@ describe.skipIf(!backend)('webgpu backend', () => {
     expect(backends.default().name).toBe('cpu');
   });
 
-  it('draws the same seeded randperm and shuffle as the CPU', () => scopeAsync(async () => {
-    const onGpu = g.randperm(20, { generator: new Generator(7), device: 'webgpu' });
-    expect(onGpu.device).toBe('webgpu');
-    expect(Array.from(await onGpu.data())).toEqual(Array.from(g.randperm(20, { generator: new Generator(7) }).dataSync()));
-    const x = g.arange(8).reshape([4, 2]);
-    expect(await g.shuffle(x.to('webgpu'), { generator: new Generator(3) }).array()).toEqual(g.shuffle(x, { generator: new Generator(3) }).arraySync());
-  }));
+  it('draws the same seeded randperm and shuffle as the CPU', () =>
+    scopeAsync(async () => {
+      const onGpu = g.randperm(20, { generator: new Generator(7), device: 'webgpu' });
+      expect(onGpu.device).toBe('webgpu');
+      expect(Array.from(await onGpu.data())).toEqual(Array.from(g.randperm(20, { generator: new Generator(7) }).dataSync()));
+      const x = g.arange(8).reshape([4, 2]);
+      expect(await g.shuffle(x.to('webgpu'), { generator: new Generator(3) }).array()).toEqual(g.shuffle(x, { generator: new Generator(3) }).arraySync());
+    }));
 
-  it('refuses ops that mix devices', () => scopeAsync(async () => {
-    const a = g.ones([2], dev);
-    expect(() => g.add(a, g.ones([2]))).toThrow(DeviceMismatchError);
-    expect(() => g.add(a, g.ones([2]))).toThrow(/cpu/);
-  }));
+  it('refuses ops that mix devices', () =>
+    scopeAsync(async () => {
+      const a = g.ones([2], dev);
+      expect(() => g.add(a, g.ones([2]))).toThrow(DeviceMismatchError);
+      expect(() => g.add(a, g.ones([2]))).toThrow(/cpu/);
+    }));
 
-  it('reports an out-of-range gather index at the next read, naming the op', async () => scopeAsync(async () => {
-    const x = g.tensor([[1, 2, 3]], { dtype: 'float32', ...dev });
-    const bad = g.gather(x, 1, g.tensor([[0, 5]], dev));
-    await expect(bad.data()).rejects.toThrow(WebGPUIndexError);
-    await expect(g.scatterAdd(g.zeros([3], dev), 0, g.tensor([-1], dev), g.ones([1], dev)).data()).rejects.toThrow(/scatterAdd: index -1/);
-    expect(Array.from(await g.gather(x, 1, g.tensor([[2, 0]], dev)).data())).toEqual([3, 1]);
-  }));
+  it('reports an out-of-range gather index at the next read, naming the op', async () =>
+    scopeAsync(async () => {
+      const x = g.tensor([[1, 2, 3]], { dtype: 'float32', ...dev });
+      const bad = g.gather(x, 1, g.tensor([[0, 5]], dev));
+      await expect(bad.data()).rejects.toThrow(WebGPUIndexError);
+      await expect(g.scatterAdd(g.zeros([3], dev), 0, g.tensor([-1], dev), g.ones([1], dev)).data()).rejects.toThrow(/scatterAdd: index -1/);
+      expect(Array.from(await g.gather(x, 1, g.tensor([[2, 0]], dev)).data())).toEqual([3, 1]);
+    }));
 
   it('turns a shader error into a WebGPUValidationError naming the op', async () => {
     backend!.stream.pipelines.get('brokenOp', 'broken-shader', () => ({ code: 'this is not WGSL', bindings: 1, writable: [0] }));
@@ -138,14 +152,22 @@ describe.skipIf(!backend)('webgpu backend', () => {
     expect(after.submits - before.submits).toBe(1);
   });
 
-  it.skipIf(!backend?.dtypes.includes('float16'))('stores float16 and computes in float32', async () => scopeAsync(async () => {
-    const x = g.tensor([[0.5, -1.25, 3], [2, 0.125, -4]], { dtype: 'float32', ...dev });
-    const h = g.cast(x, 'float16');
-    expect(h.dtype).toBe('float16');
-    const back = g.cast(g.add(g.matmul(h, g.transpose(h)), g.softmax(g.matmul(h, g.transpose(h)), -1)), 'float32');
-    const ref = g.add(g.matmul(x, g.transpose(x)), g.softmax(g.matmul(x, g.transpose(x)), -1));
-    expectClose(await back.data(), await ref.data(), tolerance('float16', 'webgpu'));
-  }));
+  it.skipIf(!backend?.dtypes.includes('float16'))('stores float16 and computes in float32', async () =>
+    scopeAsync(async () => {
+      const x = g.tensor(
+        [
+          [0.5, -1.25, 3],
+          [2, 0.125, -4],
+        ],
+        { dtype: 'float32', ...dev },
+      );
+      const h = g.cast(x, 'float16');
+      expect(h.dtype).toBe('float16');
+      const back = g.cast(g.add(g.matmul(h, g.transpose(h)), g.softmax(g.matmul(h, g.transpose(h)), -1)), 'float32');
+      const ref = g.add(g.matmul(x, g.transpose(x)), g.softmax(g.matmul(x, g.transpose(x)), -1));
+      expectClose(await back.data(), await ref.data(), tolerance('float16', 'webgpu'));
+    }),
+  );
 
   it('keeps live tensors, device bytes and pooled GPU memory flat over a 200-step training loop', async () => {
     const trainer = tinyTrainer('webgpu');

@@ -12,10 +12,14 @@ const scalarProject = process.env.GRAFT_CPU_KERNELS === 'scalar';
 const script = fileURLToPath(new URL('../../../../wasm/build.mjs', import.meta.url));
 
 describe('WASM build', () => {
-  it.skipIf(scalarProject || (!hasClang && !process.env.CI))('binary.ts is reproduced by building packages/core/wasm/*.c', () => {
-    const r = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/matches a fresh build/);
-    expect(r.status).toBe(0);
-  }, 60_000);
+  it.skipIf(scalarProject || (!hasClang && !process.env.CI))(
+    'binary.ts is reproduced by building packages/core/wasm/*.c',
+    () => {
+      const r = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/matches a fresh build/);
+      expect(r.status).toBe(0);
+    },
+    60_000,
+  );
 });

@@ -45,9 +45,24 @@ export function wasmBinary(rt: WasmRuntime, pool: ThreadPool, op: BinaryOp, a: T
   withOperands(rt.heap, (ops) => {
     const args = [id, outer, rows, cols, ops.input(a), ao, ar, ac, ops.input(b), bo, br, bc, ops.output(out)];
     // split the outermost level that has more than one element
-    if (outer > 1) pool.rows('graft_binary', args, 1, outer, Math.max(1, Math.floor(ELEMENTS_PER_CHUNK / (rows * cols))), [[4, ao * 4], [8, bo * 4], [12, rows * cols * 4]]);
-    else if (rows > 1) pool.rows('graft_binary', args, 2, rows, Math.max(1, Math.floor(ELEMENTS_PER_CHUNK / cols)), [[4, ar * 4], [8, br * 4], [12, cols * 4]]);
-    else pool.rows('graft_binary', args, 3, cols, ELEMENTS_PER_CHUNK, [[4, ac * 4], [8, bc * 4], [12, 4]]);
+    if (outer > 1)
+      pool.rows('graft_binary', args, 1, outer, Math.max(1, Math.floor(ELEMENTS_PER_CHUNK / (rows * cols))), [
+        [4, ao * 4],
+        [8, bo * 4],
+        [12, rows * cols * 4],
+      ]);
+    else if (rows > 1)
+      pool.rows('graft_binary', args, 2, rows, Math.max(1, Math.floor(ELEMENTS_PER_CHUNK / cols)), [
+        [4, ar * 4],
+        [8, br * 4],
+        [12, cols * 4],
+      ]);
+    else
+      pool.rows('graft_binary', args, 3, cols, ELEMENTS_PER_CHUNK, [
+        [4, ac * 4],
+        [8, bc * 4],
+        [12, 4],
+      ]);
   });
   return true;
 }
@@ -64,8 +79,16 @@ export function wasmUnaryId(rt: WasmRuntime, pool: ThreadPool, id: number, x: Te
   if (colStride !== 1) return false;
   withOperands(rt.heap, (ops) => {
     const args = [id, rows, cols, ops.input(x), xr, ops.output(out)];
-    if (rows > 1) pool.rows('graft_unary', args, 1, rows, Math.max(1, Math.floor(ELEMENTS_PER_CHUNK / cols)), [[3, xr * 4], [5, cols * 4]]);
-    else pool.rows('graft_unary', args, 2, cols, ELEMENTS_PER_CHUNK, [[3, 4], [5, 4]]);
+    if (rows > 1)
+      pool.rows('graft_unary', args, 1, rows, Math.max(1, Math.floor(ELEMENTS_PER_CHUNK / cols)), [
+        [3, xr * 4],
+        [5, cols * 4],
+      ]);
+    else
+      pool.rows('graft_unary', args, 2, cols, ELEMENTS_PER_CHUNK, [
+        [3, 4],
+        [5, 4],
+      ]);
   });
   return true;
 }

@@ -77,7 +77,12 @@ describe('WASM heap', () => {
   });
 
   it('coalesces adjacent free blocks, in any order, into one that serves a larger request', () => {
-    for (const order of [[0, 1, 2], [2, 1, 0], [0, 2, 1], [1, 0, 2]]) {
+    for (const order of [
+      [0, 1, 2],
+      [2, 1, 0],
+      [0, 2, 1],
+      [1, 0, 2],
+    ]) {
       const { heap } = makeHeap();
       const sizes = [200 * KiB, 300 * KiB, 500 * KiB];
       const ptrs = sizes.map((s) => heap.alloc(s)!);

@@ -16,7 +16,17 @@ import { CTRL, runChunks } from './chunks';
 import type { KernelExports, WasmRuntime } from './runtime';
 
 /** Exports a task may name, by index (the worker receives the same list). */
-export const TASK_FNS = ['graft_gemm_task', 'graft_binary', 'graft_unary', 'graft_reduce_rows', 'graft_softmax_rows', 'graft_layernorm_rows', 'graft_adamw', 'graft_gelu_backward', 'graft_layernorm_backward_rows'] as const;
+export const TASK_FNS = [
+  'graft_gemm_task',
+  'graft_binary',
+  'graft_unary',
+  'graft_reduce_rows',
+  'graft_softmax_rows',
+  'graft_layernorm_rows',
+  'graft_adamw',
+  'graft_gelu_backward',
+  'graft_layernorm_backward_rows',
+] as const;
 export type TaskFn = (typeof TASK_FNS)[number];
 
 const WORKER_SOURCE = `'use strict';
@@ -61,9 +71,7 @@ export function hardwareThreads(): number {
 function spawn(rt: WasmRuntime, ctrl: number, thread: number): WorkerLike | null {
   const data = { module: rt.module, memory: rt.memory, ctrl, thread, names: TASK_FNS };
   if (isNode) {
-    const wt = nodeProcess?.getBuiltinModule?.('node:worker_threads') as
-      | { Worker: new (src: string, o: object) => WorkerLike & { unref(): void } }
-      | undefined;
+    const wt = nodeProcess?.getBuiltinModule?.('node:worker_threads') as { Worker: new (src: string, o: object) => WorkerLike & { unref(): void } } | undefined;
     if (!wt) return null;
     const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: data });
     w.unref();

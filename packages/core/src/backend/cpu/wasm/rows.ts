@@ -53,7 +53,10 @@ export function wasmReduce(rt: WasmRuntime, pool: ThreadPool, op: ReduceOp, axes
     if ((pattern === 'R' || pattern === 'KR') && runs[runs.length - 1].stride === 1) {
       const [rows, xr] = pattern === 'R' ? [1, 0] : [runs[0].size, runs[0].stride];
       const n = runs[runs.length - 1].size;
-      pool.rows('graft_reduce_rows', [id, rows, n, xp(), xr, ops.output(out)], 1, rows, rowsPerChunk(n), [[3, xr * 4], [5, 4]]);
+      pool.rows('graft_reduce_rows', [id, rows, n, xp(), xr, ops.output(out)], 1, rows, rowsPerChunk(n), [
+        [3, xr * 4],
+        [5, 4],
+      ]);
       return true;
     }
     if ((pattern === 'RK' || pattern === 'KRK') && runs[runs.length - 1].stride === 1) {
@@ -71,12 +74,24 @@ export function wasmSoftmax(rt: WasmRuntime, pool: ThreadPool, x: TensorView, ou
   if (!rows) return false;
   const [m, n, xr] = rows;
   withOperands(rt.heap, (ops) => {
-    pool.rows('graft_softmax_rows', [m, n, ops.input(x), xr, ops.output(out), log ? 1 : 0], 0, m, rowsPerChunk(n), [[2, xr * 4], [4, n * 4]]);
+    pool.rows('graft_softmax_rows', [m, n, ops.input(x), xr, ops.output(out), log ? 1 : 0], 0, m, rowsPerChunk(n), [
+      [2, xr * 4],
+      [4, n * 4],
+    ]);
   });
   return true;
 }
 
-export function wasmLayerNorm(rt: WasmRuntime, pool: ThreadPool, x: TensorView, w: TensorView, b: TensorView, out: TensorView, dims: number, eps: number): boolean {
+export function wasmLayerNorm(
+  rt: WasmRuntime,
+  pool: ThreadPool,
+  x: TensorView,
+  w: TensorView,
+  b: TensorView,
+  out: TensorView,
+  dims: number,
+  eps: number,
+): boolean {
   if (!f32(x, w, b, out)) return false;
   const rows = asRows(x, dims);
   const wr = asRows(w, w.shape.length);
@@ -86,7 +101,10 @@ export function wasmLayerNorm(rt: WasmRuntime, pool: ThreadPool, x: TensorView, 
   if (wr[1] !== n || br[1] !== n) return false;
   withOperands(rt.heap, (ops) => {
     const args = [m, n, ops.input(x), xr, ops.input(w), ops.input(b), eps, ops.output(out)];
-    pool.rows('graft_layernorm_rows', args, 0, m, rowsPerChunk(n), [[2, xr * 4], [7, n * 4]]);
+    pool.rows('graft_layernorm_rows', args, 0, m, rowsPerChunk(n), [
+      [2, xr * 4],
+      [7, n * 4],
+    ]);
   });
   return true;
 }
@@ -101,7 +119,15 @@ export function wasmAdamW(rt: WasmRuntime, pool: ThreadPool, [p, g, m, v]: Tenso
   withOperands(rt.heap, (ops) => {
     const args = [n, ops.input(p), ops.input(g), ops.input(m), ops.input(v), ...outs.map((o) => ops.output(o))];
     args.push(s.beta1, s.beta2, s.eps, s.decay, s.stepSize, s.sqrtBiasCorrection2);
-    pool.rows('graft_adamw', args, 0, n, ELEMENTS_PER_CHUNK, [[1, 4], [2, 4], [3, 4], [4, 4], [5, 4], [6, 4], [7, 4]]);
+    pool.rows('graft_adamw', args, 0, n, ELEMENTS_PER_CHUNK, [
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+      [5, 4],
+      [6, 4],
+      [7, 4],
+    ]);
   });
   return true;
 }

@@ -14,7 +14,21 @@ export interface KernelExports {
   graft_gemm_task(task: number, desc: number, work: number): void;
   graft_gemm_work_floats(): number;
   graft_gemm_panel_width(): number;
-  graft_binary(op: number, outer: number, rows: number, cols: number, a: number, ao: number, ar: number, ac: number, b: number, bo: number, br: number, bc: number, out: number): void;
+  graft_binary(
+    op: number,
+    outer: number,
+    rows: number,
+    cols: number,
+    a: number,
+    ao: number,
+    ar: number,
+    ac: number,
+    b: number,
+    bo: number,
+    br: number,
+    bc: number,
+    out: number,
+  ): void;
   graft_unary(op: number, rows: number, cols: number, x: number, xr: number, out: number): void;
   graft_reduce_rows(op: number, rows: number, n: number, x: number, xr: number, out: number): void;
   graft_reduce_cols(op: number, outer: number, rows: number, n: number, x: number, xo: number, xr: number, out: number): void;
@@ -24,7 +38,22 @@ export interface KernelExports {
   graft_gelu_backward(n: number, x: number, g: number, out: number, tanhForm: number): void;
   graft_layernorm_backward_rows(rows: number, n: number, x: number, xr: number, w: number, g: number, eps: number, dx: number, stats: number): void;
   graft_layernorm_backward_params(rows: number, n: number, x: number, xr: number, g: number, stats: number, dw: number, db: number): void;
-  graft_adamw(n: number, p: number, g: number, m: number, v: number, op: number, om: number, ov: number, beta1: number, beta2: number, eps: number, decay: number, stepSize: number, sqrtBc2: number): void;
+  graft_adamw(
+    n: number,
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    op: number,
+    om: number,
+    ov: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    decay: number,
+    stepSize: number,
+    sqrtBc2: number,
+  ): void;
 }
 
 export interface WasmRuntime {

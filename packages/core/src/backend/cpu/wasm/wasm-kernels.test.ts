@@ -42,7 +42,15 @@ describe.skipIf(!hasWasm)('WASM kernels agree with the TypeScript reference', ()
     expect(g.cpuInfo().kernels).toBe(process.env.GRAFT_CPU_KERNELS === 'scalar' ? 'scalar' : 'wasm');
   });
 
-  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 8], [5, 9, 17], [33, 257, 19], [130, 300, 77], [64, 1, 40]];
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [4, 8, 8],
+    [5, 9, 17],
+    [33, 257, 19],
+    [130, 300, 77],
+    [64, 1, 40],
+  ];
   it.each(shapes)('matmul %i×%i @ %i×… in all four transpose variants', (m, k, n) => {
     const tol = { atol: 1e-5 * Math.sqrt(k), rtol: 1e-5 };
     const a = rand([m, k]);
@@ -84,7 +92,36 @@ describe.skipIf(!hasWasm)('WASM kernels agree with the TypeScript reference', ()
     agree([g.tensor([NaN, 1, -0, 0, Infinity, -Infinity, 3], { dtype: 'float32' }), g.tensor([1, NaN, 0, -0, 1, Infinity, 0], { dtype: 'float32' })], f);
   });
 
-  const special = [0, -0, 1e-40, -1e-40, 1e-7, 0.03, 0.5, 0.55, 0.56, 1, 2, 9.5, 40, 88, 89, 100, 1e30, -1e-7, -0.3, -1, -5, -87, -100, -104, -200, Infinity, -Infinity, NaN];
+  const special = [
+    0,
+    -0,
+    1e-40,
+    -1e-40,
+    1e-7,
+    0.03,
+    0.5,
+    0.55,
+    0.56,
+    1,
+    2,
+    9.5,
+    40,
+    88,
+    89,
+    100,
+    1e30,
+    -1e-7,
+    -0.3,
+    -1,
+    -5,
+    -87,
+    -100,
+    -104,
+    -200,
+    Infinity,
+    -Infinity,
+    NaN,
+  ];
   const unOps = ['neg', 'abs', 'sqrt', 'exp', 'log', 'tanh', 'sigmoid', 'relu', 'erf', 'rsqrt', 'reciprocal'] as const;
   it.each(unOps)('%s on odd lengths, strided rows and special values', (op) => {
     const f = (g as unknown as Record<string, (x: g.Tensor) => g.Tensor>)[op];
@@ -99,7 +136,13 @@ describe.skipIf(!hasWasm)('WASM kernels agree with the TypeScript reference', ()
     const x = rand([6, 7, 9]);
     for (const axis of [-1, 0, 1, [0, 1], [1, 2], undefined] as (number | number[] | undefined)[]) agree([x], (t) => f(t, axis), { atol: 1e-5 });
     agree([x.transpose(0, 2)], (t) => f(t, -1), { atol: 1e-5 });
-    const withNaN = g.tensor([[1, NaN, 3], [4, 5, 6]], { dtype: 'float32' });
+    const withNaN = g.tensor(
+      [
+        [1, NaN, 3],
+        [4, 5, 6],
+      ],
+      { dtype: 'float32' },
+    );
     agree([withNaN], (t) => f(t, -1));
     agree([withNaN], (t) => f(t, 0));
   });
@@ -109,7 +152,18 @@ describe.skipIf(!hasWasm)('WASM kernels agree with the TypeScript reference', ()
       agree([rand([7, 13], 4)], (x) => fn(x, -1), { atol: 1e-6 });
       agree([g.narrow(rand([5, 40], 4), 1, 2, 33)], (x) => fn(x, -1), { atol: 1e-6 });
       agree([rand([3, 5, 6])], (x) => fn(x, 1), { atol: 1e-6 });
-      agree([g.tensor([[-Infinity, -Infinity, -Infinity], [0, -Infinity, 1]], { dtype: 'float32' })], (x) => fn(x, -1));
+      agree(
+        [
+          g.tensor(
+            [
+              [-Infinity, -Infinity, -Infinity],
+              [0, -Infinity, 1],
+            ],
+            { dtype: 'float32' },
+          ),
+        ],
+        (x) => fn(x, -1),
+      );
     }
   });
 
@@ -138,7 +192,10 @@ describe.skipIf(!hasWasm)('WASM kernels on several threads', () => {
     const b = rand([200, 260]);
     const big = rand([1 << 18]);
     const rows = rand([512, 300]);
-    const run = () => [g.matmul(a, b), g.matmul(a.transpose(0, 1).contiguous().transpose(0, 1), b), g.add(big, 1.5), g.exp(big), g.softmax(rows, -1), g.sum(rows, -1)].map((t) => t.dataSync());
+    const run = () =>
+      [g.matmul(a, b), g.matmul(a.transpose(0, 1).contiguous().transpose(0, 1), b), g.add(big, 1.5), g.exp(big), g.softmax(rows, -1), g.sum(rows, -1)].map(
+        (t) => t.dataSync(),
+      );
     g.setCpuThreads(1);
     const one = g.scope(run);
     g.setCpuThreads(2);

@@ -19,7 +19,10 @@ export function makeAttentionKernel(ctx: KernelContext): Kernel<'attention'> {
     const [lk, dv] = [k.shape[r - 2], v.shape[r - 1]];
     const batchShape = q.shape.slice(0, r - 2);
     const views = mask ? [q, k, v, mask] : [q, k, v];
-    const batch = collapseDims(batchShape, views.map((t) => t.strides.slice(0, r - 2)));
+    const batch = collapseDims(
+      batchShape,
+      views.map((t) => t.strides.slice(0, r - 2)),
+    );
     const batches = batchShape.reduce((p, x) => p * x, 1);
     const br = batch.shape.length;
     const meta = new Meta();

@@ -8,7 +8,7 @@ import { DTypeError } from '../../../errors';
 import type { BinaryOp, UnaryOp } from '../../../ops/spec';
 import type { Kernel } from '../../backend';
 import { computeType } from '../wgsl/common';
-import { type KernelContext } from './context';
+import type { KernelContext } from './context';
 import { collapseDims, sizeOf } from '../../../shape';
 import { runMap } from './map';
 import { copyRange } from './movement';
@@ -106,8 +106,7 @@ export function castExpr(v: string, from: DType, to: DType): string {
 }
 
 export function makeElementwiseKernels(ctx: KernelContext) {
-  const unary: Kernel<'unary'> = ([x], out, { op }) =>
-    runMap(ctx, { op: `unary:${op}`, key: `unary:${op}`, inputs: [x], out, expr: unaryExpr(op, x.dtype) });
+  const unary: Kernel<'unary'> = ([x], out, { op }) => runMap(ctx, { op: `unary:${op}`, key: `unary:${op}`, inputs: [x], out, expr: unaryExpr(op, x.dtype) });
 
   const binary: Kernel<'binary'> = ([a, b], out, { op }) => {
     const expr = binaryExpr(op, cls(a.dtype));

@@ -17,7 +17,10 @@ export function makeFusedKernels(ctx: KernelContext) {
       key: `gelu:${approximate}`,
       inputs: [x],
       out,
-      expr: approximate === 'tanh' ? '0.5 * a0 * (1.0 + tanh_(0.7978845608028654 * (a0 + 0.044715 * a0 * a0 * a0)))' : '0.5 * a0 * (1.0 + erf_(a0 * 0.7071067811865476))',
+      expr:
+        approximate === 'tanh'
+          ? '0.5 * a0 * (1.0 + tanh_(0.7978845608028654 * (a0 + 0.044715 * a0 * a0 * a0)))'
+          : '0.5 * a0 * (1.0 + erf_(a0 * 0.7071067811865476))',
     });
 
   const adamwUpdate: Kernel<'adamwUpdate'> = ([p, g, m, v], [outP, outM, outV], s) => {

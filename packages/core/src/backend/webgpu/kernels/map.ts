@@ -36,7 +36,10 @@ export function runMap(ctx: KernelContext, spec: MapSpec): void {
   const shape = spec.shape ?? spec.out.shape;
   const n = spec.count ?? sizeOf(shape);
   if (n === 0) return;
-  const { shape: cshape, strides } = collapseDims(shape, spec.inputs.map((v) => v.strides));
+  const { shape: cshape, strides } = collapseDims(
+    shape,
+    spec.inputs.map((v) => v.strides),
+  );
   const rank = cshape.length;
   const contiguous = strides.map((s) => rank === 0 || (rank === 1 && s[0] === 1));
   const meta = new Meta();

@@ -16,7 +16,13 @@ export function copyInto(ctx: KernelContext, op: string, x: TensorView, out: Ten
   if (n === 0) return;
   const c = collapseDims(x.shape, [x.strides, outStrides]);
   const rank = c.shape.length;
-  if (x.dtype === out.dtype && rank <= 1 && (rank === 0 || (c.strides[0][0] === 1 && c.strides[1][0] === 1)) && copyRange(ctx, op, x, out, x.offset, outOffset, n)) return;
+  if (
+    x.dtype === out.dtype &&
+    rank <= 1 &&
+    (rank === 0 || (c.strides[0][0] === 1 && c.strides[1][0] === 1)) &&
+    copyRange(ctx, op, x, out, x.offset, outOffset, n)
+  )
+    return;
   const meta = new Meta();
   meta.u32(n);
   const shapeAt = meta.u32(...c.shape);
@@ -65,7 +71,14 @@ export function makeMovementKernels(ctx: KernelContext) {
     fill(ctx, 'pad', out, value);
     const outStrides = contiguousStrides(out.shape);
     const base = widths.reduce((acc, [lo], d) => acc + lo * outStrides[d], 0);
-    copyInto(ctx, 'pad', x, out, base, outStrides.map((s, d) => s * (widths[d][2] + 1)));
+    copyInto(
+      ctx,
+      'pad',
+      x,
+      out,
+      base,
+      outStrides.map((s, d) => s * (widths[d][2] + 1)),
+    );
   };
 
   const concat: Kernel<'concat'> = (inputs, out, { axis }) => {

@@ -49,8 +49,14 @@ function offsetI32(p: string, rank: number, offAt: number | null, stridesAt: num
 export function makeReduceKernels(ctx: KernelContext) {
   const reduce: Kernel<'reduce'> = ([x], out, { op, axes }) => {
     const keptDims = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
-    const kept = collapseDims(keptDims.map((d) => x.shape[d]), [keptDims.map((d) => x.strides[d])]);
-    const red = collapseDims(axes.map((d) => x.shape[d]), [axes.map((d) => x.strides[d])]);
+    const kept = collapseDims(
+      keptDims.map((d) => x.shape[d]),
+      [keptDims.map((d) => x.strides[d])],
+    );
+    const red = collapseDims(
+      axes.map((d) => x.shape[d]),
+      [axes.map((d) => x.strides[d])],
+    );
     const nOut = sizeOf(out.shape);
     const m = sizeOf(axes.map((d) => x.shape[d]));
     const [kr, rr] = [kept.shape.length, red.shape.length];
@@ -114,7 +120,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
 
   const argReduce: Kernel<'argReduce'> = ([x], out, { op, axis }) => {
     const keptDims = x.shape.map((_, d) => d).filter((d) => d !== axis);
-    const kept = collapseDims(keptDims.map((d) => x.shape[d]), [keptDims.map((d) => x.strides[d])]);
+    const kept = collapseDims(
+      keptDims.map((d) => x.shape[d]),
+      [keptDims.map((d) => x.strides[d])],
+    );
     const nOut = sizeOf(out.shape);
     const kr = kept.shape.length;
     const meta = new Meta();

@@ -13,7 +13,10 @@ import { collapseDims, sizeOf } from '../../../shape';
 function softmaxRows(ctx: KernelContext, x: TensorView, out: TensorView, axis: number, log: boolean): void {
   const keptDims = x.shape.map((_, d) => d).filter((d) => d !== axis);
   const outStrides = contiguousStrides(x.shape);
-  const kept = collapseDims(keptDims.map((d) => x.shape[d]), [keptDims.map((d) => x.strides[d]), keptDims.map((d) => outStrides[d])]);
+  const kept = collapseDims(
+    keptDims.map((d) => x.shape[d]),
+    [keptDims.map((d) => x.strides[d]), keptDims.map((d) => outStrides[d])],
+  );
   const rows = sizeOf(keptDims.map((d) => x.shape[d]));
   const kr = kept.shape.length;
   const meta = new Meta();
