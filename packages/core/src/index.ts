@@ -7,7 +7,7 @@
 
 // ---- tensors, dtypes, shapes ----
 export { Tensor } from './tensor';
-export { bytesPerElement, isFloat, promoteTypes, DTYPES, type DType, type TypedArray } from './dtype';
+export { bytesPerElement, isFloat, promoteTypes, DTYPES, type DType, type TypedArray, type TypedArrayFor } from './dtype';
 export { broadcastShapes, sizeOf, contiguousStrides, shapesEqual, formatShape, type Shape } from './shape';
 export { ArgumentError, DeviceMismatchError, DisposedError, DTypeError, FormatError, GraftError, MissingKernelError, ShapeError } from './errors';
 
@@ -59,7 +59,7 @@ export {
   tanh,
   where,
 } from './ops/elementwise';
-export { sum, prod, max, min, mean, variance, std, logsumexp, argmax, argmin, type VarOptions } from './ops/reduce';
+export { sum, prod, max, min, mean, variance, std, logsumexp, argmax, argmin, type Axes, type VarOptions } from './ops/reduce';
 export { reshape, view, flatten, permute, transpose, expand, squeeze, unsqueeze, slice, narrow, contiguous, detach, clone, type SliceRange } from './ops/views';
 export { pad, concat, stack, split, chunk, type PadSpec } from './ops/movement';
 export { gather, indexSelect, scatterAdd, oneHot, tril, triu } from './ops/indexing';
@@ -74,13 +74,14 @@ export { adamwUpdate, adamwUpdateComposite, type AdamWHyper, type AdamWResult } 
 export { composites, compositeOf, type Composite } from './ops/composites';
 
 // ---- autograd ----
-export { noGrad, enableGrad, isGradEnabled, GradNode } from './autograd/graph';
+export { noGrad, enableGrad, isGradEnabled, GradNode, type TensorMeta } from './autograd/graph';
 export { backward } from './autograd/backward';
 export { gradRules, type GradRule, type GradTable } from './autograd/rules';
+export type { DifferentiableOp } from './autograd/saves';
 export { gradcheck, GradcheckError, type GradcheckOptions } from './autograd/gradcheck';
 
 // ---- memory ----
-export { scope, scopeAsync, keep, memory, scopeDepth, type MemoryInfo } from './memory';
+export { scope, scopeAsync, keep, memory, scopeDepth, type MemoryInfo, type Scoped } from './memory';
 
 // ---- backends ----
 export type { Backend, BackendBuffer, Kernel, KernelTable, FullKernelTable, TensorView } from './backend/backend';

@@ -12,6 +12,7 @@ import { cast } from './elementwise';
 import { indexSelect } from './indexing';
 import { scope } from '../memory';
 
+/** Options of the random ops: which generator to draw from. */
 export interface RandomOptions {
   /** The generator to draw from (the global one, seeded by `manualSeed`, when omitted). */
   generator?: Generator;
