@@ -4,7 +4,10 @@
  */
 import { type DType, isFloat } from './dtype';
 import { DTypeError } from './errors';
-import { decodeTensor, defaultDTypeFor, parseSafetensors, type SafetensorsDType, serializeSafetensors, type TensorToWrite } from './io/index';
+import { decodeTensor } from './io/safetensors-decode';
+import { defaultDTypeFor, type SafetensorsDType } from './io/safetensors-dtype';
+import { parseSafetensors } from './io/safetensors-read';
+import { serializeSafetensors, type TensorToWrite } from './io/safetensors-write';
 import { fromArray } from './ops/creation';
 import type { Tensor } from './tensor';
 

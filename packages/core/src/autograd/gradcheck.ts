@@ -4,7 +4,7 @@
  */
 import { GraftError } from '../errors';
 import { keep, scope } from '../memory';
-import { Generator } from '../random/index';
+import { Generator } from '../random/generator';
 import type { Tensor } from '../tensor';
 import { noGrad } from './graph';
 import * as o from '../ops/index';

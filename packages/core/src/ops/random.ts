@@ -4,7 +4,7 @@
  */
 import { type DType, isFloat } from '../dtype';
 import { ArgumentError, DTypeError } from '../errors';
-import { defaultGenerator, type Generator } from '../random/index';
+import { defaultGenerator, type Generator } from '../random/generator';
 import { checkShape, normalizeAxis, sizeOf } from '../shape';
 import type { Tensor } from '../tensor';
 import { type CreateOptions, fromArray } from './creation';
