@@ -1,0 +1,80 @@
+/**
+ * `map`'s cache on disk: one JSON Lines file per result, `<dir>/map-<key>.jsonl`, whose first
+ * line records the key, the row count and the changed columns. Files are written with core's
+ * `writeFileAtomic` (temporary file, fsync, rename), streamed a few hundred kilobytes at a
+ * time, so a killed run leaves the previous entry or none, never half of one. An entry that does
+ * not read back whole (wrong header, fewer rows, bad JSON) is a miss and is rewritten.
+ *
+ * JSON keeps what rows hold after tokenization (numbers, strings, arrays, nested objects);
+ * typed arrays come back as number arrays.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ArgumentError } from '@graft/core';
+import { writeFileAtomic } from '@graft/core/node';
+import { readJsonlWith } from '../json';
+import type { MapCache, MapCacheEntry } from '../map-cache';
+import { checkFile, fileChunks, nodeContext } from './files';
+
+const FORMAT = 'graft-map-cache';
+const VERSION = 1;
+const encoder = new TextEncoder();
+
+/** A `map` cache in the folder `dir` (created on first write). */
+export function diskCache(dir: string): MapCache {
+  if (typeof dir !== 'string' || dir === '') throw new ArgumentError(`diskCache: dir must be a folder path, got ${JSON.stringify(dir)}`);
+  const pathOf = (key: string) => {
+    if (!/^[0-9a-f]{16,128}$/.test(key)) throw new ArgumentError(`diskCache: a key must be a hex fingerprint, got ${JSON.stringify(key)}`);
+    return join(dir, `map-${key}.jsonl`);
+  };
+  return {
+    description: dir,
+    async get(key) {
+      const path = pathOf(key);
+      try {
+        await checkFile(path);
+      } catch {
+        return null;
+      }
+      try {
+        const ds = await readJsonlWith<Record<string, unknown>>(fileChunks(path, 1 << 20), { file: path }, nodeContext, 'diskCache');
+        const [header, ...rows] = ds.toArray();
+        if (header?.format !== FORMAT || header.version !== VERSION || header.key !== key || header.rows !== rows.length || !Array.isArray(header.changed))
+          return null;
+        return { rows, changed: header.changed as string[] };
+      } catch {
+        return null; // unreadable: recompute and overwrite
+      }
+    },
+    async set(key, entry) {
+      const path = pathOf(key);
+      await mkdir(dir, { recursive: true });
+      await writeFileAtomic(path, lines(key, entry));
+    },
+  };
+}
+
+/** The file's bytes, ~256 KiB at a time. */
+function* lines(key: string, entry: MapCacheEntry): Generator<Uint8Array> {
+  let text = `${JSON.stringify({ format: FORMAT, version: VERSION, key, rows: entry.rows.length, changed: entry.changed })}\n`;
+  for (const [i, row] of entry.rows.entries()) {
+    let json: string;
+    try {
+      json = JSON.stringify(row, arrays);
+    } catch (e) {
+      throw new ArgumentError(
+        `diskCache: row ${i} cannot be written as JSON (${(e as Error).message}); map results to numbers, strings and arrays to cache them`,
+      );
+    }
+    text += `${json}\n`;
+    if (text.length > 1 << 18) {
+      yield encoder.encode(text);
+      text = '';
+    }
+  }
+  yield encoder.encode(text);
+}
+
+function arrays(_key: string, v: unknown): unknown {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v;
+}
