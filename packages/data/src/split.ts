@@ -35,9 +35,10 @@ export function splitSizes(n: number, opts: SplitOptions, where: string): { nTes
   let nTest = size(opts.testSize, 'testSize');
   let nTrain = size(opts.trainSize, 'trainSize');
   if (nTest === undefined && nTrain === undefined) nTest = Math.ceil(0.25 * n);
+  if ((nTest ?? 0) > n || (nTrain ?? 0) > n || (nTest ?? 0) + (nTrain ?? 0) > n)
+    throw new ArgumentError(`${where}: ${nTest ?? 0} test rows + ${nTrain ?? 0} train rows is more than the ${n} rows of the dataset`);
   nTest ??= n - nTrain!;
   nTrain ??= n - nTest;
-  if (nTest + nTrain > n) throw new ArgumentError(`${where}: ${nTest} test rows + ${nTrain} train rows is more than the ${n} rows of the dataset`);
   if (nTest === 0 || nTrain === 0)
     throw new ArgumentError(
       `${where}: with ${n} rows, this split leaves ${nTest === 0 ? 'the test' : 'the train'} part empty; choose a larger testSize/trainSize`,
