@@ -89,8 +89,10 @@ export class DataFormatError extends GraftError {
 
 /** The stable codes of a {@link DataSourceError}. */
 export type DataSourceErrorCode =
-  /** A file or folder that does not exist or cannot be read. */
+  /** A file or folder that does not exist. */
   | 'file_not_found'
+  /** A file that exists but could not be read to the end (permissions, I/O error). */
+  | 'read_failed'
   /** A file whose format is not known from its name. */
   | 'unknown_format'
   /** A dataset folder without files for the requested split. */

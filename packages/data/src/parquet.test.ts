@@ -57,7 +57,7 @@ describe('readParquet', () => {
     const expected = (await readParquet(sst2Like(50, { codec: 'UNCOMPRESSED' }))).toArray();
     expect((await readParquet(sst2Like(50, { codec: 'SNAPPY' }))).toArray()).toEqual(expected);
     expect((await readParquet(sst2Like(50, { codec: 'GZIP' }))).toArray()).toEqual(expected);
-    expect((await readParquet(new Blob([sst2Like(50)]))).toArray()).toEqual(expected);
+    expect((await readParquet(new Blob([sst2Like(50) as Uint8Array<ArrayBuffer>]))).toArray()).toEqual(expected);
   });
 
   it('reads only the columns asked for', async () => {

@@ -85,7 +85,17 @@ export async function checkFile(path: string): Promise<number> {
 
 /** The chunks of a file, read as they are pulled. */
 export async function* fileChunks(path: string, chunkSize: number): AsyncGenerator<Uint8Array> {
-  yield* createReadStream(path, { highWaterMark: chunkSize }) as AsyncIterable<Buffer>;
+  try {
+    yield* createReadStream(path, { highWaterMark: chunkSize }) as AsyncIterable<Buffer>;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DataSourceError(
+      code === 'ENOENT' ? 'file_not_found' : 'read_failed',
+      path,
+      `${path}: cannot read the file (${code ?? (e as Error).message})${code === 'EACCES' ? '; check its permissions' : ''}`,
+      { cause: e },
+    );
+  }
 }
 
 /** The reader options for a file: its path as the name in messages, gzip from the extension. */

@@ -54,6 +54,9 @@ export async function hfDatasetSplits(dir: string): Promise<Record<string, strin
     }
     if (!Object.keys(splits).length && files.length) splits.train = files;
   }
+  // train, validation, test first (as HF lists them), then other splits by name.
+  const rank = (s: string) => (s in GROUPS ? Object.keys(GROUPS).indexOf(s) : 3);
+  const ordered = Object.fromEntries(Object.entries(splits).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)));
   if (!Object.keys(splits).length) {
     if (arrow.length)
       throw new DataSourceError(
@@ -63,7 +66,7 @@ export async function hfDatasetSplits(dir: string): Promise<Record<string, strin
       );
     throw new DataSourceError('split_not_found', dir, `${dir} has no data files (.parquet, .csv, .tsv, .json, .jsonl, optionally .gz)`);
   }
-  return splits;
+  return ordered;
 }
 
 /** Loads a split of a Hugging Face dataset folder (all splits, by name, without `split`). */
