@@ -1,8 +1,8 @@
 /**
  * Loops that stay synchronous until the user's function returns a promise. `map` and `filter`
- * take sync or async functions; a sync function gives a Dataset at once (no microtask per row,
- * which costs 10× on a 67k-row tokenization), an async one a Promise of it, and the switch
- * happens at the first promise, so nobody has to declare which kind they passed.
+ * take sync or async functions; a sync function gives a Dataset at once (so calls chain without
+ * `await`), an async one a Promise of it, and the switch happens at the first promise, so nobody
+ * has to declare which kind they passed.
  */
 
 /** True for promises and other thenables. */
