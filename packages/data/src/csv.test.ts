@@ -46,6 +46,8 @@ describe('readCsv', () => {
   });
 
   it('names columns: header, explicit names replacing it, or column0… without one', async () => {
+    const empty = await readCsv('text,label\n');
+    expect([empty.length, empty.columns, empty.shuffle({ seed: 1 }).columns]).toEqual([0, ['text', 'label'], ['text', 'label']]);
     expect((await readCsv('a,b\n1,2\n', { columns: ['x', 'y'] })).toArray()).toEqual([{ x: 1, y: 2 }]);
     expect((await readCsv('1,2\n3,4\n', { header: false })).toArray()).toEqual([
       { column0: 1, column1: 2 },

@@ -76,7 +76,7 @@ export async function readCsvWith<Row extends object>(source: DataSource, opts: 
   }
   const { file: _f, onSkip: _s, ...keyed } = opts;
   hasher.update(`\ncsv:${stableJson(keyed)}`);
-  return new Dataset(rows as Row[], { report, fingerprint: hasher.hex() });
+  return new Dataset(rows as Row[], { report, fingerprint: hasher.hex(), columns: header });
 }
 
 /** `streamCsv` with the Node entry's context; `source` may be a function that opens it anew for each pass. */

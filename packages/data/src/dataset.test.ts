@@ -1,6 +1,7 @@
 import { ArgumentError, Generator } from '@graft/core';
 import { describe, expect, it } from 'vitest';
-import { concatDatasets, Dataset } from './dataset';
+import { concatDatasets } from './concat';
+import { Dataset } from './dataset';
 import { ColumnNotFoundError } from './errors';
 import { memoryCache } from './map-cache';
 
@@ -177,6 +178,10 @@ describe('labels', () => {
     expect(enc.dataset).toBe(ds);
     expect(enc.id2label).toEqual({ 0: 'negative', 1: 'positive' });
     expect(() => new Dataset([{ label: 2 }], { features: ds.features }).encodeLabels('label')).toThrow(/ClassLabel of 2 classes, but row 0 holds 2/);
+    // Another order (a checkpoint's id2label): the ids are mapped through the names.
+    const reordered = ds.encodeLabels('label', { labels: ['positive', 'negative'] });
+    expect(reordered.dataset.column('label')).toEqual([0, 1]);
+    expect(reordered.dataset.features?.label).toEqual({ _type: 'ClassLabel', names: ['positive', 'negative'] });
   });
 
   it('counts classes in sorted order', () => {

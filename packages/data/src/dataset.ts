@@ -46,6 +46,8 @@ export interface DatasetInit {
   features?: Features;
   /** What the reader that made it saw (skipped rows…). */
   report?: ReadReport;
+  /** The column names when there are no rows to read them from (a CSV with only a header). */
+  columns?: readonly string[];
 }
 
 /** The result of {@link Dataset.encodeLabels}. */
@@ -65,6 +67,7 @@ export class Dataset<Row extends object = Record<string, unknown>> implements It
   #indices: Int32Array | null = null;
   #fingerprint: string | (() => string);
   #columns: string[] | undefined;
+  readonly #emptyColumns: readonly string[] | undefined;
   /** HF features of the columns, when the source had them (or `encodeLabels` made them). */
   readonly features: Features | undefined;
   /** What the reader that made this dataset saw (rows, skipped rows and their first errors). */
@@ -76,6 +79,7 @@ export class Dataset<Row extends object = Record<string, unknown>> implements It
     this.#fingerprint = init.fingerprint ?? (() => hashRows(this));
     this.features = init.features;
     this.report = init.report;
+    this.#emptyColumns = init.columns;
   }
 
   /** A dataset of `rows` (not copied: do not change them afterwards). */
@@ -125,12 +129,12 @@ export class Dataset<Row extends object = Record<string, unknown>> implements It
     return this.#indices ? Array.from(this.#indices, (i) => this.#base[i]) : this.#base.slice();
   }
 
-  /** The column names: every key of every row, in first-seen order (the features' order for an empty dataset). */
+  /** The column names: every key of every row, in first-seen order (for an empty dataset, the source's or the features'). */
   get columns(): string[] {
     if (!this.#columns) {
       const seen = new Set<string>();
       for (const row of this) for (const k in row) seen.add(k);
-      this.#columns = this.length === 0 && this.features ? Object.keys(this.features) : [...seen];
+      this.#columns = this.length === 0 ? [...(this.#emptyColumns ?? Object.keys(this.features ?? {}))] : [...seen];
     }
     return [...this.#columns];
   }
@@ -294,8 +298,10 @@ export class Dataset<Row extends object = Record<string, unknown>> implements It
       (!Array.isArray(opts.labels) || opts.labels.some((l) => typeof l !== 'string') || new Set(opts.labels).size !== opts.labels.length)
     )
       throw new ArgumentError(`${where}: labels must be an array of distinct strings`);
-    const encoding = encodingOf(opts.labels ?? sortedNames(values, column, where));
-    const ids = encodeValues(values, encoding, column, where);
+    // A ClassLabel column re-encoded in another order: its ids stand for its names.
+    const named = known ? values.map((v) => (typeof v === 'number' && known[v] !== undefined ? known[v] : v)) : values;
+    const encoding = encodingOf(opts.labels ?? sortedNames(named, column, where));
+    const ids = encodeValues(named, encoding, column, where);
     const rows = this.toArray().map((row, i) => ({ ...row, [column]: ids[i] }));
     const features: Features = { ...this.features, [column]: { _type: 'ClassLabel', names: encoding.names } };
     const dataset = new Dataset(rows, {
@@ -361,6 +367,7 @@ export class Dataset<Row extends object = Record<string, unknown>> implements It
     const view = new Dataset(this.#base, {
       features: this.features,
       report: this.report,
+      columns: indices.length === 0 ? this.columns : undefined, // an empty view still has its parent's columns
       fingerprint: () =>
         new Hasher()
           .update(`${op}:${this.fingerprint}:`)
@@ -381,34 +388,4 @@ function hashRows(ds: Dataset<object>): string {
 
 function range(start: number, end: number): number[] {
   return Array.from({ length: end - start }, (_, i) => start + i);
-}
-
-/** The rows of several datasets one after another (their features merged, reports summed). */
-export function concatDatasets<Row extends object>(datasets: readonly Dataset<Row>[]): Dataset<Row> {
-  if (!Array.isArray(datasets)) throw new ArgumentError('concatDatasets: pass an array of datasets');
-  const rows = datasets.flatMap((d) => d.toArray());
-  const withFeatures = datasets.filter((d) => d.features);
-  const features: Features | undefined = withFeatures.length ? Object.assign({}, ...withFeatures.map((d) => d.features)) : undefined;
-  const reports = datasets.map((d) => d.report).filter((r): r is ReadReport => !!r);
-  const report = reports.length ? sumReports(reports) : undefined;
-  return new Dataset(rows, {
-    features,
-    report,
-    fingerprint: () =>
-      fingerprintOf(
-        'concat',
-        datasets.map((d) => d.fingerprint),
-      ),
-  });
-}
-
-function sumReports(reports: ReadReport[]): ReadReport {
-  return {
-    rows: reports.reduce((a, r) => a + r.rows, 0),
-    skipped: reports.reduce((a, r) => a + r.skipped, 0),
-    errors: reports.flatMap((r) => r.errors).slice(0, 10),
-    bytes: reports.reduce((a, r) => a + r.bytes, 0),
-    maxBufferedChars: Math.max(...reports.map((r) => r.maxBufferedChars)),
-    maxBufferedRows: Math.max(...reports.map((r) => r.maxBufferedRows)),
-  };
 }

@@ -11,7 +11,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { ArgumentError } from '@graft/core';
-import { concatDatasets, Dataset } from '../dataset';
+import { concatDatasets } from '../concat';
+import { Dataset } from '../dataset';
 import { DataSourceError } from '../errors';
 import { type Features, featuresFrom } from '../features';
 import { IterableDataset } from '../iterable-dataset';
