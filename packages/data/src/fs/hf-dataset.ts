@@ -16,7 +16,7 @@ import { Dataset } from '../dataset';
 import { DataSourceError } from '../errors';
 import { type Features, featuresFrom } from '../features';
 import { IterableDataset } from '../iterable-dataset';
-import { checkOptions } from '../options';
+import { checkOptions, KEPT_ERRORS } from '../options';
 import { parquetFeatures } from '../parquet';
 import { formatOf } from './files';
 import { type DataFileOptions, readDataFile, streamDataFile } from './readers';
@@ -113,7 +113,7 @@ export async function loadHfDataset(
       report.rows += part.report.rows;
       report.skipped += part.report.skipped;
       report.bytes += part.report.bytes;
-      report.errors.push(...part.report.errors.slice(0, 10 - report.errors.length));
+      report.errors.push(...part.report.errors.slice(0, Math.max(0, KEPT_ERRORS - report.errors.length)));
       report.maxBufferedChars = Math.max(report.maxBufferedChars, part.report.maxBufferedChars);
       report.maxBufferedRows = Math.max(report.maxBufferedRows, part.report.maxBufferedRows);
     }
