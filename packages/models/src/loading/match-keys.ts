@@ -62,13 +62,13 @@ export function matchKeys<T extends { shape: readonly number[] }>(model: ModelKe
   }
   const matched = new Map<string, T>();
   const mismatched: TensorShapeMismatch[] = [];
-  const unexpected: string[] = [];
-  for (const [key, { original, entry }] of incoming) {
-    const shape = model.shapes.get(key);
-    if (!shape) unexpected.push(original);
-    else if (!shapesEqual(shape, entry.shape)) mismatched.push({ key, expected: [...shape], found: [...entry.shape] });
-    else matched.set(key, entry);
+  for (const [key, shape] of model.shapes) {
+    const entry = incoming.get(key)?.entry;
+    if (!entry) continue;
+    if (shapesEqual(shape, entry.shape)) matched.set(key, entry);
+    else mismatched.push({ key, expected: [...shape], found: [...entry.shape] });
   }
+  const unexpected = [...incoming].filter(([key]) => !model.shapes.has(key)).map(([, { original }]) => original);
   const aliases = new Set(Object.keys(model.tied));
   const missing = [...model.shapes.keys()].filter((k) => !aliases.has(k) && !incoming.has(k));
   return { matched, missing, unexpected, mismatched };
