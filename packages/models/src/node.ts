@@ -67,7 +67,12 @@ export function loadTokenizer(source: DirOrFiles, opts: LoadTokenizerOptions = {
 export function pipeline(task: 'text-classification', source: DirOrFiles, opts?: PipelineOptions): Promise<TextClassificationPipeline>;
 export function pipeline(task: 'fill-mask', source: DirOrFiles, opts?: PipelineOptions): Promise<FillMaskPipeline>;
 export function pipeline(task: PipelineTask, source: DirOrFiles, opts: PipelineOptions = {}): Promise<TextClassificationPipeline | FillMaskPipeline> {
-  return pipelineFromFiles(task as 'fill-mask', filesOf(source), opts);
+  const build = pipelineFromFiles as (
+    task: PipelineTask,
+    files: ModelFilesLike,
+    opts: PipelineOptions,
+  ) => Promise<TextClassificationPipeline | FillMaskPipeline>;
+  return build(task, filesOf(source), opts);
 }
 
 /** Options of `savePretrained`. */

@@ -4,6 +4,7 @@
  * (`@graft/models/node`'s `dirFiles`), URLs and the Hugging Face Hub's layout, browser `File`s and
  * in-memory maps all load the same way, and the main entry needs no Node API.
  */
+import { ArgumentError } from '@graft/core';
 import { ModelFileError } from '../errors';
 
 /** A read-only set of named files (config.json, model.safetensors, tokenizer files …). */
@@ -32,11 +33,7 @@ export function memoryFiles(files: Map<string, Uint8Array> | Record<string, Uint
 export function asModelFiles(x: ModelFilesLike): ModelFiles {
   if (isModelFiles(x)) return x;
   if (x instanceof Map || (typeof x === 'object' && x !== null)) return memoryFiles(x as Map<string, Uint8Array>);
-  throw new ModelFileError(
-    'model_file_missing',
-    '',
-    `expected model files (a ModelFiles, a Map or a record of name → bytes), got ${x === null ? 'null' : typeof x}`,
-  );
+  throw new ArgumentError(`expected model files (a ModelFiles, a Map or a record of name → bytes), got ${x === null ? 'null' : typeof x}`);
 }
 
 /** Options of {@link urlFiles}. */
