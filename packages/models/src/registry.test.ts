@@ -1,3 +1,4 @@
+import { ArgumentError } from '@graft/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureFiles } from '../../../test-utils/models/parity';
 import { fromPretrained } from './auto';
@@ -75,5 +76,7 @@ describe('model files', () => {
     expect(await files.read('config.json')).toEqual(bytes);
     expect(await files.read('model.safetensors')).toBeNull();
     expect(await memoryFiles(new Map([['a', bytes]])).read('a')).toBe(bytes);
+    await expect(fromPretrained('some/dir' as never)).rejects.toThrow(/import fromPretrained from '@graft\/models\/node'/);
+    await expect(fromPretrained(null as never)).rejects.toThrow(ArgumentError);
   });
 });

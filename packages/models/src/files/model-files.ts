@@ -32,6 +32,11 @@ export function memoryFiles(files: Map<string, Uint8Array> | Record<string, Uint
 /** `x` as a ModelFiles (a map or record becomes {@link memoryFiles}). */
 export function asModelFiles(x: ModelFilesLike): ModelFiles {
   if (isModelFiles(x)) return x;
+  if (typeof x === 'string') {
+    throw new ArgumentError(
+      `got the path '${x}': this entry takes files (it runs in browsers too); import fromPretrained from '@graft/models/node' to read a directory`,
+    );
+  }
   if (x instanceof Map || (typeof x === 'object' && x !== null)) return memoryFiles(x as Map<string, Uint8Array>);
   throw new ArgumentError(`expected model files (a ModelFiles, a Map or a record of name → bytes), got ${x === null ? 'null' : typeof x}`);
 }
