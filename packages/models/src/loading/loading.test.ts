@@ -268,6 +268,25 @@ describe('fromPretrained', () => {
     expect(e4.message).toMatch(/model_type/);
   });
 
+  it('applies config overrides by their config.json names, and problemType', async () => {
+    const model = await BertForSequenceClassification.fromPretrained(fixtureFiles('bert-seqcls'), {
+      config: { hidden_dropout_prob: 0, attention_probs_dropout_prob: 0.2, my_field: 'kept' },
+      problemType: 'multi_label_classification',
+    });
+    expect([model.config.hidden_dropout_prob, model.config.attention_probs_dropout_prob, model.config.problem_type]).toEqual([
+      0,
+      0.2,
+      'multi_label_classification',
+    ]);
+    expect(model.dropout.p).toBe(0);
+    expect(JSON.parse(new TextDecoder().decode(model.toPretrainedFiles().get('config.json'))).my_field).toBe('kept');
+    await expect(BertForSequenceClassification.fromPretrained(fixtureFiles('bert-seqcls'), { config: { hidden_size: 'big' } })).rejects.toMatchObject({
+      code: 'model_config',
+      field: 'hidden_size',
+    });
+    model.dispose();
+  });
+
   it('refuses a config of another model type for a class', async () => {
     const e = await rejection(() => BertForSequenceClassification.fromPretrained(fixtureFiles('roberta-seqcls')));
     expect(e.message).toMatch(/'model_type' is "roberta", but this is a 'bert' config/);

@@ -6,6 +6,7 @@ import { fixtureFiles, fixtureIO, MODEL_FIXTURES } from '../../../../test-utils/
 import { fromPretrained } from '../auto';
 import { BertConfig } from '../config/bert-config';
 import { BertForMaskedLM } from '../modeling/bert';
+import { storedBytes } from './save-pretrained';
 import type { ModelOutput } from '../modeling/model-io';
 
 const fixturePath = (name: string, file: string) => assetPath('fixtures', 'models', name, file);
@@ -30,6 +31,8 @@ describe('toPretrainedFiles', () => {
       const expected = JSON.parse(readFileSync(fixturePath(name, 'config.json'), 'utf8'));
       expect(config).toEqual(expected);
       expect(Object.keys(config)).toEqual(Object.keys(expected));
+      const headerBytes = 8 + Number(new DataView(original.buffer, original.byteOffset).getBigUint64(0, true));
+      expect(storedBytes(model)).toBe(original.length - headerBytes);
       model.dispose();
     });
   }
