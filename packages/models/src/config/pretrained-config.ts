@@ -109,6 +109,7 @@ export abstract class PretrainedConfig {
     return Object.keys(this.id2label).length;
   }
 
+  /** Sets the number of labels: `id2label`/`label2id` become `LABEL_0 …` unless they already have `n` labels. */
   set num_labels(n: number) {
     if (!Number.isSafeInteger(n) || n < 1) throw new ModelConfigError(`num_labels must be a positive integer, got ${show(n)}`, 'num_labels');
     if (n === this.num_labels) return;

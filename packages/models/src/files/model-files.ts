@@ -91,6 +91,7 @@ export function hubFiles(repo: string, opts: HubFilesOptions = {}): ModelFiles {
 /** A file as browsers hand them over (`File`, `Blob` with a name). */
 export interface NamedBlob {
   readonly name: string;
+  /** The file's bytes. */
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
