@@ -60,7 +60,7 @@ describe('trainingArguments', () => {
     expect(best.greaterIsBetter).toBe(false);
     expect(trainingArguments({ metricForBestModel: 'accuracy' }).greaterIsBetter).toBe(true);
     expect(trainingArguments({ metricForBestModel: 'eval_loss', greaterIsBetter: true }).greaterIsBetter).toBe(true);
-    expect(trainingArguments({ outputDir: 'runs/a', runName: null }).runName).toBe('runs/a');
+    expect(trainingArguments({ outputDir: 'runs/a', runName: null as never }).runName).toBe('runs/a');
   });
 
   it('rejects unknown keys, naming them and suggesting the camelCase name', () => {
