@@ -42,7 +42,7 @@ export function memoryJsonlSink(): JsonlSink & { lines: string[] } {
       lines.push(line);
     },
     rewind: (step) => {
-      const kept = lines.filter((l) => (JSON.parse(l) as LogEntry).step <= step && step > 0);
+      const kept = step > 0 ? lines.filter((l) => (JSON.parse(l) as LogEntry).step <= step) : [];
       lines.splice(0, lines.length, ...kept);
     },
   };
