@@ -107,7 +107,7 @@ describe('saving during training', () => {
 });
 
 describe('model card', () => {
-  const history = [
+  const history: Record<string, number>[] = [
     { loss: 1.1, grad_norm: 2, learning_rate: 1e-4, epoch: 0.5, step: 10 },
     { eval_loss: 0.712345678, eval_accuracy: 0.5, eval_f1_macro: 0.25, eval_runtime: 1.5, eval_samples_per_second: 10, epoch: 1, step: 20 },
     { eval_loss: 0.6, eval_accuracy: 0.75, eval_f1_macro: 0.5, eval_runtime: 1.5, epoch: 2, step: 40 },
