@@ -8,7 +8,7 @@
  */
 import { backends, defaultGenerator, manualSeed, scope, type Tensor } from '@graft/core';
 import { clipGradNorm, type LrScheduler, type Optimizer, type StepContext, type TrainStep } from '@graft/nn';
-import { type TrainingArguments, type TrainingArgumentsInput, trainingArguments } from '../args/training-args';
+import { type TrainingArguments, trainingArguments } from '../args/training-args';
 import {
   dispatch,
   newControl,
@@ -22,59 +22,19 @@ import { CheckpointingCallback } from '../callbacks/checkpointing';
 import { DefaultFlowCallback } from '../callbacks/default-flow';
 import { EarlyStoppingCallback } from '../callbacks/early-stopping';
 import { TrainerError } from '../errors';
-import type { ComputeMetrics } from '../metrics/compute-metrics';
 import { memoryCheckpointStore, type CheckpointStore } from '../checkpoint/store';
 import { type LogEntry, type TrainerState, initialTrainerState } from '../state/trainer-state';
 import { batchSizeOf, batchToDevice } from './batch';
-import { createLoader, type BatchLoader, type Collate, type DatasetLike, type LoaderState } from './data';
+import { createLoader, type BatchLoader, type DatasetLike, type LoaderState } from './data';
 import { evaluationLoop, type EvaluationResult } from './evaluation';
 import type { TrainableModel } from './model';
 import { createOptimizer, createScheduler, trainingPlan, type TrainingPlan } from './plan';
 import { RunningSums } from './running-sums';
 import { defaultEvalStep, defaultTrainStep, isTensor, type TrainerEvalStep } from './steps';
 import { TrainerCheckpoints } from './trainer-checkpoints';
+import type { PredictionOutput, TrainerOptions, TrainOutput } from './trainer-options';
 
-/** Everything a Trainer is built from (issue-10 contract). */
-export interface TrainerOptions<Row, B> {
-  model: TrainableModel<B>;
-  args?: TrainingArgumentsInput;
-  trainDataset?: DatasetLike<Row>;
-  evalDataset?: DatasetLike<Row>;
-  /** Rows → batch (e.g. @graft/data's `padCollate`). */
-  collate: Collate<Row, B>;
-  computeMetrics?: ComputeMetrics;
-  callbacks?: TrainerCallback[];
-  /** The math of a training step (default: the model's own loss). */
-  trainStep?: TrainStep<B>;
-  /** The math of an evaluation step (default: the model's loss and logits, and the batch's labels). */
-  evalStep?: TrainerEvalStep<B>;
-  /** Replaces the default AdamW with no-decay groups. */
-  optimizer?: Optimizer<{ lr: number }>;
-  /** Replaces the schedule built from `lrSchedulerType`. */
-  scheduler?: LrScheduler;
-  /** Where checkpoints and the final model go (default: in memory; Node: `nodeCheckpointStore(outputDir)`). */
-  store?: CheckpointStore;
-  /** Tokenizer files to copy into every checkpoint and the output directory. */
-  tokenizerFiles?: Map<string, Uint8Array> | Record<string, Uint8Array>;
-  /** Extra package versions for the model card (the Trainer adds its own and the runtime's). */
-  frameworkVersions?: Record<string, string>;
-}
-
-/** What `train()` returns (HF's `TrainOutput`). */
-export interface TrainOutput {
-  globalStep: number;
-  /** The mean training loss over the steps of this call. */
-  trainingLoss: number;
-  metrics: Record<string, number>;
-}
-
-/** What `predict()` returns: every logit and label (row-major, with their shapes) and the metrics. */
-export interface PredictionOutput {
-  logits: Float32Array;
-  logitsShape: number[];
-  labels: Int32Array | null;
-  metrics: Record<string, number>;
-}
+export type { PredictionOutput, TrainerOptions, TrainOutput } from './trainer-options';
 
 /** Trains, evaluates and checkpoints a model (see the file comment). */
 export class Trainer<Row = unknown, B = unknown> {
