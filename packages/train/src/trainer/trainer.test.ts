@@ -119,6 +119,9 @@ describe('Trainer', () => {
     expect(() => new Trainer({ model, collate: tinyCollate, args: { learning_rate: 1 } as never })).toThrow(/did you mean 'learningRate'/);
     await expect(new Trainer({ model, collate: tinyCollate }).train()).rejects.toThrow(/needs options.trainDataset/);
     await expect(new Trainer({ model, collate: tinyCollate }).evaluate()).rejects.toThrow(TrainerError);
+    await expect(new Trainer({ model, collate: tinyCollate, trainDataset: train, args: { evalStrategy: 'epoch' } }).train()).rejects.toThrow(
+      /there is no evalDataset/,
+    );
     const unlabeled = listDataset(tinyRows(8).map(({ label: _, ...r }) => r));
     await expect(new Trainer({ model, collate: tinyCollate, trainDataset: unlabeled, args: { saveStrategy: 'no' } }).train()).rejects.toThrow(
       /returned no loss: give the batch labels/,

@@ -137,6 +137,12 @@ export class Trainer<Row = unknown, B = unknown> {
     const a = this.args;
     const dataset = this.#opts.trainDataset;
     if (!dataset) throw new TrainerError('trainer_config', 'Trainer.train() needs options.trainDataset');
+    if (a.evalStrategy !== 'no' && !this.#opts.evalDataset) {
+      throw new TrainerError(
+        'trainer_config',
+        `evalStrategy is '${a.evalStrategy}' but there is no evalDataset: pass options.evalDataset, or set evalStrategy to 'no'`,
+      );
+    }
     const device = await this.#prepareDevice();
     const loader = createLoader(dataset, {
       batchSize: a.perDeviceTrainBatchSize,
