@@ -35,6 +35,7 @@ export {
   callbackName,
   newControl,
   type CallbackContext,
+  type CallbackHandler,
   type CallbackEvent,
   type DeepReadonly,
   type TrainerCallback,

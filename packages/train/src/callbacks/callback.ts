@@ -42,7 +42,7 @@ export interface CallbackContext {
 }
 
 /** An event handler; async ones are awaited before training continues. */
-type Handler<E extends unknown[] = []> = (ctx: CallbackContext, ...extra: E) => void | Promise<void>;
+export type CallbackHandler<E extends unknown[] = []> = (ctx: CallbackContext, ...extra: E) => void | Promise<void>;
 
 /**
  * A Trainer callback: implement any subset of the events. `onLog` sees every `log_history`
@@ -53,16 +53,25 @@ type Handler<E extends unknown[] = []> = (ctx: CallbackContext, ...extra: E) => 
 export interface TrainerCallback {
   /** The key of this callback's state in `trainer_state.json` (default: its class name). */
   readonly name?: string;
-  onTrainBegin?: Handler;
-  onEpochBegin?: Handler;
-  onStepEnd?: Handler;
-  onLog?: Handler<[entry: Readonly<LogEntry>]>;
-  onEvaluate?: Handler<[metrics: Readonly<Record<string, number>>]>;
-  onSave?: Handler<[checkpoint: string]>;
-  onEpochEnd?: Handler;
-  onTrainEnd?: Handler;
+  /** Training starts (or resumes: `state.globalStep` > 0). */
+  onTrainBegin?: CallbackHandler;
+  /** An epoch starts. */
+  onEpochBegin?: CallbackHandler;
+  /** An optimizer step ended (`state.globalStep` counts it). */
+  onStepEnd?: CallbackHandler;
+  /** An entry was appended to `log_history`. */
+  onLog?: CallbackHandler<[entry: Readonly<LogEntry>]>;
+  /** An evaluation ended. */
+  onEvaluate?: CallbackHandler<[metrics: Readonly<Record<string, number>>]>;
+  /** A checkpoint was written. */
+  onSave?: CallbackHandler<[checkpoint: string]>;
+  /** An epoch ended. */
+  onEpochEnd?: CallbackHandler;
+  /** Training ended and the output directory is written. */
+  onTrainEnd?: CallbackHandler;
   /** State to keep in checkpoints, so a resumed run continues the callback exactly. */
   stateDict?(): CallbackState;
+  /** Restores what `stateDict` returned. */
   loadStateDict?(state: CallbackState): void;
 }
 

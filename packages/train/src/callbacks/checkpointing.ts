@@ -10,12 +10,14 @@ import type { CallbackContext, TrainerCallback } from './callback';
 export class CheckpointingCallback implements TrainerCallback {
   readonly name = 'CheckpointingCallback';
 
+  /** Saves every `saveSteps`, and at `maxSteps`. */
   onStepEnd({ args, state, control }: CallbackContext): void {
     if (args.saveStrategy === 'no') return;
     if (args.saveStrategy === 'steps' && state.globalStep % state.saveSteps === 0) control.shouldSave = true;
     if (state.globalStep >= state.maxSteps) control.shouldSave = true;
   }
 
+  /** Saves at an epoch's end with `saveStrategy: 'epoch'`. */
   onEpochEnd({ args, control }: CallbackContext): void {
     if (args.saveStrategy === 'epoch') control.shouldSave = true;
   }

@@ -9,6 +9,7 @@ import type { CallbackContext, TrainerCallback } from './callback';
 export class DefaultFlowCallback implements TrainerCallback {
   readonly name = 'DefaultFlowCallback';
 
+  /** Logs and evaluates every `loggingSteps`/`evalSteps`; stops at `maxSteps`. */
   onStepEnd({ args, state, control }: CallbackContext): void {
     const step = state.globalStep;
     if (step === 1 && args.loggingFirstStep) control.shouldLog = true;
@@ -17,6 +18,7 @@ export class DefaultFlowCallback implements TrainerCallback {
     if (step >= state.maxSteps) control.shouldStop = true;
   }
 
+  /** Logs and evaluates at an epoch's end with the `'epoch'` strategies. */
   onEpochEnd({ args, control }: CallbackContext): void {
     if (args.loggingStrategy === 'epoch') control.shouldLog = true;
     if (args.evalStrategy === 'epoch') control.shouldEvaluate = true;

@@ -33,6 +33,7 @@ export class EarlyStoppingCallback implements TrainerCallback {
     this.threshold = threshold;
   }
 
+  /** Counts evaluations without improvement; stops at `patience`. */
   onEvaluate({ args, state, control }: CallbackContext, metrics: Readonly<Record<string, number>>): void {
     const name = args.metricForBestModel ?? 'loss';
     const value = metrics[name.startsWith('eval_') ? name : `eval_${name}`];
@@ -46,6 +47,7 @@ export class EarlyStoppingCallback implements TrainerCallback {
     if (this.counter >= this.patience) control.shouldStop = true;
   }
 
+  /** HF's state of the callback: its arguments and the counter. */
   stateDict(): CallbackState {
     return {
       args: { early_stopping_patience: this.patience, early_stopping_threshold: this.threshold },
@@ -53,6 +55,7 @@ export class EarlyStoppingCallback implements TrainerCallback {
     };
   }
 
+  /** Restores the counter. */
   loadStateDict(state: CallbackState): void {
     const c = state.attributes.early_stopping_patience_counter;
     if (Number.isInteger(c) && (c as number) >= 0) this.counter = c as number;

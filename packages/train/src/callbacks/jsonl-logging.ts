@@ -24,10 +24,12 @@ export class JsonlLoggingCallback implements TrainerCallback {
 
   constructor(readonly sink: JsonlSink) {}
 
+  /** Rewinds the sink to the step training starts from. */
   async onTrainBegin({ state }: CallbackContext): Promise<void> {
     await this.sink.rewind?.(state.globalStep);
   }
 
+  /** Appends the entry as one JSON line. */
   async onLog(_ctx: CallbackContext, entry: Readonly<LogEntry>): Promise<void> {
     await this.sink.append(JSON.stringify(entry));
   }

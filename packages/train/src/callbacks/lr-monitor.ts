@@ -17,8 +17,14 @@ export class LearningRateMonitor implements TrainerCallback {
   readonly name = 'LearningRateMonitor';
   readonly history: LearningRateRecord[] = [];
 
-  constructor(readonly opts: { onRecord?: (record: LearningRateRecord) => void | Promise<void> } = {}) {}
+  constructor(
+    readonly opts: {
+      /** Called with every record (to stream the curve somewhere). */
+      onRecord?: (record: LearningRateRecord) => void | Promise<void>;
+    } = {},
+  ) {}
 
+  /** Records the rates the step used. */
   async onStepEnd({ state, learningRates }: CallbackContext): Promise<void> {
     const record = { step: state.globalStep, learningRates: [...learningRates] };
     // a resumed run records from its checkpoint on: drop what the interrupted run recorded after it

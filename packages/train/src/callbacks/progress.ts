@@ -67,16 +67,19 @@ export class ProgressCallback implements TrainerCallback {
     return (this.#now() - this.#startedAt) / 1000;
   }
 
+  /** Emits `train_begin` and starts the clock. */
   async onTrainBegin({ state, stepsPerEpoch }: CallbackContext): Promise<void> {
     this.#startedAt = this.#now();
     this.#throughput.start();
     await this.#render({ kind: 'train_begin', step: state.globalStep, totalSteps: state.maxSteps, numEpochs: state.numTrainEpochs, stepsPerEpoch });
   }
 
+  /** Emits `epoch_begin`. */
   async onEpochBegin({ state }: CallbackContext): Promise<void> {
     await this.#render({ kind: 'epoch_begin', epoch: Math.floor(state.epoch), numEpochs: state.numTrainEpochs });
   }
 
+  /** Emits `step` with the speed and ETA. */
   async onStepEnd({ state }: CallbackContext): Promise<void> {
     this.#throughput.step();
     const rate = this.#throughput.stepsPerSecond;
@@ -94,6 +97,7 @@ export class ProgressCallback implements TrainerCallback {
     });
   }
 
+  /** Emits `log` and remembers the loss and learning rate. */
   async onLog({ state }: CallbackContext, entry: Readonly<LogEntry>): Promise<void> {
     if (entry.loss !== undefined) this.#loss = entry.loss;
     if (entry.learning_rate !== undefined) this.#lr = entry.learning_rate;
@@ -101,16 +105,19 @@ export class ProgressCallback implements TrainerCallback {
     this.#throughput.pause();
   }
 
+  /** Emits `evaluate`; its time does not count as training. */
   async onEvaluate({ state }: CallbackContext, metrics: Readonly<Record<string, number>>): Promise<void> {
     await this.#render({ kind: 'evaluate', step: state.globalStep, metrics });
     this.#throughput.pause();
   }
 
+  /** Emits `save`; its time does not count as training. */
   async onSave({ state }: CallbackContext, checkpoint: string): Promise<void> {
     await this.#render({ kind: 'save', step: state.globalStep, checkpoint });
     this.#throughput.pause();
   }
 
+  /** Emits `train_end`. */
   async onTrainEnd({ state }: CallbackContext): Promise<void> {
     await this.#render({ kind: 'train_end', step: state.globalStep, totalSteps: state.maxSteps, elapsedSeconds: this.#elapsed() });
   }

@@ -11,6 +11,7 @@ import { ArgumentError } from '@graft/core';
  * (`checkpoint-500`); `''` is the root itself, whose files are each written atomically.
  */
 export interface CheckpointStore {
+  /** Writes `files` as directory `dir`, replacing it whole. */
   write(dir: string, files: Map<string, Uint8Array>): Promise<void>;
   /** One file's bytes, or null when the directory or the file does not exist. */
   read(dir: string, name: string): Promise<Uint8Array | null>;

@@ -9,6 +9,7 @@ import { Generator } from '@graft/core';
 /** A dataset the Trainer can batch: `length` rows, read by index. */
 export interface DatasetLike<Row> {
   readonly length: number;
+  /** The row at `index`. */
   get(index: number): Row;
 }
 
@@ -28,6 +29,7 @@ export interface BatchLoader<B> extends Iterable<B> {
   readonly length: number;
   /** Starts epoch `epoch` (reshuffles from `(seed, epoch)`), at its first batch. */
   setEpoch(epoch: number): void;
+  /** The current position, for a checkpoint. */
   state(): LoaderState;
   /** Continues from `state`: the next batch is the one after the `batchIndex` already yielded. */
   loadState(state: LoaderState): void;

@@ -14,6 +14,7 @@ export interface ModelOutput {
 
 /** A model the Trainer can train on batches of type `B`. */
 export type TrainableModel<B> = AnyModule & {
+  /** The forward pass over a batch. */
   call(batch: B): ModelOutput;
   /** The model's files in its own layout (HF: `config.json` + `model.safetensors`), used for checkpoints. */
   toPretrainedFiles?(): Map<string, Uint8Array> | Promise<Map<string, Uint8Array>>;
