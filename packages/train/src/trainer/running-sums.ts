@@ -27,11 +27,12 @@ export class RunningSums {
       );
     }
     const prev = this.#tensors.get(name);
+    // as few ops as possible: this runs every micro-batch (noGrad records no graph, so no detach)
     const next = scope(() =>
       noGrad(() => {
-        const v = value.detach().reshape([]).cast('float32');
+        const v = value.dtype === 'float32' ? value : value.cast('float32');
         const scaled = weight === 1 ? v : v.mul(weight);
-        return prev ? prev.add(scaled) : scaled.clone();
+        return prev ? prev.add(scaled) : scaled === value ? value.clone() : scaled;
       }),
     ).keep();
     prev?.dispose();

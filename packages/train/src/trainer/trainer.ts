@@ -298,7 +298,7 @@ export class Trainer<Row = unknown, B = unknown> {
     const now = performance.now();
     if (now - this.#lastYield < 50) return;
     this.#lastYield = now;
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await macrotask();
   }
 
   /** The end of `train()`: the best model back if asked, the summary log, the output directory. */
@@ -383,4 +383,25 @@ export class Trainer<Row = unknown, B = unknown> {
       throw new TrainerError('trainer_step_output', 'the evaluation step returned no logits to predict with; return { logits } from the model or the evalStep');
     return { logits: r.logits, logitsShape: r.logitsShape, labels: r.labels, metrics: r.metrics };
   }
+}
+
+/**
+ * A turn of the event loop, as cheap as the platform allows: `setImmediate` in Node (a few µs;
+ * `setTimeout(0)` waits at least 1 ms), a `MessageChannel` message in browsers (timers are
+ * clamped to 4 ms there), `setTimeout` elsewhere.
+ */
+function macrotask(): Promise<void> {
+  const g = globalThis as { setImmediate?: (fn: () => void) => unknown; MessageChannel?: typeof MessageChannel };
+  if (g.setImmediate) return new Promise((resolve) => g.setImmediate!(resolve));
+  if (g.MessageChannel) {
+    return new Promise((resolve) => {
+      const channel = new g.MessageChannel!();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
