@@ -13,9 +13,10 @@
  */
 import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
-import { classificationMetrics, Trainer, type TrainerCallback } from '../../packages/train/src/index';
-import { nodeCheckpointStore } from '../../packages/train/src/node';
-import { listDataset, TinyClassifier, tinyCollate, tinyRows } from './tiny-classifier';
+import { Dataset } from '@graft/data';
+import { classificationMetrics, Trainer, type TrainerCallback } from '@graft/train';
+import { nodeCheckpointStore } from '@graft/train/node';
+import { TinyClassifier, tinyCollate, tinyRows } from './tiny-classifier';
 
 const [outputDir, mode, stepText] = process.argv.slice(2);
 const step = Number(stepText ?? 0);
@@ -65,8 +66,8 @@ const trainer = new Trainer({
     metricForBestModel: 'accuracy',
     seed: 7,
   },
-  trainDataset: listDataset(tinyRows(96, { seed: 3 })),
-  evalDataset: listDataset(tinyRows(24, { seed: 4 })),
+  trainDataset: Dataset.fromRows(tinyRows(96, { seed: 3 })),
+  evalDataset: Dataset.fromRows(tinyRows(24, { seed: 4 })),
   collate: tinyCollate,
   computeMetrics: classificationMetrics(),
   callbacks: [observer],

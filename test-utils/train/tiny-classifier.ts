@@ -5,15 +5,12 @@
  * fails unless the Trainer saves and restores it. The data is synthetic and learnable: each
  * class draws most of its tokens from its own band of the vocabulary.
  */
-import { crossEntropy, Generator, type Tensor, tensor } from '@graft/core';
+import { crossEntropy, Generator, type Tensor } from '@graft/core';
+import { padCollate, type TextBatch } from '@graft/data';
 import { Dropout, Embedding, LayerNorm, Linear, Module } from '@graft/nn';
 
-/** A collated batch (the contract's `TextBatch` fields this model uses). */
-export interface TinyBatch {
-  inputIds: Tensor;
-  attentionMask: Tensor;
-  labels?: Tensor;
-}
+/** A collated batch: the contract's `TextBatch`. */
+export type TinyBatch = TextBatch;
 
 /** A tokenized row (the contract's `TokenizedRow`). */
 export interface TinyRow {
@@ -77,29 +74,5 @@ export function tinyRows(n: number, opts: { seed?: number; vocabSize?: number; n
   });
 }
 
-/** Pads `inputIds` (with 0) and `attentionMask` to the longest row and stacks the labels (the contract's collate). */
-export function tinyCollate(rows: TinyRow[]): TinyBatch {
-  const len = Math.max(...rows.map((r) => r.inputIds.length));
-  const pad = (a: number[]) => [...a, ...new Array(len - a.length).fill(0)];
-  const batch: TinyBatch = {
-    inputIds: tensor(
-      rows.map((r) => pad(r.inputIds)),
-      { dtype: 'int32' },
-    ),
-    attentionMask: tensor(
-      rows.map((r) => pad(r.attentionMask)),
-      { dtype: 'int32' },
-    ),
-  };
-  if (rows.every((r) => r.label !== undefined))
-    batch.labels = tensor(
-      rows.map((r) => r.label!),
-      { dtype: 'int32' },
-    );
-  return batch;
-}
-
-/** A dataset of rows (the Trainer's `DatasetLike`). */
-export function listDataset<Row>(rows: Row[]): { length: number; get(i: number): Row } {
-  return { length: rows.length, get: (i) => rows[i] };
-}
+/** The contract's collate for these rows: @graft/data's `padCollate` with pad id 0. */
+export const tinyCollate = padCollate({ padTokenId: 0 });

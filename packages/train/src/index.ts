@@ -25,7 +25,7 @@ export { trainingArgumentsFromJson, trainingArgumentsToJson } from './args/train
 export { Trainer, type PredictionOutput, type TrainerOptions, type TrainOutput } from './trainer/trainer';
 export type { ModelOutput, TrainableModel } from './trainer/model';
 export { defaultEvalStep, defaultTrainStep, type TrainerEvalStep } from './trainer/steps';
-export { createLoader, type BatchLoader, type Collate, type DatasetLike, type LoaderOptions, type LoaderState } from './trainer/data';
+export { createLoader, type LoaderOptions } from './trainer/data';
 export { createOptimizer, createScheduler, scheduleFor, trainingPlan, type TrainingPlan } from './trainer/plan';
 export { concatRows, type EvaluationResult } from './trainer/evaluation';
 

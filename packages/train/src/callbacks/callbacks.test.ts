@@ -4,8 +4,9 @@
  * progress events carry what a renderer needs, the console renderer prints them, the learning-
  * rate monitor records the rate each step used, and JSONL lines equal the log history.
  */
+import { Dataset } from '@graft/data';
 import { describe, expect, it } from 'vitest';
-import { listDataset, TinyClassifier, tinyCollate, tinyRows } from '../../../../test-utils/train/tiny-classifier';
+import { TinyClassifier, tinyCollate, tinyRows } from '../../../../test-utils/train/tiny-classifier';
 import { trainingArguments } from '../args/training-args';
 import { initialTrainerState } from '../state/trainer-state';
 import { Trainer } from '../trainer/trainer';
@@ -66,8 +67,8 @@ describe('EarlyStoppingCallback', () => {
     const trainer = new Trainer({
       model,
       args: { learningRate: 0, numTrainEpochs: 10, perDeviceTrainBatchSize: 16, evalStrategy: 'epoch', saveStrategy: 'no', earlyStoppingPatience: 2 },
-      trainDataset: listDataset(tinyRows(32)),
-      evalDataset: listDataset(tinyRows(16, { seed: 9 })),
+      trainDataset: Dataset.fromRows(tinyRows(32)),
+      evalDataset: Dataset.fromRows(tinyRows(16, { seed: 9 })),
       collate: tinyCollate,
     });
     await trainer.train();
@@ -113,8 +114,8 @@ describe('progress, logging and learning-rate callbacks in a run', () => {
     const trainer = new Trainer({
       model,
       args: { learningRate: 0.01, maxSteps: 8, perDeviceTrainBatchSize: 8, warmupSteps: 4, loggingSteps: 4, evalStrategy: 'steps', evalSteps: 8, saveSteps: 8 },
-      trainDataset: listDataset(tinyRows(64)),
-      evalDataset: listDataset(tinyRows(16, { seed: 9 })),
+      trainDataset: Dataset.fromRows(tinyRows(64)),
+      evalDataset: Dataset.fromRows(tinyRows(16, { seed: 9 })),
       collate: tinyCollate,
       callbacks: [
         new ProgressCallback(

@@ -14,7 +14,7 @@ import type { TrainingArguments } from '../args/training-args';
 import { trainingArgumentsFromJson, trainingArgumentsToJson } from '../args/training-args-json';
 import { CheckpointError } from '../errors';
 import { type TrainerState, trainerStateFromJson, trainerStateToJson } from '../state/trainer-state';
-import type { LoaderState } from '../trainer/data';
+import type { LoaderState } from '@graft/data';
 import type { TrainableModel } from '../trainer/model';
 import type { CheckpointStore } from './store';
 

@@ -2,9 +2,10 @@
  * Checkpoint rotation (HF's `_rotate_checkpoints`), `loadBestModelAtEnd`, the files of a
  * checkpoint and the model card.
  */
+import { Dataset } from '@graft/data';
 import { loadSafetensors } from '@graft/core';
 import { describe, expect, it } from 'vitest';
-import { listDataset, TinyClassifier, tinyCollate, tinyRows } from '../../../../test-utils/train/tiny-classifier';
+import { TinyClassifier, tinyCollate, tinyRows } from '../../../../test-utils/train/tiny-classifier';
 import { trainingArguments } from '../args/training-args';
 import { classificationMetrics } from '../metrics/compute-metrics';
 import { initialTrainerState } from '../state/trainer-state';
@@ -48,8 +49,8 @@ describe('saving during training', () => {
         loadBestModelAtEnd: true,
         metricForBestModel: 'loss',
       },
-      trainDataset: listDataset(tinyRows(48)),
-      evalDataset: listDataset(tinyRows(24, { seed: 9 })),
+      trainDataset: Dataset.fromRows(tinyRows(48)),
+      evalDataset: Dataset.fromRows(tinyRows(24, { seed: 9 })),
       collate: tinyCollate,
       computeMetrics: classificationMetrics(),
       tokenizerFiles: { 'vocab.txt': new TextEncoder().encode('[PAD]\n') },
@@ -98,7 +99,7 @@ describe('saving during training', () => {
     const model = Object.assign(new TinyClassifier(), {
       toPretrainedFiles: async () => new Map([['config.json', new TextEncoder().encode('{"model_type":"tiny"}')]]),
     });
-    const trainer = new Trainer({ model, args: { maxSteps: 1, saveSteps: 1 }, trainDataset: listDataset(tinyRows(8)), collate: tinyCollate, store });
+    const trainer = new Trainer({ model, args: { maxSteps: 1, saveSteps: 1 }, trainDataset: Dataset.fromRows(tinyRows(8)), collate: tinyCollate, store });
     await trainer.train();
     expect(await store.read('checkpoint-1', 'config.json')).not.toBeNull();
     expect(await store.read('checkpoint-1', 'model.safetensors')).toBeNull();

@@ -5,9 +5,10 @@
  * at step 20 (the same point of a logging window), and after the run only the model and the
  * optimizer's moments remain. The WebGPU version is in webgpu.test.ts.
  */
+import { Dataset } from '@graft/data';
 import { memory, type MemoryInfo } from '@graft/core';
 import { expect, it } from 'vitest';
-import { listDataset, TinyClassifier, tinyCollate, tinyRows } from '../../../../test-utils/train/tiny-classifier';
+import { TinyClassifier, tinyCollate, tinyRows } from '../../../../test-utils/train/tiny-classifier';
 import type { TrainerCallback } from '../callbacks/callback';
 import { classificationMetrics } from '../metrics/compute-metrics';
 import { Trainer } from './trainer';
@@ -29,8 +30,8 @@ it('keeps live tensors and bytes flat over 300 steps, and frees everything but t
       saveSteps: 100,
       saveTotalLimit: 1,
     },
-    trainDataset: listDataset(tinyRows(128)),
-    evalDataset: listDataset(tinyRows(24, { seed: 9 })),
+    trainDataset: Dataset.fromRows(tinyRows(128)),
+    evalDataset: Dataset.fromRows(tinyRows(24, { seed: 9 })),
     collate: tinyCollate,
     computeMetrics: classificationMetrics(),
     callbacks: [probe],

@@ -5,8 +5,9 @@
  * (timings aside) as a run that was never stopped. Dropout, gradient accumulation, warmup,
  * evaluation and early stopping's counter all have to continue exactly for that.
  */
+import { Dataset } from '@graft/data';
 import { describe, expect, it } from 'vitest';
-import { listDataset, TinyClassifier, tinyCollate, tinyRows } from '../../../../test-utils/train/tiny-classifier';
+import { TinyClassifier, tinyCollate, tinyRows } from '../../../../test-utils/train/tiny-classifier';
 import type { TrainerCallback } from '../callbacks/callback';
 import { memoryCheckpointStore } from '../checkpoint/store';
 import { CheckpointError } from '../errors';
@@ -15,8 +16,8 @@ import { trainerStateFromJson } from '../state/trainer-state';
 import { Trainer, type TrainerOptions } from './trainer';
 import type { TinyBatch, TinyRow } from '../../../../test-utils/train/tiny-classifier';
 
-const trainRows = listDataset(tinyRows(96, { seed: 3 }));
-const devRows = listDataset(tinyRows(24, { seed: 4 }));
+const trainRows = Dataset.fromRows(tinyRows(96, { seed: 3 }));
+const devRows = Dataset.fromRows(tinyRows(24, { seed: 4 }));
 
 function options(store = memoryCheckpointStore(), extra: Partial<TrainerOptions<TinyRow, TinyBatch>> = {}, args = {}): TrainerOptions<TinyRow, TinyBatch> {
   return {

@@ -15,7 +15,7 @@ import type { CheckpointStore } from '../checkpoint/store';
 import { CheckpointError, TrainerError } from '../errors';
 import { type TrainerState, trainerStateToJson } from '../state/trainer-state';
 import { runtimeVersion, VERSION } from '../version';
-import type { BatchLoader, LoaderState } from './data';
+import type { LoaderState } from '@graft/data';
 import type { TrainableModel } from './model';
 import type { TrainingPlan } from './plan';
 
@@ -27,7 +27,7 @@ export interface CheckpointHost<B> {
   readonly callbacks: readonly TrainerCallback[];
   readonly optimizer: Optimizer<{ lr: number }> | null;
   readonly scheduler: LrScheduler | null;
-  readonly trainLoader: BatchLoader<B> | null;
+  readonly trainLoader: { state(): LoaderState } | null;
   readonly epochEndDone: boolean;
   state: TrainerState;
   emit<E extends CallbackEvent>(event: E, ...extra: EventArgs<E>): Promise<void>;

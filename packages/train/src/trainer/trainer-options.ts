@@ -8,18 +8,18 @@ import type { TrainingArgumentsInput } from '../args/training-args';
 import type { TrainerCallback } from '../callbacks/callback';
 import type { CheckpointStore } from '../checkpoint/store';
 import type { ComputeMetrics } from '../metrics/compute-metrics';
-import type { Collate, DatasetLike } from './data';
+import type { Collate, Dataset, TextBatch } from '@graft/data';
 import type { TrainableModel } from './model';
 import type { TrainerEvalStep } from './steps';
 
 /** Everything a Trainer is built from (issue-10 contract). */
-export interface TrainerOptions<Row, B> {
+export interface TrainerOptions<Row extends object, B = TextBatch> {
   model: TrainableModel<B>;
   args?: TrainingArgumentsInput;
-  trainDataset?: DatasetLike<Row>;
-  evalDataset?: DatasetLike<Row>;
-  /** Rows → batch (e.g. @graft/data's `padCollate`). */
-  collate: Collate<Row, B>;
+  trainDataset?: Dataset<Row>;
+  evalDataset?: Dataset<Row>;
+  /** Rows → batch (default: @graft/data's `padCollate()`; give `padCollate({ padTokenId })` for rows of different lengths). */
+  collate?: Collate<Row, B>;
   computeMetrics?: ComputeMetrics;
   callbacks?: TrainerCallback[];
   /** The math of a training step (default: the model's own loss). */

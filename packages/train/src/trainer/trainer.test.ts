@@ -3,10 +3,11 @@
  * evaluates and predicts with metrics, accumulates gradients exactly, and refuses bad setups
  * with typed errors.
  */
+import { Dataset } from '@graft/data';
 import { defaultGenerator, memory } from '@graft/core';
 import { AdamW } from '@graft/nn';
 import { describe, expect, it } from 'vitest';
-import { listDataset, TinyClassifier, tinyCollate, tinyRows } from '../../../../test-utils/train/tiny-classifier';
+import { TinyClassifier, tinyCollate, tinyRows } from '../../../../test-utils/train/tiny-classifier';
 import { CheckpointingCallback } from '../callbacks/checkpointing';
 import type { TrainerCallback } from '../callbacks/callback';
 import { memoryCheckpointStore } from '../checkpoint/store';
@@ -14,8 +15,8 @@ import { TrainerError } from '../errors';
 import { classificationMetrics } from '../metrics/compute-metrics';
 import { Trainer } from './trainer';
 
-const train = listDataset(tinyRows(96, { seed: 3 }));
-const dev = listDataset(tinyRows(40, { seed: 4 }));
+const train = Dataset.fromRows(tinyRows(96, { seed: 3 }));
+const dev = Dataset.fromRows(tinyRows(40, { seed: 4 }));
 
 describe('Trainer', () => {
   it('learns the task, logging and evaluating in HF’s shape', async () => {
@@ -113,16 +114,40 @@ describe('Trainer', () => {
     for (let i = 0; i < 3; i++) expect(four.loss[i]).toBeCloseTo(one.loss[i], 5);
   });
 
+  it('groups rows of similar length with groupByLength (less padding)', async () => {
+    const padding = async (groupByLength: boolean) => {
+      const model = new TinyClassifier();
+      let padded = 0;
+      const trainer = new Trainer({
+        model,
+        args: { maxSteps: 12, perDeviceTrainBatchSize: 8, saveStrategy: 'no', groupByLength },
+        trainDataset: train,
+        collate: tinyCollate,
+        trainStep: (batch) => {
+          padded += batch.attentionMask.size - batch.attentionMask.sum().itemSync();
+          return { loss: model.call(batch).loss! };
+        },
+      });
+      await trainer.train();
+      model.dispose();
+      return padded;
+    };
+    const plain = await padding(false);
+    expect(await padding(true)).toBeLessThan(plain / 2);
+  });
+
   it('refuses what it cannot run, with typed errors that say what to do', async () => {
     const model = new TinyClassifier();
-    expect(() => new Trainer({ model, collate: undefined as never })).toThrow(/collate must be a function/);
+    expect(() => new Trainer({ model, collate: 'padCollate' as never })).toThrow(/collate must be a function/);
+    // the default collate is padCollate(), which needs the pad id for rows of different lengths
+    await expect(new Trainer({ model, trainDataset: train, args: { saveStrategy: 'no' } }).train()).rejects.toThrow(/so padTokenId is needed/);
     expect(() => new Trainer({ model, collate: tinyCollate, args: { learning_rate: 1 } as never })).toThrow(/did you mean 'learningRate'/);
     await expect(new Trainer({ model, collate: tinyCollate }).train()).rejects.toThrow(/needs options.trainDataset/);
     await expect(new Trainer({ model, collate: tinyCollate }).evaluate()).rejects.toThrow(TrainerError);
     await expect(new Trainer({ model, collate: tinyCollate, trainDataset: train, args: { evalStrategy: 'epoch' } }).train()).rejects.toThrow(
       /there is no evalDataset/,
     );
-    const unlabeled = listDataset(tinyRows(8).map(({ label: _, ...r }) => r));
+    const unlabeled = Dataset.fromRows(tinyRows(8).map(({ label: _, ...r }) => r));
     await expect(new Trainer({ model, collate: tinyCollate, trainDataset: unlabeled, args: { saveStrategy: 'no' } }).train()).rejects.toThrow(
       /returned no loss: give the batch labels/,
     );

@@ -25,7 +25,8 @@ import { TrainerError } from '../errors';
 import { memoryCheckpointStore, type CheckpointStore } from '../checkpoint/store';
 import { type LogEntry, type TrainerState, initialTrainerState } from '../state/trainer-state';
 import { batchSizeOf, batchToDevice } from './batch';
-import { createLoader, type BatchLoader, type DatasetLike, type LoaderState } from './data';
+import type { DataLoader, Dataset, LoaderState, TextBatch } from '@graft/data';
+import { createLoader } from './data';
 import { evaluationLoop, type EvaluationResult } from './evaluation';
 import type { TrainableModel } from './model';
 import { createOptimizer, createScheduler, trainingPlan, type TrainingPlan } from './plan';
@@ -37,7 +38,7 @@ import type { PredictionOutput, TrainerOptions, TrainOutput } from './trainer-op
 export type { PredictionOutput, TrainerOptions, TrainOutput } from './trainer-options';
 
 /** Trains, evaluates and checkpoints a model (see the file comment). */
-export class Trainer<Row = unknown, B = unknown> {
+export class Trainer<Row extends object = Record<string, unknown>, B = TextBatch> {
   readonly model: TrainableModel<B>;
   readonly args: Readonly<TrainingArguments>;
   readonly callbacks: TrainerCallback[];
@@ -47,7 +48,7 @@ export class Trainer<Row = unknown, B = unknown> {
   optimizer: Optimizer<{ lr: number }> | null;
   scheduler: LrScheduler | null;
   /** The training loader of the current run (null before `train()`). */
-  trainLoader: BatchLoader<B> | null = null;
+  trainLoader: DataLoader<Row, B> | null = null;
   readonly #opts: TrainerOptions<Row, B>;
   readonly #trainStep: TrainStep<B>;
   readonly #evalStep: TrainerEvalStep<B>;
@@ -63,11 +64,10 @@ export class Trainer<Row = unknown, B = unknown> {
   #lastYield = 0;
 
   constructor(opts: TrainerOptions<Row, B>) {
-    if (!opts || typeof opts !== 'object')
-      throw new TrainerError('trainer_config', 'new Trainer(options) needs an options object with at least model and collate');
+    if (!opts || typeof opts !== 'object') throw new TrainerError('trainer_config', 'new Trainer(options) needs an options object with at least a model');
     if (!opts.model || typeof opts.model.call !== 'function')
       throw new TrainerError('trainer_config', 'Trainer: options.model must be an nn Module whose call(batch) returns { loss, logits }');
-    if (typeof opts.collate !== 'function')
+    if (opts.collate !== undefined && typeof opts.collate !== 'function')
       throw new TrainerError('trainer_config', "Trainer: options.collate must be a function from rows to a batch (e.g. @graft/data's padCollate)");
     this.#opts = opts;
     this.model = opts.model;
@@ -150,7 +150,7 @@ export class Trainer<Row = unknown, B = unknown> {
       seed: a.dataSeed ?? a.seed,
       dropLast: a.dataloaderDropLast,
       collate: this.#opts.collate,
-      bucketByLength: a.groupByLength,
+      groupByLength: a.groupByLength,
     });
     this.trainLoader = loader;
     const plan = (this.#plan = trainingPlan(a, loader.length));
@@ -330,7 +330,7 @@ export class Trainer<Row = unknown, B = unknown> {
     await this.#checkpoints.saveModel(dir);
   }
 
-  #evalLoader(dataset: DatasetLike<Row>): BatchLoader<B> {
+  #evalLoader(dataset: Dataset<Row>): DataLoader<Row, B> {
     const a = this.args;
     return createLoader(dataset, {
       batchSize: a.perDeviceEvalBatchSize,
@@ -341,7 +341,7 @@ export class Trainer<Row = unknown, B = unknown> {
     });
   }
 
-  async #runEvaluation(dataset: DatasetLike<Row>, prefix: string, collect: boolean): Promise<EvaluationResult> {
+  async #runEvaluation(dataset: Dataset<Row>, prefix: string, collect: boolean): Promise<EvaluationResult> {
     const device = await this.#prepareDevice();
     const wasTraining = this.model.training;
     this.model.eval();
@@ -366,7 +366,7 @@ export class Trainer<Row = unknown, B = unknown> {
    * `computeMetrics`' results, plus HF's speed metrics. The result is logged and given to
    * every `onEvaluate`.
    */
-  async evaluate(dataset?: DatasetLike<Row>, opts: { metricKeyPrefix?: string } = {}): Promise<Record<string, number>> {
+  async evaluate(dataset?: Dataset<Row>, opts: { metricKeyPrefix?: string } = {}): Promise<Record<string, number>> {
     const ds = dataset ?? this.#opts.evalDataset;
     if (!ds) throw new TrainerError('trainer_config', 'Trainer.evaluate() needs a dataset: pass one, or give options.evalDataset');
     const { metrics } = await this.#runEvaluation(ds, opts.metricKeyPrefix ?? 'eval', this.#opts.computeMetrics !== undefined);
@@ -376,7 +376,7 @@ export class Trainer<Row = unknown, B = unknown> {
   }
 
   /** Predicts on `dataset`: every logit, the labels when the batches have them, and `test_*` metrics. Nothing is logged. */
-  async predict(dataset: DatasetLike<Row>, opts: { metricKeyPrefix?: string } = {}): Promise<PredictionOutput> {
+  async predict(dataset: Dataset<Row>, opts: { metricKeyPrefix?: string } = {}): Promise<PredictionOutput> {
     if (!dataset) throw new TrainerError('trainer_config', 'Trainer.predict(dataset) needs a dataset');
     const r = await this.#runEvaluation(dataset, opts.metricKeyPrefix ?? 'test', true);
     if (!r.logits)

@@ -3,11 +3,12 @@
  * loss curve, and live tensors, buffers and bytes stay flat over a run. With CI=true a missing
  * adapter fails instead of skipping (core's convention).
  */
+import { Dataset } from '@graft/data';
 import { loadSafetensors, memory, type MemoryInfo } from '@graft/core';
 import { registerWebGPU } from '@graft/core/webgpu';
 import { describe, expect, inject, it } from 'vitest';
 import { expectClose, tolerance } from '../../../../test-utils/close';
-import { listDataset, TinyClassifier, tinyCollate, tinyRows } from '../../../../test-utils/train/tiny-classifier';
+import { TinyClassifier, tinyCollate, tinyRows } from '../../../../test-utils/train/tiny-classifier';
 import type { TrainerCallback } from '../callbacks/callback';
 import { memoryCheckpointStore } from '../checkpoint/store';
 import { classificationMetrics } from '../metrics/compute-metrics';
@@ -21,8 +22,8 @@ if (!backend && inject('ci')) {
   });
 }
 
-const trainRows = listDataset(tinyRows(96, { seed: 3 }));
-const devRows = listDataset(tinyRows(24, { seed: 4 }));
+const trainRows = Dataset.fromRows(tinyRows(96, { seed: 3 }));
+const devRows = Dataset.fromRows(tinyRows(24, { seed: 4 }));
 
 async function fineTune(device: 'cpu' | 'webgpu', extra: TrainerCallback[] = [], args = {}, store = memoryCheckpointStore(), resume = false) {
   const model = new TinyClassifier({ dropout: 0.1 });
