@@ -22,11 +22,10 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const json = (v: unknown) => encoder.encode(`${JSON.stringify(v, null, 2)}\n`);
 
-/** The model's files: `toPretrainedFiles()` (HF layout) when it has one, else its state dict as `model.safetensors`. */
+/** The model's files: `toPretrainedFilesAsync()`/`toPretrainedFiles()` (HF layout) when it has one, else its state dict as `model.safetensors`. */
 export async function modelFiles(model: TrainableModel<unknown>, tokenizerFiles?: ReadonlyMap<string, Uint8Array>): Promise<Map<string, Uint8Array>> {
-  const files = model.toPretrainedFiles
-    ? new Map(await model.toPretrainedFiles())
-    : new Map([['model.safetensors', await saveSafetensors(model.stateDict(), { metadata: { format: 'pt' } })]]);
+  const own = model.toPretrainedFilesAsync ? await model.toPretrainedFilesAsync() : model.toPretrainedFiles ? await model.toPretrainedFiles() : null;
+  const files = own ? new Map(own) : new Map([['model.safetensors', await saveSafetensors(model.stateDict(), { metadata: { format: 'pt' } })]]);
   for (const [name, bytes] of tokenizerFiles ?? []) files.set(name, bytes);
   return files;
 }
