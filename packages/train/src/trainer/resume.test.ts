@@ -99,6 +99,29 @@ describe('resumeFromCheckpoint', () => {
     ).toBe(true);
   });
 
+  it('drops the gradients a crash left mid-window when the same model resumes', async () => {
+    const args = { maxSteps: 3, saveSteps: 1, evalStrategy: 'no', earlyStoppingPatience: null, metricForBestModel: null };
+    const reference = new Trainer(options(undefined, {}, args));
+    await reference.train();
+    const store = memoryCheckpointStore();
+    const opts = options(store, {}, args);
+    let calls = 0;
+    const model = opts.model;
+    // the 4th micro-batch (the second of step 2) fails after the 3rd's backward left gradients
+    const crashing = new Trainer({
+      ...opts,
+      trainStep: (batch) => {
+        if (++calls === 4) throw new Error('crash mid-window');
+        return { loss: model.call(batch).loss! };
+      },
+    });
+    await expect(crashing.train()).rejects.toThrow('crash mid-window');
+    expect(model.parameters().some((p) => p.grad !== null)).toBe(true);
+    await new Trainer({ ...opts, optimizer: crashing.optimizer!, scheduler: crashing.scheduler! }).train({ resumeFromCheckpoint: true });
+    const weights = (t: Trainer<TinyRow, TinyBatch>) => (t.store as ReturnType<typeof memoryCheckpointStore>).dirs.get('')!.get('model.safetensors')!;
+    expect(Buffer.from(store.dirs.get('')!.get('model.safetensors')!).equals(Buffer.from(weights(reference)))).toBe(true);
+  });
+
   it('says what is wrong with a checkpoint it cannot resume from', async () => {
     const store = memoryCheckpointStore();
     await expect(new Trainer(options(store)).train({ resumeFromCheckpoint: true })).rejects.toMatchObject({ code: 'checkpoint_not_found' });

@@ -7,6 +7,7 @@
  * stay flat over a run and a WebGPU step never waits for the GPU.
  */
 import { backends, defaultGenerator, manualSeed, scope, type Tensor } from '@graft/core';
+import type { DataLoader, Dataset, LoaderState, TextBatch } from '@graft/data';
 import { clipGradNorm, type LrScheduler, type Optimizer, type StepContext, type TrainStep } from '@graft/nn';
 import { type TrainingArguments, trainingArguments } from '../args/training-args';
 import {
@@ -25,13 +26,13 @@ import { TrainerError } from '../errors';
 import { memoryCheckpointStore, type CheckpointStore } from '../checkpoint/store';
 import { type LogEntry, type TrainerState, initialTrainerState } from '../state/trainer-state';
 import { batchSizeOf, batchToDevice } from './batch';
-import type { DataLoader, Dataset, LoaderState, TextBatch } from '@graft/data';
 import { createLoader } from './data';
 import { evaluationLoop, type EvaluationResult } from './evaluation';
 import type { TrainableModel } from './model';
 import { createOptimizer, createScheduler, trainingPlan, type TrainingPlan } from './plan';
 import { RunningSums } from './running-sums';
 import { defaultEvalStep, defaultTrainStep, isTensor, type TrainerEvalStep } from './steps';
+import { macrotask } from './event-loop';
 import { TrainerCheckpoints } from './trainer-checkpoints';
 import type { PredictionOutput, TrainerOptions, TrainOutput } from './trainer-options';
 
@@ -83,14 +84,16 @@ export class Trainer<Row extends object = Record<string, unknown>, B = TextBatch
     const builtIn: TrainerCallback[] = [new DefaultFlowCallback(), new CheckpointingCallback()];
     if (a.earlyStoppingPatience !== null) builtIn.push(new EarlyStoppingCallback({ patience: a.earlyStoppingPatience, threshold: a.earlyStoppingThreshold }));
     this.callbacks = [...builtIn, ...(opts.callbacks ?? [])];
-    this.state = initialTrainerState({
-      maxSteps: 0,
-      numTrainEpochs: 0,
-      trainBatchSize: a.perDeviceTrainBatchSize * a.gradientAccumulationSteps,
-      loggingSteps: 0,
-      evalSteps: 0,
-      saveSteps: 0,
-    });
+    this.state = this.#freshState(null);
+  }
+
+  /** A state at step 0 (HF's Trainer starts every run from one). */
+  #freshState(plan: TrainingPlan | null): TrainerState {
+    const p = plan ?? { maxSteps: 0, numEpochs: 0, loggingSteps: 0, evalSteps: 0, saveSteps: 0 };
+    const a = this.args;
+    const trainBatchSize = a.perDeviceTrainBatchSize * a.gradientAccumulationSteps;
+    const { maxSteps, numEpochs: numTrainEpochs, loggingSteps, evalSteps, saveSteps } = p;
+    return initialTrainerState({ maxSteps, numTrainEpochs, trainBatchSize, loggingSteps, evalSteps, saveSteps });
   }
 
   /** The context callbacks get. */
@@ -110,7 +113,7 @@ export class Trainer<Row extends object = Record<string, unknown>, B = TextBatch
     await this.emit('onLog', full);
   }
 
-  /** Whether the loop is mid-run at an epoch's end (checkpoints record it, so a resume does not repeat it). */
+  /** Whether the current epoch's end (its log, evaluation and save) was handled; checkpoints record it, so a resume neither repeats nor skips it. */
   get epochEndDone(): boolean {
     return this.#epochEndDone;
   }
@@ -155,15 +158,8 @@ export class Trainer<Row extends object = Record<string, unknown>, B = TextBatch
     this.trainLoader = loader;
     const plan = (this.#plan = trainingPlan(a, loader.length));
     const optimizer = (this.optimizer ??= createOptimizer(this.model, a));
-    const scheduler = (this.scheduler ??= createScheduler(optimizer, a, plan));
-    this.state = initialTrainerState({
-      maxSteps: plan.maxSteps,
-      numTrainEpochs: plan.numEpochs,
-      trainBatchSize: a.perDeviceTrainBatchSize * a.gradientAccumulationSteps,
-      loggingSteps: plan.loggingSteps,
-      evalSteps: plan.evalSteps,
-      saveSteps: plan.saveSteps,
-    });
+    this.scheduler ??= createScheduler(optimizer, a, plan);
+    this.state = this.#freshState(plan);
     Object.assign(this.control, newControl());
     manualSeed(a.seed);
     let startEpoch = 0;
@@ -179,9 +175,27 @@ export class Trainer<Row extends object = Record<string, unknown>, B = TextBatch
     this.#lastEvalStep = -1;
     this.#loggedLoss = 0;
     this.#sums.reset();
+    this.model.train();
+    // gradients left by an interrupted run in this process would add to the first step's (HF zeroes them too)
+    optimizer.zeroGrad();
+    try {
+      return await this.#loop(plan, startEpoch, resumeAt, startStep, device);
+    } catch (e) {
+      this.#sums.reset();
+      this.#gradNorm?.dispose();
+      this.#gradNorm = null;
+      throw e;
+    }
+  }
+
+  /** The epochs and steps of `train()`. */
+  async #loop(plan: TrainingPlan, startEpoch: number, resumeAt: LoaderState | null, startStep: number, device: string): Promise<TrainOutput> {
+    const a = this.args;
+    const loader = this.trainLoader!;
+    const optimizer = this.optimizer!;
+    const scheduler = this.scheduler!;
     let samples = 0;
     const started = performance.now();
-    this.model.train();
     await this.emit('onTrainBegin');
     const params = optimizer.paramGroups.flatMap((g) => g.params);
     for (let epoch = startEpoch; epoch < plan.numEpochs && !this.control.shouldStop; epoch++) {
@@ -383,25 +397,4 @@ export class Trainer<Row extends object = Record<string, unknown>, B = TextBatch
       throw new TrainerError('trainer_step_output', 'the evaluation step returned no logits to predict with; return { logits } from the model or the evalStep');
     return { logits: r.logits, logitsShape: r.logitsShape, labels: r.labels, metrics: r.metrics };
   }
-}
-
-/**
- * A turn of the event loop, as cheap as the platform allows: `setImmediate` in Node (a few µs;
- * `setTimeout(0)` waits at least 1 ms), a `MessageChannel` message in browsers (timers are
- * clamped to 4 ms there), `setTimeout` elsewhere.
- */
-function macrotask(): Promise<void> {
-  const g = globalThis as { setImmediate?: (fn: () => void) => unknown; MessageChannel?: typeof MessageChannel };
-  if (g.setImmediate) return new Promise((resolve) => g.setImmediate!(resolve));
-  if (g.MessageChannel) {
-    return new Promise((resolve) => {
-      const channel = new g.MessageChannel!();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
-    });
-  }
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
