@@ -20,6 +20,7 @@ export {
   type TrainingArgumentsInput,
 } from './args/training-args';
 export { trainingArgumentsFromJson, trainingArgumentsToJson } from './args/training-args-json';
+export { ARGUMENT_SPECS, camelToSnake, snakeToCamel, type ArgumentSpec } from './args/argument-specs';
 
 // the Trainer
 export { Trainer, type PredictionOutput, type TrainerOptions, type TrainOutput } from './trainer/trainer';
