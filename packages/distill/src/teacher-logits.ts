@@ -5,7 +5,7 @@
  * A distillation step then takes the rows of its batch by example index (the batch's `idx`
  * field) instead of running the teacher. `@graft/distill/node` stores them on disk.
  */
-import { concat, formatShape, noGrad, pad, scope, type Tensor } from '@graft/core';
+import { concat, formatShape, noGrad, pad, scope, Tensor } from '@graft/core';
 import type { AnyModule } from '@graft/nn';
 import { DistillError } from './errors';
 
@@ -41,6 +41,7 @@ export class TeacherLogits {
   readonly logits: Tensor;
   readonly #onDevice = new Map<string, Tensor>();
 
+  /** Wraps `logits` (`[N, classes]` or `[N, L, classes]`), taking ownership: `dispose()` frees them. */
   constructor(logits: Tensor) {
     if (logits.rank !== 2 && logits.rank !== 3) {
       throw new DistillError('distill_cache', `teacher logits must be [examples, classes] or [examples, length, classes], got ${formatShape(logits.shape)}`);
@@ -102,10 +103,17 @@ export class TeacherLogits {
   }
 }
 
+/** The batch with its top-level tensors on `device` (collate builds batches on the CPU). */
+function onDevice<B>(batch: B, device: string): B {
+  if (batch instanceof Tensor) return (batch.device === device ? batch : batch.to(device)) as B;
+  if (batch === null || typeof batch !== 'object' || Object.getPrototypeOf(batch) !== Object.prototype) return batch;
+  return Object.fromEntries(Object.entries(batch).map(([k, v]) => [k, v instanceof Tensor && v.device !== device ? v.to(device) : v])) as B;
+}
+
 /**
  * Runs `teacher` over every row, in order, and returns its logits (see the file comment). The
- * teacher is put in eval mode for the pass and its mode restored afterwards. Synchronous on the
- * CPU; a teacher on another device has its logits read back with `toAsync`.
+ * teacher is put in eval mode for the pass and its mode restored afterwards. Batches go to the
+ * teacher's device, and logits on another device than the CPU are read back with `toAsync`.
  */
 export async function computeTeacherLogits<Row, B>(
   teacher: LogitsModel,
@@ -121,13 +129,14 @@ export async function computeTeacherLogits<Row, B>(
   const n = rows.length;
   if (n === 0) throw new DistillError('distill_config', 'computeTeacherLogits: there are no rows to run the teacher on', { field: 'rows' });
   const get = (i: number) => (Array.isArray(rows) ? (rows as readonly Row[])[i] : (rows as { get(i: number): Row }).get(i));
+  const device = teacher.parameters()[0]?.device ?? 'cpu';
   const wasTraining = teacher.training;
   teacher.eval();
   const parts: Tensor[] = [];
   try {
     for (let start = 0; start < n; start += batchSize) {
       const batchRows = Array.from({ length: Math.min(batchSize, n - start) }, (_, k) => get(start + k));
-      const logits = scope(() => noGrad(() => teacher.call(collate(batchRows) as never).logits.detach()));
+      const logits = scope(() => noGrad(() => teacher.call(onDevice(collate(batchRows), device) as never).logits.detach()));
       parts.push((await logits.toAsync('cpu')).keep());
       if (logits.device !== 'cpu') logits.dispose();
       onProgress?.(start + batchRows.length, n);

@@ -64,6 +64,16 @@ describe.skipIf(!backend)('distillation on WebGPU', () => {
     }
   });
 
+  it('computes teacher logits with the teacher on the GPU as on the CPU', async () => {
+    const teacher = tinyBert({ hidden: 32, layers: 2, seed: 11, initializerRange: 0.3 });
+    const cpu = await computeTeacherLogits(teacher, rows, { collate: tinyBertCollate, batchSize: 16 });
+    await teacher.toAsync('webgpu');
+    const gpu = await computeTeacherLogits(teacher, rows, { collate: tinyBertCollate, batchSize: 16 });
+    expect(gpu.logits.device).toBe('cpu');
+    expectClose(gpu.logits.dataSync(), cpu.logits.dataSync(), tolerance('float32', 'webgpu', 'matmul'));
+    for (const d of [cpu, gpu, teacher]) d.dispose();
+  });
+
   it('keeps live tensors, buffers and bytes flat over a run', async () => {
     const at = new Map<number, MemoryInfo>();
     const probe: TrainerCallback = { name: 'probe', onStepEnd: ({ state }) => void (state.globalStep % 5 === 0 && at.set(state.globalStep, memory())) };
