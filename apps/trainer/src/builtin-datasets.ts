@@ -69,11 +69,11 @@ function findRepoRoot(start: string): string | null {
 }
 
 /** The assets roots to search, in order: `$GRAFT_ASSETS`, the repository's `assets/`, `../shared/assets` beside it. */
-export function assetRoots(env: Readonly<Record<string, string | undefined>>, cwd: string): string[] {
+export function assetRoots(env: Readonly<Record<string, string | undefined>>, cwd: string, cliDir = dirname(fileURLToPath(import.meta.url))): string[] {
   const roots: string[] = [];
   if (env.GRAFT_ASSETS) roots.push(resolve(cwd, env.GRAFT_ASSETS));
   // the repository this CLI runs from (source or dist inside it), then the one the user is in
-  for (const start of [dirname(fileURLToPath(import.meta.url)), cwd]) {
+  for (const start of [cliDir, cwd]) {
     const repo = findRepoRoot(start);
     if (repo) roots.push(join(repo, 'assets'), join(repo, '..', 'shared', 'assets'));
   }
@@ -86,9 +86,14 @@ export function isBuiltinDataset(name: string): boolean {
 }
 
 /** The folder of built-in dataset `name` and its description; a usage error listing where it looked when absent. */
-export function locateBuiltinDataset(name: string, env: Readonly<Record<string, string | undefined>>, cwd: string): { dataset: BuiltinDataset; dir: string } {
+export function locateBuiltinDataset(
+  name: string,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+  cliDir?: string,
+): { dataset: BuiltinDataset; dir: string } {
   const dataset = BUILTIN_DATASETS[name.toLowerCase()];
-  const searched = assetRoots(env, cwd).map((root) => join(root, dataset.folder));
+  const searched = assetRoots(env, cwd, cliDir).map((root) => join(root, dataset.folder));
   const dir = searched.find((d) => existsSync(join(d, dataset.splits.train.file)));
   if (!dir) {
     const where = searched.length ? searched.join(', ') : '(no assets folder found)';

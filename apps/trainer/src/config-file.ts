@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { OptionSpec } from './command';
+import type { CliContext, CommandInput, OptionSpec } from './command';
 import { usageError } from './errors';
 
 /** `learning-rate` / `learning_rate` → `learningRate`. */
@@ -131,4 +131,21 @@ export function mergeConfig(
     if (!given.has(key)) merged[key] = convert(path, rawKey, spec, value);
   }
   return { options: merged, args };
+}
+
+/** Applies `--config` (when given) under a command's flags: the options to use, and positional arguments the file may fill in. */
+export function withConfig(
+  input: CommandInput,
+  ctx: CliContext,
+  specs: readonly OptionSpec[],
+  positional: readonly string[],
+): { opts: Record<string, unknown>; args: Record<string, unknown> } {
+  const args: Record<string, unknown> = { ...input.args };
+  if (typeof input.options.config !== 'string') return { opts: input.options, args };
+  const merged = mergeConfig(input.options.config, readConfigFile(input.options.config, ctx.cwd), specs, input.options, input.given, positional);
+  for (const [k, v] of Object.entries(merged.args)) {
+    const current = args[k];
+    if (current === undefined || (Array.isArray(current) && current.length === 0)) args[k] = v;
+  }
+  return { opts: merged.options, args };
 }

@@ -42,37 +42,57 @@ export class InterruptedError extends CliError {
 }
 
 /**
+ * Error codes whose meaning does not depend on the class that carries them (two packages have a
+ * `CheckpointError`; a `DataSourceError` is a usage error when the file is missing and a data
+ * error when its layout is unreadable). Checked before the class names.
+ */
+const BY_CODE: Record<string, ExitCode> = {
+  interrupted: EXIT.interrupted,
+  out_of_memory: EXIT.failure,
+  // @graft/data sources: what the user named is not there, or not a data file
+  file_not_found: EXIT.usage,
+  unknown_format: EXIT.usage,
+  split_not_found: EXIT.usage,
+  column_not_found: EXIT.usage,
+  // @graft/train checkpoints: a resume target that does not exist is a wrong argument; a broken one is the model's
+  checkpoint_not_found: EXIT.usage,
+  checkpoint_invalid: EXIT.model,
+  checkpoint_mismatch: EXIT.model,
+  // @graft/models checkpoints
+  checkpoint_missing_tensors: EXIT.model,
+  checkpoint_shape_mismatch: EXIT.model,
+  checkpoint_dtype: EXIT.model,
+  // @graft/train: settings the user chose
+  trainer_device_unavailable: EXIT.usage,
+  trainer_metric_missing: EXIT.usage,
+};
+
+/**
  * Error classes of the packages the CLI composes, by `name`, and the exit code each means. Names
  * rather than `instanceof`, so the table needs no import of every package's internals, and a
  * plugin's error class with one of these names is treated alike.
  */
 const BY_NAME: Record<string, ExitCode> = {
-  // @graft/data: sources and datasets
-  DataError: EXIT.data,
+  // @graft/data
   DataFormatError: EXIT.data,
-  DatasetError: EXIT.data,
-  CsvError: EXIT.data,
-  ParquetError: EXIT.data,
-  // @graft/models and the files a model directory holds
-  ModelError: EXIT.model,
-  ModelLoadError: EXIT.model,
+  DataSourceError: EXIT.data,
+  ColumnNotFoundError: EXIT.usage,
+  CollateError: EXIT.data,
+  // @graft/models and the files of a model folder
   ModelConfigError: EXIT.model,
-  ConfigError: EXIT.model,
+  ModelFileError: EXIT.model,
   UnsupportedModelError: EXIT.model,
+  CheckpointError: EXIT.model,
+  ModelInputError: EXIT.data,
+  PipelineInputError: EXIT.usage,
   StateDictKeyError: EXIT.model,
   StateDictShapeError: EXIT.model,
   SafetensorsError: EXIT.model,
   TokenizerError: EXIT.model,
   // @graft/train: argument values come from the command line or its config file
   TrainingArgumentsError: EXIT.usage,
-  TrainingArgumentError: EXIT.usage,
   OptimizerConfigError: EXIT.usage,
-};
-
-/** Error codes that mean the same whatever class carries them. */
-const BY_CODE: Record<string, ExitCode> = {
-  interrupted: EXIT.interrupted,
-  out_of_memory: EXIT.failure,
+  MetricError: EXIT.data,
 };
 
 /** The exit code for any thrown value: CliError's own, else by class name, code, then 1. */
