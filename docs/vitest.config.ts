@@ -1,3 +1,5 @@
+import { mergeConfig } from 'vitest/config';
 import { packageVitest } from '../vitest.shared';
 
-export default packageVitest('docs');
+// guides.test.ts, next to the guides, runs their ```ts run blocks
+export default mergeConfig(packageVitest('docs'), { test: { include: ['*.test.ts'] } });

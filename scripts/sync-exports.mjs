@@ -3,7 +3,11 @@
 // package cannot ship half-described:
 // - the `exports` map (and the published one in `publishConfig`, without the workspace's
 //   `@graft/source` condition), `files`, and each library's typedoc.json (packages/ only), from its
-//   `graft.entries` list (the same list tsup builds from);
+//   `graft.entries` list (the same list tsup builds from); an `./internal` entry is left out of
+//   typedoc.json, since it serves Graft's own packages and test harnesses, not users;
+// - the root typedoc.json's entry points: the published (non-private) packages, so the API docs
+//   and `pnpm docs:api:check` cover what users install, and a package still being built (private
+//   until it has content) does not fail the check;
 // - the publishing metadata (license, author, homepage, bugs, repository with its `directory`,
 //   engines), from the root package.json;
 // - a copy of the root LICENSE in every published (non-private) package, since npm packs only
@@ -21,6 +25,8 @@ const repoUrl = root.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
 
 const stale = [];
 const problems = [];
+/** The published packages, which the API docs cover. */
+const documentedPackages = [];
 
 /** Writes `text` to `file` unless it is already there; under --check, records it as stale. */
 function sync(file, text) {
@@ -91,9 +97,13 @@ for (const group of ['packages', 'apps']) {
         ]),
       );
       pkg = setField(pkg, 'publishConfig', { ...pkg.publishConfig, exports: published }, ['scripts', 'files']);
-      if (group === 'packages') sync(join(dir, 'typedoc.json'), `${JSON.stringify({ entryPoints: Object.values(entries) }, null, 2)}\n`);
+      if (group === 'packages') {
+        const documented = Object.entries(entries).filter(([subpath]) => subpath !== './internal');
+        sync(join(dir, 'typedoc.json'), `${JSON.stringify({ entryPoints: documented.map(([, src]) => src) }, null, 2)}\n`);
+      }
     }
     sync(file, `${JSON.stringify(pkg, null, 2)}\n`);
+    if (group === 'packages' && !pkg.private) documentedPackages.push(dir);
     // a type package that published declarations reference must be installed with the package
     for (const name of new Set(Object.values(pkg.graft?.typeReferences ?? {}).flat())) {
       if (!pkg.dependencies?.[name]) problems.push(`${file}: graft.typeReferences names ${name}, which must be in "dependencies"`);
@@ -106,6 +116,8 @@ for (const group of ['packages', 'apps']) {
     if (!existsSync(join(dir, 'README.md'))) problems.push(`${dir}: a published package needs a README.md`);
   }
 }
+const typedoc = JSON.parse(readFileSync('typedoc.json', 'utf8'));
+sync('typedoc.json', `${JSON.stringify({ ...typedoc, entryPoints: documentedPackages }, null, 2)}\n`);
 if (stale.length) problems.unshift(`out of date (run \`pnpm sync-exports\`): ${stale.join(', ')}`);
 if (problems.length) {
   for (const p of problems) console.error(p);

@@ -15,14 +15,18 @@ export type TypedArrayFor<D extends DType> = D extends 'float32'
         ? Uint8Array
         : Uint16Array;
 
+/** Any of the CPU arrays that hold a dtype's elements (see {@link TypedArrayFor}). */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | Uint16Array;
 
+/** Every dtype, in no particular order; a backend holds the ones in its `dtypes`. */
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool', 'float16'];
 
+/** Whether `x` is the name of a dtype. */
 export function isDType(x: unknown): x is DType {
   return typeof x === 'string' && (DTYPES as readonly string[]).includes(x);
 }
 
+/** Bytes one element of `dtype` takes in storage (bool: 1). */
 export function bytesPerElement(dtype: DType): number {
   switch (dtype) {
     case 'float64':
@@ -37,6 +41,7 @@ export function bytesPerElement(dtype: DType): number {
   }
 }
 
+/** Whether `dtype` is floating point (float16, float32 or float64). */
 export function isFloat(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64' || dtype === 'float16';
 }

@@ -7,7 +7,7 @@
 
 // ---- tensors, dtypes, shapes ----
 export { Tensor } from './tensor';
-export { bytesPerElement, isFloat, promoteTypes, DTYPES, type DType, type TypedArray } from './dtype';
+export { bytesPerElement, isFloat, promoteTypes, DTYPES, type DType, type TypedArray, type TypedArrayFor } from './dtype';
 export { broadcastShapes, sizeOf, contiguousStrides, shapesEqual, formatShape, type Shape } from './shape';
 export { ArgumentError, DeviceMismatchError, DisposedError, DTypeError, FormatError, GraftError, MissingKernelError, ShapeError } from './errors';
 
@@ -59,7 +59,7 @@ export {
   tanh,
   where,
 } from './ops/elementwise';
-export { sum, prod, max, min, mean, variance, std, logsumexp, argmax, argmin, type VarOptions } from './ops/reduce';
+export { sum, prod, max, min, mean, variance, std, logsumexp, argmax, argmin, type Axes, type VarOptions } from './ops/reduce';
 export { reshape, view, flatten, permute, transpose, expand, squeeze, unsqueeze, slice, narrow, contiguous, detach, clone, type SliceRange } from './ops/views';
 export { pad, concat, stack, split, chunk, type PadSpec } from './ops/movement';
 export { gather, indexSelect, scatterAdd, oneHot, tril, triu } from './ops/indexing';
@@ -74,13 +74,14 @@ export { adamwUpdate, adamwUpdateComposite, type AdamWHyper, type AdamWResult } 
 export { composites, compositeOf, type Composite } from './ops/composites';
 
 // ---- autograd ----
-export { noGrad, enableGrad, isGradEnabled, GradNode } from './autograd/graph';
+export { noGrad, enableGrad, isGradEnabled, GradNode, type TensorMeta } from './autograd/graph';
 export { backward } from './autograd/backward';
 export { gradRules, type GradRule, type GradTable } from './autograd/rules';
+export type { DifferentiableOp } from './autograd/saves';
 export { gradcheck, GradcheckError, type GradcheckOptions } from './autograd/gradcheck';
 
 // ---- memory ----
-export { scope, scopeAsync, keep, memory, scopeDepth, type MemoryInfo } from './memory';
+export { scope, scopeAsync, keep, memory, scopeDepth, type MemoryInfo, type Scoped } from './memory';
 
 // ---- backends ----
 export type { Backend, BackendBuffer, Kernel, KernelTable, FullKernelTable, TensorView } from './backend/backend';
@@ -115,24 +116,11 @@ export {
   type GradOp,
 } from './ops/spec';
 
-// ---- seeded randomness (Philox4x32-10; the counter mapping GPU kernels implement) ----
+// ---- seeded randomness (Philox4x32-10: the same numbers on every backend, in any chunking) ----
+export { DEFAULT_SEED, Generator, defaultGenerator, manualSeed, type GeneratorState } from './random/generator';
+export { PHILOX_M0, PHILOX_M1, PHILOX_ROUNDS, PHILOX_W0, PHILOX_W1, mulhi32, mulhilo32, philox4x32, philox4x32Into, splitU64, toU64 } from './random/philox';
+// the exact element → counter mapping that GPU kernels implement
 export {
-  DEFAULT_SEED,
-  Generator,
-  defaultGenerator,
-  manualSeed,
-  type GeneratorState,
-  PHILOX_M0,
-  PHILOX_M1,
-  PHILOX_ROUNDS,
-  PHILOX_W0,
-  PHILOX_W1,
-  mulhi32,
-  mulhilo32,
-  philox4x32,
-  philox4x32Into,
-  splitU64,
-  toU64,
   bernoulliAt,
   checkBernoulliArgs,
   checkNormalArgs,
@@ -149,21 +137,22 @@ export {
   uniformAt,
   type SampleKind,
   type U64Like,
-} from './random/index';
+} from './random/distributions';
 
-// ---- safetensors and half floats (browser-safe; file helpers are in @graft/core/node) ----
+// ---- safetensors, sharded checkpoints and half floats (browser-safe, bytes in and out; the file
+// helpers are in @graft/core/node, so browser bundles never pull in node:fs) ----
 export { loadSafetensors, saveSafetensors, type LoadSafetensorsOptions, type LoadedSafetensors, type SaveSafetensorsOptions } from './safetensors';
+export { SafetensorsError, type SafetensorsErrorCode } from './io/safetensors-error';
+export { SAFETENSORS_HEADER_LIMITS, type SafetensorsHeaderLimits } from './io/safetensors-header-json';
 export {
-  SafetensorsError,
-  type SafetensorsErrorCode,
-  SAFETENSORS_HEADER_LIMITS,
-  type SafetensorsHeaderLimits,
   SAFETENSORS_DTYPES,
   defaultDTypeFor,
   isSafetensorsDType,
   isSafetensorsFloat,
   safetensorsItemSize,
   type SafetensorsDType,
+} from './io/safetensors-dtype';
+export {
   MAX_SAFETENSORS_HEADER_BYTES,
   parseSafetensors,
   readSafetensorsHeader,
@@ -172,13 +161,10 @@ export {
   type SafetensorsFile,
   type SafetensorsHeader,
   type SafetensorsTensorInfo,
-  decodeTensor,
-  type DecodeOptions,
-  type EncodedTensor,
-  serializeSafetensors,
-  type TensorData,
-  type TensorToWrite,
-  type TensorsToWrite,
+} from './io/safetensors-read';
+export { decodeTensor, type DecodeOptions, type EncodedTensor } from './io/safetensors-decode';
+export { serializeSafetensors, type TensorData, type TensorToWrite, type TensorsToWrite } from './io/safetensors-write';
+export {
   parseByteSize,
   parseShardIndex,
   planShards,
@@ -187,6 +173,8 @@ export {
   type ShardIndex,
   type ShardPlan,
   type ShardPlanTensor,
+} from './io/safetensors-shards';
+export {
   decodeBFloat16,
   decodeBFloat16Array,
   decodeFloat16,
@@ -195,7 +183,7 @@ export {
   encodeBFloat16Array,
   encodeFloat16,
   encodeFloat16Array,
-} from './io/index';
+} from './io/half-float';
 
 // ---- memory diagnostics, checked conversions, permutations ----
 export { leaks, liveAllocationSites, setDebugAllocations, setLeakWarnings } from './memory-debug';

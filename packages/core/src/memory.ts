@@ -9,6 +9,7 @@ import { storageUsage } from './storage';
 
 /** What scopes need to know of a tensor, kept minimal to avoid an import cycle with Tensor. */
 export interface Scoped {
+  /** Releases it; scopes call this on exit. */
   dispose(): void;
   /** @internal the scope that owns it, if any */
   _scope: Scope | null;
@@ -149,6 +150,7 @@ export function scopeDepth(): number {
   return stack.length;
 }
 
+/** What `memory()` reports: live tensors, and live buffers and bytes per device. */
 export interface MemoryInfo {
   /** Live Tensor objects (views and saved copies included). */
   tensors: number;

@@ -4,10 +4,14 @@
  */
 import { type DType, isFloat } from './dtype';
 import { DTypeError } from './errors';
-import { decodeTensor, defaultDTypeFor, parseSafetensors, type SafetensorsDType, serializeSafetensors, type TensorToWrite } from './io/index';
+import { decodeTensor } from './io/safetensors-decode';
+import { defaultDTypeFor, type SafetensorsDType } from './io/safetensors-dtype';
+import { parseSafetensors } from './io/safetensors-read';
+import { serializeSafetensors, type TensorToWrite } from './io/safetensors-write';
 import { fromArray } from './ops/creation';
 import type { Tensor } from './tensor';
 
+/** Options of `loadSafetensors`: the dtype and device of the loaded tensors, and which to load. */
 export interface LoadSafetensorsOptions {
   /** The dtype of each loaded tensor: one for all floats, or a function of name and stored dtype. */
   dtype?: DType | ((name: string, stored: SafetensorsDType) => DType);
@@ -17,6 +21,7 @@ export interface LoadSafetensorsOptions {
   only?: (name: string) => boolean;
 }
 
+/** What `loadSafetensors` returns: the tensors by name, and the header's `__metadata__`. */
 export interface LoadedSafetensors {
   tensors: Map<string, Tensor>;
   metadata: Record<string, string>;
@@ -43,6 +48,7 @@ export function loadSafetensors(bytes: Uint8Array, opts: LoadSafetensorsOptions 
   return { tensors, metadata: file.metadata };
 }
 
+/** Options of `saveSafetensors`: the `__metadata__` to write and the stored float dtype. */
 export interface SaveSafetensorsOptions {
   metadata?: Record<string, string>;
   /** Stored dtype of floating-point tensors (default: F32 for float32, F64 for float64). */

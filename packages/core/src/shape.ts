@@ -1,6 +1,7 @@
 /** Pure functions over shapes and strides. Nothing here allocates tensors. */
 import { ArgumentError, ShapeError } from './errors';
 
+/** A tensor's dimensions, outermost first (`[]` for a scalar). */
 export type Shape = readonly number[];
 
 /** Number of elements of a shape (1 for a scalar). */

@@ -33,12 +33,21 @@ const finalizer = new FinalizationRegistry<Held>((held) => {
 
 let nextId = 1;
 
+/**
+ * An n-dimensional array on one device, with a dtype and a place in the autograd graph. Create
+ * one with `tensor`, `zeros`, `randn`, …; ops are free functions (`add(a, b)`) and, for those
+ * that chain, methods (`a.add(b)`). Dispose it with `dispose()`, `using`, or a `scope`.
+ */
 export class Tensor implements Disposable {
   /** A process-unique id, for debugging and maps keyed by tensor. */
   readonly id = nextId++;
+  /** The dimensions, outermost first (`[]` for a scalar). */
   readonly shape: readonly number[];
+  /** Elements to step in storage per step along each dim (0 along broadcast dims). */
   readonly strides: readonly number[];
+  /** Where the first element sits in the storage, in elements. */
   readonly offset: number;
+  /** The element type. */
   readonly dtype: DType;
   /** The gradient accumulated by `backward()`, for tensors that require it. */
   grad: Tensor | null = null;
@@ -99,15 +108,19 @@ export class Tensor implements Disposable {
   get device(): string {
     return this.storage.backend.name;
   }
+  /** The number of dims (0 for a scalar). */
   get rank(): number {
     return this.shape.length;
   }
+  /** The number of elements (the product of the shape). */
   get size(): number {
     return sizeOf(this.shape);
   }
+  /** Whether `dispose()` has released this tensor (using it then throws a DisposedError). */
   get isDisposed(): boolean {
     return this.#storage === null;
   }
+  /** Whether the elements are laid out densely in row-major order (a view may not be). */
   get isContiguous(): boolean {
     return isContiguous(this.shape, this.strides);
   }
@@ -119,6 +132,7 @@ export class Tensor implements Disposable {
   get requiresGrad(): boolean {
     return this.#requiresGrad || this._node !== null;
   }
+  /** Same as `requiresGrad_(on)`: marks a leaf tensor as needing gradients (or not). */
   set requiresGrad(on: boolean) {
     this.requiresGrad_(on);
   }
@@ -131,6 +145,7 @@ export class Tensor implements Disposable {
     return this;
   }
 
+  /** `Tensor(shape=[…], dtype=…, device=…)`: the one-line summary error messages use, without values. */
   describe(): string {
     return `Tensor(shape=[${this.shape.join(', ')}], dtype=${this.dtype}${this.#storage ? `, device=${this.device}` : ', disposed'})`;
   }
@@ -154,6 +169,7 @@ export class Tensor implements Disposable {
     this._node = null;
     this.#held.node = null;
   }
+  /** Disposes the tensor at the end of a `using` block. */
   [Symbol.dispose](): void {
     this.dispose();
   }
@@ -198,6 +214,7 @@ export class Tensor implements Disposable {
   async item(): Promise<number> {
     return ops.itemOf(this, await this.data());
   }
+  /** The single value of a one-element tensor, synchronously; throws on backends that cannot read synchronously. */
   itemSync(): number {
     return ops.itemOf(this, this.dataSync());
   }
@@ -205,6 +222,7 @@ export class Tensor implements Disposable {
   async array(): Promise<unknown> {
     return ops.toNested(this.shape, await this.data(), this.dtype === 'bool');
   }
+  /** The values as nested arrays, synchronously; throws on backends that cannot read synchronously. */
   arraySync(): unknown {
     return ops.toNested(this.shape, this.dataSync(), this.dtype === 'bool');
   }
@@ -230,6 +248,11 @@ export class Tensor implements Disposable {
   }
 
   // ---- autograd ----
+  /**
+   * Accumulates the gradient of this tensor into `.grad` of every leaf that requires one. A
+   * one-element tensor needs no `gradient`; any other needs one of its shape. The graph's saved tensors are
+   * freed unless `retainGraph`.
+   */
   backward(gradient?: Tensor, opts?: { retainGraph?: boolean }): void {
     backward(this, gradient, opts);
   }
@@ -237,116 +260,153 @@ export class Tensor implements Disposable {
   detach(): Tensor {
     return ops.detach(this);
   }
+  /** A copy with its own storage; gradients flow through it. */
   clone(): Tensor {
     return ops.clone(this);
   }
 
   // ---- elementwise ----
+  /** `this + o`, broadcasting (see {@link add}). */
   add(o: TensorLike): Tensor {
     return ops.add(this, o);
   }
+  /** `this - o`, broadcasting. */
   sub(o: TensorLike): Tensor {
     return ops.sub(this, o);
   }
+  /** `this · o`, elementwise, broadcasting. */
   mul(o: TensorLike): Tensor {
     return ops.mul(this, o);
   }
+  /** True division `this / o`, broadcasting: integers give float32. */
   div(o: TensorLike): Tensor {
     return ops.div(this, o);
   }
+  /** `thisᵒ`, elementwise, broadcasting (see {@link pow}). */
   pow(o: TensorLike): Tensor {
     return ops.pow(this, o);
   }
+  /** The larger of `this` and `o`, elementwise, broadcasting. */
   maximum(o: TensorLike): Tensor {
     return ops.maximum(this, o);
   }
+  /** The smaller of `this` and `o`, elementwise, broadcasting. */
   minimum(o: TensorLike): Tensor {
     return ops.minimum(this, o);
   }
+  /** Remainder with the sign of the divisor (Python's `%`). */
   mod(o: TensorLike): Tensor {
     return ops.mod(this, o);
   }
+  /** `this == o` as a bool tensor. */
   eq(o: TensorLike): Tensor {
     return ops.eq(this, o);
   }
+  /** `this != o` as a bool tensor. */
   ne(o: TensorLike): Tensor {
     return ops.ne(this, o);
   }
+  /** `this < o` as a bool tensor. */
   lt(o: TensorLike): Tensor {
     return ops.lt(this, o);
   }
+  /** `this <= o` as a bool tensor. */
   le(o: TensorLike): Tensor {
     return ops.le(this, o);
   }
+  /** `this > o` as a bool tensor. */
   gt(o: TensorLike): Tensor {
     return ops.gt(this, o);
   }
+  /** `this >= o` as a bool tensor. */
   ge(o: TensorLike): Tensor {
     return ops.ge(this, o);
   }
+  /** `this && o` as a bool tensor (non-zero is true). */
   logicalAnd(o: TensorLike): Tensor {
     return ops.logicalAnd(this, o);
   }
+  /** `this || o` as a bool tensor (non-zero is true). */
   logicalOr(o: TensorLike): Tensor {
     return ops.logicalOr(this, o);
   }
+  /** `!this` as a bool tensor (non-zero is true). */
   logicalNot(): Tensor {
     return ops.logicalNot(this);
   }
+  /** `-this` (a bool tensor throws; use `logicalNot`). */
   neg(): Tensor {
     return ops.neg(this);
   }
+  /** `|this|`, elementwise. */
   abs(): Tensor {
     return ops.abs(this);
   }
+  /** -1 or 1 by the sign of each element; ±0 and NaN are kept. */
   sign(): Tensor {
     return ops.sign(this);
   }
+  /** `eˣ`, elementwise; integers give float32. */
   exp(): Tensor {
     return ops.exp(this);
   }
+  /** The natural logarithm, elementwise; integers give float32. */
   log(): Tensor {
     return ops.log(this);
   }
+  /** `√x`, elementwise; integers give float32. */
   sqrt(): Tensor {
     return ops.sqrt(this);
   }
+  /** `1/√x`, elementwise; integers give float32. */
   rsqrt(): Tensor {
     return ops.rsqrt(this);
   }
+  /** `1/x`, elementwise; integers give float32. */
   reciprocal(): Tensor {
     return ops.reciprocal(this);
   }
+  /** `x · x`, elementwise. */
   square(): Tensor {
     return ops.square(this);
   }
+  /** The hyperbolic tangent, elementwise; integers give float32. */
   tanh(): Tensor {
     return ops.tanh(this);
   }
+  /** `1/(1 + e⁻ˣ)`, elementwise; integers give float32. */
   sigmoid(): Tensor {
     return ops.sigmoid(this);
   }
+  /** `max(0, x)`, elementwise. */
   relu(): Tensor {
     return ops.relu(this);
   }
+  /** The Gauss error function, elementwise; integers give float32. */
   erf(): Tensor {
     return ops.erf(this);
   }
+  /** The sine (radians), elementwise; integers give float32. */
   sin(): Tensor {
     return ops.sin(this);
   }
+  /** The cosine (radians), elementwise; integers give float32. */
   cos(): Tensor {
     return ops.cos(this);
   }
+  /** Rounds down, elementwise. */
   floor(): Tensor {
     return ops.floor(this);
   }
+  /** Rounds up, elementwise. */
   ceil(): Tensor {
     return ops.ceil(this);
   }
+  /** Rounds to the nearest integer, halves to even. */
   round(): Tensor {
     return ops.round(this);
   }
+  /** Limits values to `[min, max]` (either bound may be omitted). */
   clamp(min?: number | null, max?: number | null): Tensor {
     return ops.clamp(this, min, max);
   }
@@ -354,114 +414,149 @@ export class Tensor implements Disposable {
   where(cond: Tensor, other: TensorLike): Tensor {
     return ops.where(cond, this, other);
   }
+  /** `value` where `mask` is true, this tensor's values elsewhere. */
   maskedFill(mask: Tensor, value: number): Tensor {
     return ops.maskedFill(this, mask, value);
   }
+  /** Converts to `dtype` (float → int truncates toward zero; anything → bool is `x != 0`). */
   cast(dtype: DType): Tensor {
     return ops.cast(this, dtype);
   }
 
   // ---- reductions ----
+  /** Sum over `axis` (all axes when omitted), keeping the reduced dims as size 1 when `keepDims`. */
   sum(axis?: number | number[] | null, keepDims = false): Tensor {
     return ops.sum(this, axis, keepDims);
   }
+  /** Arithmetic mean over `axis` (all axes when omitted); integers give float32. */
   mean(axis?: number | number[] | null, keepDims = false): Tensor {
     return ops.mean(this, axis, keepDims);
   }
+  /** Product over `axis` (all axes when omitted). */
   prod(axis?: number | number[] | null, keepDims = false): Tensor {
     return ops.prod(this, axis, keepDims);
   }
+  /** Maximum over `axis` (all axes when omitted). */
   max(axis?: number | number[] | null, keepDims = false): Tensor {
     return ops.max(this, axis, keepDims);
   }
+  /** Minimum over `axis` (all axes when omitted). */
   min(axis?: number | number[] | null, keepDims = false): Tensor {
     return ops.min(this, axis, keepDims);
   }
+  /** Index of the largest value along `axis` (of the flattened tensor when omitted), as int32. */
   argmax(axis?: number | null, keepDims = false): Tensor {
     return ops.argmax(this, axis, keepDims);
   }
+  /** Index of the smallest value along `axis` (of the flattened tensor when omitted), as int32. */
   argmin(axis?: number | null, keepDims = false): Tensor {
     return ops.argmin(this, axis, keepDims);
   }
+  /** Variance over `axis` (unbiased by default, as `torch.var`). */
   variance(axis?: number | number[] | null, opts?: ops.VarOptions): Tensor {
     return ops.variance(this, axis, opts);
   }
+  /** Standard deviation over `axis` (unbiased by default). */
   std(axis?: number | number[] | null, opts?: ops.VarOptions): Tensor {
     return ops.std(this, axis, opts);
   }
+  /** `log(sum(exp(x)))` over `axis`, computed stably. */
   logsumexp(axis?: number | number[] | null, keepDims = false): Tensor {
     return ops.logsumexp(this, axis, keepDims);
   }
 
   // ---- shape and indexing ----
+  /** `this @ o`, with NumPy's 1-D and batch rules; both must have one dtype (see {@link matmul}). */
   matmul(o: Tensor): Tensor {
     return ops.matmul(this, o);
   }
+  /** The same elements in a new shape (one dim may be -1); copies first when the data is not contiguous. */
   reshape(...shape: number[] | [number[]]): Tensor {
     return ops.reshape(this, ops.shapeArg(shape));
   }
+  /** Like `reshape`, but never copies: throws when the data is not contiguous. */
   view(...shape: number[] | [number[]]): Tensor {
     return ops.view(this, ops.shapeArg(shape));
   }
+  /** Merges the dims from `startAxis` to `endAxis` into one. */
   flatten(startAxis = 0, endAxis = -1): Tensor {
     return ops.flatten(this, startAxis, endAxis);
   }
+  /** The dims reordered by `perm` (a view). */
   permute(...perm: number[] | [number[]]): Tensor {
     return ops.permute(this, ops.shapeArg(perm));
   }
+  /** Swaps two dims, by default the last two (a view). */
   transpose(axis0 = -2, axis1 = -1): Tensor {
     return ops.transpose(this, axis0, axis1);
   }
+  /** Broadcasts size-1 dims (and new leading dims) to `shape` without copying (a view). */
   expand(...shape: number[] | [number[]]): Tensor {
     return ops.expand(this, ops.shapeArg(shape));
   }
+  /** Broadcasts this tensor to `o`'s shape (a view). */
   expandAs(o: Tensor): Tensor {
     return ops.expand(this, [...o.shape]);
   }
+  /** Removes size-1 dims: the given ones, or all of them. */
   squeeze(axis?: number | number[]): Tensor {
     return ops.squeeze(this, axis);
   }
+  /** Inserts a size-1 dim at `axis`. */
   unsqueeze(axis: number): Tensor {
     return ops.unsqueeze(this, axis);
   }
+  /** A strided view with Python's slicing rules, one entry per leading dim (see {@link slice}). */
   slice(ranges: ops.SliceRange[]): Tensor {
     return ops.slice(this, ranges);
   }
+  /** `length` elements along `axis` from `start` (a view). */
   narrow(axis: number, start: number, length: number): Tensor {
     return ops.narrow(this, axis, start, length);
   }
+  /** This tensor when its layout is dense row-major, else a dense copy. */
   contiguous(): Tensor {
     return ops.contiguous(this);
   }
+  /** Pads with `value`: a `[before, after]` pair per dim, first dim first (see {@link pad}). */
   pad(widths: ops.PadSpec, value = 0): Tensor {
     return ops.pad(this, widths, value);
   }
+  /** Views of consecutive pieces along `axis`: of `sizes` each (the last may be smaller), or of the sizes listed. */
   split(sizes: number | number[], axis = 0): Tensor[] {
     return ops.split(this, sizes, axis);
   }
+  /** Splits into `chunks` nearly equal pieces along `axis`, as `torch.chunk`. */
   chunk(chunks: number, axis = 0): Tensor[] {
     return ops.chunk(this, chunks, axis);
   }
+  /** Picks values along `axis` at int32 `index`, as `torch.gather`. */
   gather(axis: number, index: Tensor): Tensor {
     return ops.gather(this, axis, index);
   }
+  /** The slices along `axis` at the int32 indices of a 1-D `index`, in that order. */
   indexSelect(axis: number, index: Tensor): Tensor {
     return ops.indexSelect(this, axis, index);
   }
+  /** A copy with `src` added at int32 `index` along `axis`, as `torch.scatter_add`. */
   scatterAdd(axis: number, index: Tensor, src: Tensor): Tensor {
     return ops.scatterAdd(this, axis, index, src);
   }
+  /** Keeps the lower triangle of the last two dims (from `diagonal` down), zeros the rest. */
   tril(diagonal = 0): Tensor {
     return ops.tril(this, diagonal);
   }
+  /** Keeps the upper triangle of the last two dims (from `diagonal` up), zeros the rest. */
   triu(diagonal = 0): Tensor {
     return ops.triu(this, diagonal);
   }
 
   // ---- composites ----
+  /** `exp(x) / sum(exp(x))` along `axis` (floating-point tensors only). */
   softmax(axis = -1): Tensor {
     return ops.softmax(this, axis);
   }
+  /** `x - logsumexp(x)` along `axis` (floating-point tensors only). */
   logSoftmax(axis = -1): Tensor {
     return ops.logSoftmax(this, axis);
   }

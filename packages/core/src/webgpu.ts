@@ -10,10 +10,12 @@ import { createWebGPUBackend, type CreateWebGPUBackendOptions, type WebGPUBacken
 import { WebGPUUnavailableError } from './backend/webgpu/errors';
 
 export { createWebGPUBackend, type CreateWebGPUBackendOptions, type WebGPUBackend } from './backend/webgpu/index';
-export { findGpu, type WebGPUOptions, type GpuContext } from './backend/webgpu/device';
+export { findGpu, type WebGPUOptions, type GpuContext, type GpuLimits } from './backend/webgpu/device';
 export { sizeClass, type PoolStats } from './backend/webgpu/buffer-pool';
+export type { BindGroupStats } from './backend/webgpu/bind-groups';
 export { WebGPUDeviceLostError, WebGPUIndexError, WebGPULimitError, WebGPUUnavailableError, WebGPUValidationError } from './backend/webgpu/errors';
 
+/** Options of `registerWebGPU`: those of `createWebGPUBackend`, plus whether a missing adapter throws and the registry priority. */
 export interface RegisterWebGPUOptions extends CreateWebGPUBackendOptions {
   /** Throw WebGPUUnavailableError instead of returning null when there is no adapter. */
   required?: boolean;

@@ -77,6 +77,6 @@ export {
 export type { Size2 } from './functional/conv';
 export { Conv1d, Conv2d, ConvTranspose2d, type ConvOptions, type ConvTransposeOptions } from './layers/conv';
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, Upsample } from './layers/pooling';
-export { RNNCell, LSTMCell, GRUCell, cellStep, type CellKind, type CellOptions } from './layers/rnn-cells';
+export { RNNCell, LSTMCell, GRUCell, cellStep, type CellKind, type CellOptions, type CellWeights } from './layers/rnn-cells';
 export { RNN, LSTM, GRU, type RecurrentOptions, type RecurrentOutput, type RecurrentState, type SequenceOptions } from './layers/rnn';
 export { GCNConv, GATConv, type GCNOptions, type GATOptions } from './layers/graph';

@@ -10,13 +10,17 @@ import type { PreTokenizedString, Token } from './pre-tokenized-string';
 
 /** Rewrites text in place, keeping the alignment to the original (e.g. lowercasing). */
 export interface Normalizer {
+  /** Rewrites `s` in place; its alignments keep every character traceable to the input. */
   normalize(s: NormalizedString): void;
+  /** This normalizer as its tokenizer.json object (`type` tag included). */
   toJSON(): JsonObject;
 }
 
 /** Cuts text into word-like splits before the model sees it (e.g. on whitespace). */
 export interface PreTokenizer {
+  /** Splits each of `s`'s current splits further, in place. */
   preTokenize(s: PreTokenizedString): void;
+  /** This pre-tokenizer as its tokenizer.json object (`type` tag included). */
   toJSON(): JsonObject;
 }
 
@@ -32,21 +36,29 @@ export interface RangePreTokenizer extends PreTokenizer {
 
 /** Receives the tokens of a `RangeModel`; `start`/`end` are positions in the text it was given. */
 export interface TokenSink {
+  /** Receives one token: its id, its string and its `[start, end)` range in the text. */
   push(id: number, value: string, start: number, end: number): void;
 }
 
 /** A model that can tokenize `text[start..end)` in place, with the same tokens as `tokenize`. */
 export interface RangeModel extends Model {
+  /** Tokenizes `text[start..end)` and pushes each token, with offsets into `text`, to `sink`. */
   tokenizeRange(text: string, start: number, end: number, sink: TokenSink): void;
 }
 
 /** Turns one split into tokens; owns the vocabulary. */
 export interface Model {
+  /** The tokens of one split, with offsets into `text`. */
   tokenize(text: string): Token[];
+  /** The id of `token` in the model's vocabulary, or `undefined` when it has none. */
   tokenToId(token: string): number | undefined;
+  /** The token with id `id`, or `undefined` when the vocabulary has no such id. */
   idToToken(id: number): string | undefined;
+  /** The vocabulary as token → id (a new map; changing it does not change the model). */
   getVocab(): Map<string, number>;
+  /** How many tokens the vocabulary holds (added tokens not included). */
   readonly vocabSize: number;
+  /** This model as its tokenizer.json object (`type` tag included). */
   toJSON(): JsonObject;
 }
 
@@ -54,12 +66,16 @@ export interface Model {
 export interface PostProcessor {
   /** How many tokens `process` adds for a single sequence or a pair. */
   addedTokens(isPair: boolean): number;
+  /** Joins `encoding` and `pair` into one encoding, with special tokens when `addSpecialTokens`. */
   process(encoding: Encoding, pair: Encoding | null, addSpecialTokens: boolean): Encoding;
+  /** This post-processor as its tokenizer.json object (`type` tag included). */
   toJSON(): JsonObject;
 }
 
 /** Turns tokens back into text pieces; `decode` joins what the chain returns. */
 export interface Decoder {
+  /** Maps tokens to text pieces; a decoder sequence feeds each decoder's output to the next. */
   decodeChain(tokens: string[]): string[];
+  /** This decoder as its tokenizer.json object (`type` tag included). */
   toJSON(): JsonObject;
 }

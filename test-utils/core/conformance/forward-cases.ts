@@ -235,7 +235,7 @@ export const forwardCases: ForwardCase[] = [
     g.scaledDotProductAttention(q, k, v, { scale: 0.5 }),
   ),
   c('attention with an additive mask', 'composite', [f32([2, 3, 4]), f32([2, 5, 4]), f32([2, 5, 6]), bools([2, 1, 5], 0.7)], (q, k, v, m) =>
-    g.scaledDotProductAttention(q, k, v, { mask: g.where(m, 0, -1e9) }),
+    g.scaledDotProductAttention(q, k, v, { mask: g.where(m, 0, -1e9).cast(q.dtype) }),
   ),
   c('attention, causal, 70 keys (two tiles) and head dim 70', 'composite', [f32([1, 70, 8]), f32([1, 70, 8]), f32([1, 70, 70])], (q, k, v) =>
     g.scaledDotProductAttention(q, k, v, { causal: true }),

@@ -7,9 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, tolerance } from '../../close';
+import { thrown } from '../../thrown';
 import * as g from '@graft/core';
 import {
   BINARY_OPS,
+  DTypeError,
   Generator,
   getBackend,
   gradRules,
@@ -24,6 +26,7 @@ import {
   type Tensor,
   type TensorView,
 } from '@graft/core';
+import { floatOnlyCases, promotingUnaryCases } from './dtype-cases';
 import { forwardCases } from './forward-cases';
 import { gradCases } from './grad-cases';
 import { materialize } from './inputs';
@@ -113,6 +116,41 @@ export function conformanceSuite(device: string, opts: { skip?: string | null } 
           ...FUSED_OPS.filter((op) => kernels[op]),
         ];
         expect(want.filter((k) => !seen.has(k))).toEqual([]);
+      });
+    });
+
+    describe('dtype rules', () => {
+      const ints = () => g.tensor([1, 2, 3, 4], { shape: [2, 2], dtype: 'int32', device });
+
+      it.each(floatOnlyCases.map((c) => [c.op, c] as const))('%s of an int32 or bool tensor throws a DTypeError naming the op and the cast', (op, c) => {
+        scope(() => {
+          for (const x of [ints(), g.gt(ints(), 2)]) {
+            const e = thrown(() => onDevice(() => c.fn(x)), DTypeError);
+            expect(e.message).toMatch(new RegExp(`^${op}\\(\\): the (input|query|logits|log-probabilities) is ${x.dtype} \\[2, 2\\]`));
+            expect(e.message).toContain(".cast('float32')");
+          }
+        });
+      });
+
+      it.each(promotingUnaryCases.map((c) => [c.op, c] as const))('%s of an int32 tensor is computed in float32', async (_op, c) => {
+        const [got, want] = scope(() => onDevice(() => [c.fn(ints()), c.fn(g.cast(ints(), 'float32'))]));
+        try {
+          expect(got.dtype).toBe('float32');
+          expectClose(await got.data(), await want.data(), { atol: 0, rtol: 0 });
+        } finally {
+          got.dispose();
+          want.dispose();
+        }
+      });
+
+      it('matmul does not promote: int32 · float32 throws, int32 · int32 is exact', async () => {
+        const e = thrown(() => onDevice(() => g.matmul(ints(), g.cast(ints(), 'float32'))), DTypeError);
+        expect(e.message).toMatch(/^matmul\(\): the operands are int32 \[2, 2\] and float32 \[2, 2\]; .*cast a with \.cast\('float32'\)/);
+        expect(() => onDevice(() => g.matmul(g.gt(ints(), 1), g.gt(ints(), 1)))).toThrow(DTypeError);
+        const product = onDevice(() => scope(() => g.matmul(ints(), ints())));
+        expect(product.dtype).toBe('int32');
+        expect(Array.from(await product.data())).toEqual([7, 10, 15, 22]);
+        product.dispose();
       });
     });
 

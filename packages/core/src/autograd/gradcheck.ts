@@ -4,11 +4,12 @@
  */
 import { GraftError } from '../errors';
 import { keep, scope } from '../memory';
-import { Generator } from '../random/index';
+import { Generator } from '../random/generator';
 import type { Tensor } from '../tensor';
 import { noGrad } from './graph';
 import * as o from '../ops/index';
 
+/** Options of `gradcheck`: the finite-difference step and the tolerances. */
 export interface GradcheckOptions {
   /** Step of the central difference (default 1e-6). */
   eps?: number;

@@ -12,6 +12,7 @@ import { GraftError } from '../errors';
 import { type AttrsOf, type GradOp, publicOpName } from '../ops/spec';
 import type { Tensor } from '../tensor';
 
+/** Where an input's gradient goes: the node that produced the input, or the leaf it is. */
 export interface Edge {
   /** The node that produced the input, or null for a leaf. */
   readonly node: GradNode | null;
@@ -19,11 +20,17 @@ export interface Edge {
   readonly leaf: Tensor | null;
 }
 
+/** The shape and dtype of an op's input or output, which a gradient rule needs without the data. */
 export interface TensorMeta {
   readonly shape: readonly number[];
   readonly dtype: DType;
 }
 
+/**
+ * One recorded op in the autograd graph: what a gradient rule receives, with the op's attributes,
+ * its inputs' and output's shapes and dtypes, and the tensors it saved (`savedInputs()`,
+ * `savedOutput()`).
+ */
 export class GradNode<K extends GradOp = GradOp> {
   #refs = 1;
   #savedInputs: (Tensor | null)[] | null;
@@ -31,10 +38,11 @@ export class GradNode<K extends GradOp = GradOp> {
   #released = false;
   #freedByBackward = false;
 
+  /** @internal nodes are made by `record` when an op runs with gradients on */
   constructor(
     readonly op: K,
     readonly attrs: AttrsOf<K>,
-    /** One per input; null where the input needs no gradient. */
+    /** @internal one per input; null where the input needs no gradient */
     readonly edges: readonly (Edge | null)[],
     readonly inputs: readonly TensorMeta[],
     readonly output: TensorMeta,
@@ -68,11 +76,12 @@ export class GradNode<K extends GradOp = GradOp> {
     if (this.#released) throw new GraftError('graph_released', `the graph through '${publicOpName(this.op)}' was released when its tensors were disposed`);
   }
 
+  /** @internal a downstream edge or a tensor took a reference */
   retain(): void {
     this.#refs++;
   }
 
-  /** Drops one reference; the last one releases saved tensors and upstream nodes. */
+  /** @internal drops one reference; the last one releases saved tensors and upstream nodes */
   release(): void {
     if (--this.#refs > 0 || this.#released) return;
     this.#released = true;
@@ -80,7 +89,7 @@ export class GradNode<K extends GradOp = GradOp> {
     for (const e of this.edges) e?.node?.release();
   }
 
-  /** Called by backward(): the saved tensors are no longer needed. */
+  /** @internal called by backward(): the saved tensors are no longer needed */
   freeSaved(): void {
     this.#freedByBackward = true;
     this.#dropSaved();

@@ -22,6 +22,7 @@ export type GradTable = { readonly [K in DifferentiableOp]: GradRule<K> };
 const wants = (node: GradNode, i: number) => node.edges[i] !== null;
 const input = (node: GradNode, i: number) => node.savedInputs()[i] as Tensor;
 
+/** The gradient rule of every differentiable op, keyed by op (see the file's header). */
 export const gradRules: GradTable = {
   // ---- unary ----
   neg: (g) => [o.neg(g)],

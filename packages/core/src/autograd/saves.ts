@@ -93,5 +93,8 @@ export const savePolicies = {
   slice: { save: 'none' },
 } as const satisfies SaveTable;
 
-/** The recordable ops a gradient flows through: the keys of `gradRules`. */
+/**
+ * The recordable ops a gradient flows through: the keys of `gradRules`.
+ * @useDeclaredType
+ */
 export type DifferentiableOp = { [K in GradOp]: (typeof savePolicies)[K] extends 'nondiff' ? never : K }[GradOp];

@@ -36,6 +36,10 @@ export type KernelTable = { [K in AnyKernelOp]?: Kernel<K> };
 /** The complete table every reference backend (the CPU) must provide. */
 export type FullKernelTable = { [K in KernelOp]: Kernel<K> };
 
+/**
+ * A device: how it allocates, reads and writes buffers, and its kernel table. `cpuBackend()` and
+ * `createWebGPUBackend()` make one; `registerBackend` makes it a device tensors can live on.
+ */
 export interface Backend {
   /** The device name tensors report, e.g. `'cpu'` or `'webgpu'`. */
   readonly name: string;

@@ -1,6 +1,7 @@
 /** Activation composites: softmax, logSoftmax, GELU, SiLU and friends. */
 import { ArgumentError } from '../errors';
 import { normalizeAxis } from '../shape';
+import { checkFloat } from './dispatch';
 import { fused } from './fused';
 import { scope } from '../memory';
 import type { Tensor } from '../tensor';
@@ -10,6 +11,7 @@ import { logsumexp, max, sum } from './reduce';
 
 /** `exp(x) / sum(exp(x))` along `axis`, shifted by the maximum for stability. */
 export function softmax(x: Tensor, axis = -1): Tensor {
+  checkFloat('softmax', x);
   const a = normalizeAxis(axis, x.rank);
   return fused('softmax', [x], { axis: a }, x.shape) ?? softmaxComposite(x, a);
 }
@@ -24,6 +26,7 @@ export function softmaxComposite(x: Tensor, axis = -1): Tensor {
 
 /** `x - logsumexp(x)` along `axis`. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  checkFloat('logSoftmax', x);
   const a = normalizeAxis(axis, x.rank);
   return fused('logSoftmax', [x], { axis: a }, x.shape) ?? logSoftmaxComposite(x, a);
 }
@@ -38,6 +41,7 @@ export function logSoftmaxComposite(x: Tensor, axis = -1): Tensor {
  * the approximation (`gelu_new`, `gelu_pytorch_tanh`).
  */
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  checkFloat('gelu', x);
   if (approximate !== 'none' && approximate !== 'tanh') throw new ArgumentError(`gelu: unknown approximation '${String(approximate)}' (use 'none' or 'tanh')`);
   return fused('gelu', [x], { approximate }, x.shape) ?? geluComposite(x, approximate);
 }
@@ -53,11 +57,13 @@ export function geluComposite(x: Tensor, approximate: 'none' | 'tanh' = 'none'):
 
 /** `x·sigmoid(x)`. */
 export function silu(x: Tensor): Tensor {
+  checkFloat('silu', x);
   return scope(() => mul(x, sigmoid(x)));
 }
 
 /** `max(0, x) + slope·min(0, x)`. */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
+  checkFloat('leakyRelu', x);
   return scope(() => {
     const pos = x.relu();
     return add(pos, mul(sub(x, pos), slope));

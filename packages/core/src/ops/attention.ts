@@ -1,5 +1,6 @@
 /** Scaled dot-product attention as a composite (backends may register a fused kernel). */
-import { ArgumentError, ShapeError } from '../errors';
+import { isFloat } from '../dtype';
+import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { scope } from '../memory';
 import { broadcastShapesFor, formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
@@ -11,9 +12,10 @@ import { matmul } from './linalg';
 import { expand, transpose } from './views';
 import { dropout } from './normalization';
 import type { RandomOptions } from './random';
-import { checkSameDevice } from './dispatch';
+import { checkFloat, checkSameDevice } from './dispatch';
 import { fused } from './fused';
 
+/** Options of `scaledDotProductAttention`: mask, causality, dropout and scale. */
 export interface AttentionOptions extends RandomOptions {
   /**
    * Added to the scores (float, broadcast to `[..., Lq, Lk]`; use large negatives to mask), or a
@@ -39,6 +41,16 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts:
     throw new ShapeError(`attention: query ${formatShape(q.shape)} and key ${formatShape(k.shape)} head dims differ`);
   }
   const { mask = null, causal = false, dropoutP = 0, training = false } = opts;
+  checkFloat('scaledDotProductAttention', q, 'query');
+  checkFloat('scaledDotProductAttention', k, 'key');
+  checkFloat('scaledDotProductAttention', v, 'value');
+  if (mask && mask.dtype !== 'bool' && !isFloat(mask.dtype)) {
+    // an integer mask is ambiguous: added to the scores, a Hugging Face 0/1 keep-mask masks nothing
+    throw new DTypeError(
+      `scaledDotProductAttention(): the mask is ${mask.dtype} ${formatShape(mask.shape)}; it must be bool (true = may attend) or float (added to the scores: 0 = attend, -Infinity = masked), as in PyTorch. ` +
+        `Make an additive mask float with .cast('float32') (where(m, 0, -1e9) of whole numbers is int32), or turn a 0/1 keep-mask (a Hugging Face attention_mask) into a bool mask with .cast('bool')`,
+    );
+  }
   checkSameDevice('scaledDotProductAttention', [q, k, v, mask]);
   const scale = opts.scale ?? 1 / Math.sqrt(q.shape[q.rank - 1]);
   if (!(scale > 0)) throw new ArgumentError(`attention scale must be positive, got ${scale}`);

@@ -9,10 +9,13 @@ import { Storage } from '../storage';
 import { Tensor } from '../tensor';
 import { fillInt32, type IntConversionOptions, toInt32 } from './int-conversion';
 
+/** Where a new tensor lives and what it holds: dtype, device, and whether it requires gradients. */
 export interface CreateOptions {
+  /** The element type (default float32; `tensor()` infers it from its data: whole numbers give int32). */
   dtype?: DType;
   /** Backend name; the default backend when omitted. */
   device?: string;
+  /** Make the new tensor a leaf that requires gradients (floating-point dtypes only). */
   requiresGrad?: boolean;
 }
 
@@ -154,22 +157,27 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
   return fromArray(data, shape, { ...opts, dtype });
 }
 
+/** A tensor of zeros (float32 unless `dtype` says otherwise). */
 export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
   return full(shape, 0, opts);
 }
 
+/** A tensor of ones (float32 unless `dtype` says otherwise). */
 export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
   return full(shape, 1, opts);
 }
 
+/** Zeros with `t`'s shape, dtype and device (options override the last two). */
 export function zerosLike(t: Tensor, opts: CreateOptions = {}): Tensor {
   return full(t.shape, 0, { dtype: t.dtype, device: t.device, ...opts });
 }
 
+/** Ones with `t`'s shape, dtype and device (options override the last two). */
 export function onesLike(t: Tensor, opts: CreateOptions = {}): Tensor {
   return full(t.shape, 1, { dtype: t.dtype, device: t.device, ...opts });
 }
 
+/** `value` with `t`'s shape, dtype and device (options override the last two). */
 export function fullLike(t: Tensor, value: number, opts: CreateOptions & IntConversionOptions = {}): Tensor {
   return full(t.shape, value, { dtype: t.dtype, device: t.device, ...opts });
 }

@@ -5,9 +5,9 @@
  */
 import type { Backend, TensorView } from '../backend/backend';
 import { backends } from '../backend/global';
-import type { DType } from '../dtype';
+import { type DType, isFloat } from '../dtype';
 import { DeviceMismatchError, DTypeError } from '../errors';
-import { contiguousStrides, sizeOf } from '../shape';
+import { contiguousStrides, formatShape, sizeOf } from '../shape';
 import { Storage } from '../storage';
 import { Tensor } from '../tensor';
 import { type AnyKernelOp, type KernelAttrs, type MultiOutputOp, publicOpName } from './spec';
@@ -38,6 +38,20 @@ export function checkSameDevice(op: string, tensors: readonly (Tensor | null | u
   backendOf(
     op,
     tensors.filter((t): t is Tensor => t != null),
+  );
+}
+
+/**
+ * Checks at the entry of an op that PyTorch defines for floating-point tensors only (softmax,
+ * layerNorm, the losses, …) that `t` (skipped when null) is floating point. Without it an integer
+ * input would run the float kernel into an integer output: zeros or truncated values, silently.
+ * `what` names the argument in the message.
+ */
+export function checkFloat(op: string, t: Tensor | null | undefined, what = 'input'): void {
+  if (!t || isFloat(t.dtype)) return;
+  const why = t.dtype === 'int32' ? ' (tensor() of whole numbers is int32, as in PyTorch)' : '';
+  throw new DTypeError(
+    `${op}(): the ${what} is ${t.dtype} ${formatShape(t.shape)}, but ${op} is defined for floating-point tensors only: cast it with .cast('float32'), or create it with { dtype: 'float32' }${why}`,
   );
 }
 

@@ -72,3 +72,45 @@ describe('errors name the public op', () => {
     expect(thrown(() => y.backward()).message).toMatch(/^tried to run backward through 'reciprocal' a second time/);
   });
 });
+
+// the rules that every backend keeps are in the conformance suite (test-utils/core/conformance/dtype-cases.ts)
+describe('dtype rules that PyTorch enforces too', () => {
+  const ints = () => g.tensor([1, 2, 3, 4], { dtype: 'int32' });
+
+  it('a bool tensor cannot be negated; logicalNot inverts a mask', () => {
+    const e = thrown(() => g.neg(g.tensor([true, false])));
+    expect(e).toBeInstanceOf(g.DTypeError);
+    expect(e.message).toBe('neg(): a bool tensor cannot be negated (as in PyTorch); to invert a mask, use logicalNot(mask)');
+  });
+
+  it('integers to negative integer powers throw; other powers keep or promote the dtype', () => {
+    const e = thrown(() => ints().pow(-1));
+    expect(e).toBeInstanceOf(g.DTypeError);
+    expect(e.message).toMatch(/^pow\(\): integers to negative integer powers are not allowed \(int32 base, exponent -1\)/);
+    expect(Array.from(ints().pow(2).dataSync())).toEqual([1, 4, 9, 16]);
+    expect(ints().pow(-0.5).dtype).toBe('float32');
+    expect(Array.from(ints().cast('float32').pow(-1).dataSync())).toEqual([1, 0.5, 1 / 3, 0.25].map(Math.fround));
+  });
+
+  it('an integer attention mask is refused with both conventions explained; bool and float masks work', () => {
+    const q = f32([
+      [1, 0],
+      [0, 1],
+    ]);
+    const e = thrown(() => g.scaledDotProductAttention(q, q, q, { mask: g.tensor([[1, 0]], { dtype: 'int32' }) }));
+    expect(e).toBeInstanceOf(g.DTypeError);
+    expect(e.message).toMatch(/^scaledDotProductAttention\(\): the mask is int32 \[1, 2\]; it must be bool .* or float /);
+    expect(e.message).toContain(".cast('float32') (where(m, 0, -1e9) of whole numbers is int32)");
+    expect(e.message).toContain(".cast('bool')");
+    const keep = g.tensor([[true, false]]);
+    const viaBool = g.scaledDotProductAttention(q, q, q, { mask: keep }).dataSync();
+    const viaFloat = g.scaledDotProductAttention(q, q, q, { mask: g.where(keep, 0, -Infinity) }).dataSync();
+    expect(Array.from(viaBool)).toEqual([1, 0, 1, 0]);
+    expect(Array.from(viaFloat)).toEqual([1, 0, 1, 0]);
+  });
+
+  it('mseLoss promotes its operands together, as PyTorch: int32 input and float32 target work', () => {
+    expect(g.mseLoss(ints(), f32([1, 2, 3, 6])).itemSync()).toBe(1);
+    expect(thrown(() => g.mseLoss(ints(), ints()))).toBeInstanceOf(g.DTypeError);
+  });
+});

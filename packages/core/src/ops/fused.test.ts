@@ -108,7 +108,7 @@ describe('fused attention', () => {
     const q = x32([2, 2, 3, 4]);
     const k = x32([2, 1, 5, 4]);
     const v = x32([2, 1, 5, 6]);
-    const mask = withMask ? g.where(g.rand([2, 1, 1, 5], { generator: gen }).gt(0.3), 0, -1e9) : null;
+    const mask = withMask ? g.where(g.rand([2, 1, 1, 5], { generator: gen }).gt(0.3), 0, -1e9).cast('float32') : null;
     const scale = 0.5;
     const fusedOut = g.scaledDotProductAttention(q, k, v, { mask, causal, scale });
     expect(fusedOut.shape).toEqual([2, 2, 3, 6]);

@@ -1,18 +1,20 @@
 /** Loss composites: cross-entropy (class indices or probabilities), NLL, MSE. */
-import { isFloat } from '../dtype';
+import { isFloat, promoteTypes } from '../dtype';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { scope } from '../memory';
 import { formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { logSoftmax } from './activations';
 import { add, cast, div, maximum, mul, ne, neg, square, sub, where } from './elementwise';
-import { checkSameDevice } from './dispatch';
+import { checkFloat, checkSameDevice } from './dispatch';
 import { checkIndex, gather, indexSelect } from './indexing';
 import { permute, reshape, squeeze, unsqueeze } from './views';
 import { mean, sum } from './reduce';
 
+/** How a loss reduces its per-element values: their mean, their sum, or none (the values themselves). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** Options of `crossEntropy`, as `torch.nn.functional.cross_entropy` names them, camelCased. */
 export interface CrossEntropyOptions {
   /** Targets equal to this class id add nothing to the loss or its mean (default -100). */
   ignoreIndex?: number;
@@ -44,7 +46,7 @@ function reduce(loss: Tensor, reduction: Reduction, denominator?: Tensor): Tenso
  */
 export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
   const { ignoreIndex = -100, labelSmoothing = 0, weight = null, reduction = 'mean' } = opts;
-  if (!isFloat(logits.dtype)) throw new DTypeError(`crossEntropy: logits must be floating point, got ${logits.dtype}`);
+  checkFloat('crossEntropy', logits, 'logits');
   if (logits.rank < 1) throw new ShapeError('crossEntropy: logits need a class dim');
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ArgumentError(`labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
   const numClasses = logits.rank === 1 ? logits.shape[0] : logits.shape[1];
@@ -107,6 +109,7 @@ export function nllLoss(logProbs: Tensor, target: Tensor, opts: { ignoreIndex?: 
   if (logProbs.rank !== 2 || target.rank !== 1 || target.shape[0] !== logProbs.shape[0]) {
     throw new ShapeError(`nllLoss: log-probabilities ${formatShape(logProbs.shape)} and targets ${formatShape(target.shape)}`);
   }
+  checkFloat('nllLoss', logProbs, 'log-probabilities');
   checkIndex('nllLoss', target, 'class targets');
   checkSameDevice('nllLoss', [logProbs, target]);
   return scope(() => {
@@ -119,6 +122,8 @@ export function nllLoss(logProbs: Tensor, target: Tensor, opts: { ignoreIndex?: 
 
 /** Mean squared error. */
 export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  // as PyTorch: the operands promote together, and the result must be floating point
+  if (!isFloat(promoteTypes(input.dtype, target.dtype))) checkFloat('mseLoss', input);
   checkSameDevice('mseLoss', [input, target]);
   return scope(() => reduce(square(sub(input, target)), reduction));
 }

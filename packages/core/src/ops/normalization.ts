@@ -4,7 +4,7 @@ import { scope } from '../memory';
 import { formatShape, shapesEqual } from '../shape';
 import type { Tensor } from '../tensor';
 import { add, cast, eq, mul, rsqrt, sub, where } from './elementwise';
-import { checkSameDevice } from './dispatch';
+import { checkFloat, checkSameDevice } from './dispatch';
 import { checkIndex, indexSelect } from './indexing';
 import { detach, reshape } from './views';
 import { bernoulliMask, type RandomOptions } from './random';
@@ -16,6 +16,7 @@ import { mean } from './reduce';
  * `eps` inside the square root, as `torch.nn.functional.layer_norm`.
  */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  checkFloat('layerNorm', x);
   const n = normalizedShape.length;
   if (n === 0 || n > x.rank || !shapesEqual(normalizedShape, x.shape.slice(x.rank - n))) {
     throw new ShapeError(`layerNorm: normalized shape ${formatShape(normalizedShape)} does not end input shape ${formatShape(x.shape)}`);
@@ -28,6 +29,8 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
       throw new ShapeError(`layerNorm: ${what} of shape ${formatShape(p.shape)} for normalized shape ${formatShape(normalizedShape)}`);
     }
   }
+  checkFloat('layerNorm', weight, 'weight');
+  checkFloat('layerNorm', bias, 'bias');
   checkSameDevice('layerNorm', [x, weight, bias]);
   // the fused kernel takes both affine parameters; without them the composite runs
   const y = weight && bias ? fused('layerNorm', [x, weight, bias], { dims: n, eps }, x.shape) : null;
@@ -55,6 +58,8 @@ export function layerNormComposite(x: Tensor, normalizedShape: readonly number[]
  */
 export function dropout(x: Tensor, p: number, training = true, opts: RandomOptions = {}): Tensor {
   if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout probability must be in [0, 1], got ${p}`);
+  // stricter than PyTorch, which lets integers through when not training: a model then fails alike in both modes
+  checkFloat('dropout', x);
   return scope(() => {
     if (!training || p === 0) return mul(x, 1);
     if (p === 1) return mul(x, 0);
@@ -80,6 +85,7 @@ export function embedding(weight: Tensor, ids: Tensor, paddingIdx?: number | nul
 
 /** Root-mean-square normalisation over the last dim (`x / rms(x) · weight`). */
 export function rmsNorm(x: Tensor, weight?: Tensor | null, eps = 1e-6): Tensor {
+  checkFloat('rmsNorm', x);
   checkSameDevice('rmsNorm', [x, weight]);
   return scope(() => {
     const y = mul(x, rsqrt(add(mean(mul(x, x), -1, true), eps)));

@@ -4,7 +4,7 @@
  */
 import { type DType, isFloat } from '../dtype';
 import { ArgumentError, DTypeError } from '../errors';
-import { defaultGenerator, type Generator } from '../random/index';
+import { defaultGenerator, type Generator } from '../random/generator';
 import { checkShape, normalizeAxis, sizeOf } from '../shape';
 import type { Tensor } from '../tensor';
 import { type CreateOptions, fromArray } from './creation';
@@ -12,6 +12,7 @@ import { cast } from './elementwise';
 import { indexSelect } from './indexing';
 import { scope } from '../memory';
 
+/** Options of the random ops: which generator to draw from. */
 export interface RandomOptions {
   /** The generator to draw from (the global one, seeded by `manualSeed`, when omitted). */
   generator?: Generator;

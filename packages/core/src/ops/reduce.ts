@@ -10,7 +10,8 @@ import { runKernel } from './dispatch';
 import { detach, reshape } from './views';
 import type { ReduceOp } from './spec';
 
-type Axes = number | readonly number[] | null | undefined;
+/** The axes a reduction runs over: one, several, or all of them when null or omitted. */
+export type Axes = number | readonly number[] | null | undefined;
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -31,8 +32,11 @@ function reduce(op: ReduceOp, x: Tensor, axis: Axes, keepDims: boolean): Tensor 
 
 /** Sum over `axis` (all axes when omitted). */
 export const sum = (x: Tensor, axis?: Axes, keepDims = false) => reduce('sum', x, axis, keepDims);
+/** Product over `axis` (all axes when omitted). */
 export const prod = (x: Tensor, axis?: Axes, keepDims = false) => reduce('prod', x, axis, keepDims);
+/** Maximum over `axis` (all axes when omitted); NaN if any element is NaN, an error over an empty dim. */
 export const max = (x: Tensor, axis?: Axes, keepDims = false) => reduce('max', x, axis, keepDims);
+/** Minimum over `axis` (all axes when omitted); NaN if any element is NaN, an error over an empty dim. */
 export const min = (x: Tensor, axis?: Axes, keepDims = false) => reduce('min', x, axis, keepDims);
 
 /** Sums `g` down to `shape` over the dims broadcasting added (the adjoint of expand). */
@@ -61,6 +65,7 @@ export function mean(x: Tensor, axis?: Axes, keepDims = false): Tensor {
   });
 }
 
+/** Options of `variance` and `std`: the correction and whether to keep the reduced axes. */
 export interface VarOptions {
   /** Subtracted from the count in the denominator: 1 (default) is Bessel's correction, 0 the population variance. */
   correction?: number;
@@ -125,4 +130,5 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | und
 
 /** Index of the largest value along `axis` (of the flattened tensor when omitted); first one on ties. */
 export const argmax = (x: Tensor, axis?: number | null, keepDims = false) => argReduce('argmax', x, axis, keepDims);
+/** Index of the smallest value along `axis` (of the flattened tensor when omitted); first one on ties. */
 export const argmin = (x: Tensor, axis?: number | null, keepDims = false) => argReduce('argmin', x, axis, keepDims);

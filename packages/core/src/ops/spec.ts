@@ -9,6 +9,7 @@
  */
 import type { DType } from '../dtype';
 
+/** The elementwise unary ops the `unary` kernel implements (its `op` attribute). */
 export const UNARY_OPS = [
   'neg',
   'abs',
@@ -29,8 +30,10 @@ export const UNARY_OPS = [
   'round',
   'logicalNot',
 ] as const;
+/** One of {@link UNARY_OPS}. */
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
+/** The broadcasting binary ops the `binary` kernel implements (its `op` attribute). */
 export const BINARY_OPS = [
   'add',
   'sub',
@@ -49,12 +52,15 @@ export const BINARY_OPS = [
   'logicalAnd',
   'logicalOr',
 ] as const;
+/** One of {@link BINARY_OPS}. */
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
 /** Binary ops whose result is `bool` whatever the inputs. */
 export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr']);
 
+/** The reductions the `reduce` kernel implements (its `op` attribute). */
 export const REDUCE_OPS = ['sum', 'prod', 'max', 'min'] as const;
+/** One of {@link REDUCE_OPS}. */
 export type ReduceOp = (typeof REDUCE_OPS)[number];
 
 /** `[before, after, interior]` padding of one dimension (interior = elements inserted between neighbours). */
@@ -119,6 +125,7 @@ export interface FusedAttrs {
     sqrtBiasCorrection2: number;
   };
 }
+/** The name of a fusable composite: a key of {@link FusedAttrs}. */
 export type FusedOp = keyof FusedAttrs;
 
 /**
@@ -135,6 +142,7 @@ export interface FusedBackwardAttrs {
    */
   layerNormBackward: { dims: number; eps: number };
 }
+/** The name of an optional fused backward kernel: a key of {@link FusedBackwardAttrs}. */
 export type FusedBackwardOp = keyof FusedBackwardAttrs;
 
 /**
@@ -150,8 +158,10 @@ export type MultiOutputOp = keyof KernelOutputCounts;
 
 /** Every op a kernel table can hold: the primitives, the fusable composites and their backward kernels. */
 export type AnyKernelOp = KernelOp | FusedOp | FusedBackwardOp;
+/** The attributes of every kernel, by op: primitives, fused composites and fused backward kernels. */
 export type KernelAttrs = OpAttrs & FusedAttrs & FusedBackwardAttrs;
 
+/** The primitives every backend implements (the keys of {@link OpAttrs}, as a list). */
 export const KERNEL_OPS: readonly KernelOp[] = [
   'unary',
   'binary',
@@ -174,6 +184,7 @@ export interface ViewAttrs {
   expand: { shape: number[] };
   slice: { starts: number[]; stops: number[]; steps: number[] };
 }
+/** The name of a view primitive: a key of {@link ViewAttrs}. */
 export type ViewOp = keyof ViewAttrs;
 
 /** Ops whose user-facing function has another name than the op itself. */
@@ -189,7 +200,7 @@ export function publicOpName(op: string, attrs?: unknown): string {
   return PUBLIC_NAMES[name] ?? name;
 }
 
-/** Every op the autograd engine can record. Unary and binary ops are recorded by their own name. */
+/** The attributes a recorded op's node holds (what its gradient rule reads), by op. */
 export type AttrsOf<K extends GradOp> = K extends UnaryOp
   ? Record<string, never>
   : K extends BinaryOp
@@ -204,4 +215,5 @@ export type AttrsOf<K extends GradOp> = K extends UnaryOp
             ? FusedAttrs[K]
             : never;
 
+/** Every op the autograd engine can record. Unary and binary ops are recorded by their own name. */
 export type GradOp = UnaryOp | BinaryOp | ReduceOp | Exclude<KernelOp, 'unary' | 'binary' | 'reduce'> | ViewOp | FusedOp;

@@ -103,28 +103,22 @@ describe('element-wise determinism', () => {
   const chunks = [0, 5, 6, 20, 37];
 
   it('any chunking of a draw gives the same numbers', () => {
-    const full = {
+    const arrays = () => ({
       u32: new Float32Array(37),
       u64: new Float64Array(37),
       n32: new Float32Array(37),
       n64: new Float64Array(37),
       ri: new Int32Array(37),
       be: new Uint8Array(37),
-    };
+    });
+    const full = arrays();
     fillUniform(full.u32, 11, 7);
     fillUniform(full.u64, 11, 7);
     fillNormal(full.n32, 11, 7, 1, 2);
     fillNormal(full.n64, 11, 7, 1, 2);
     fillRandint(full.ri, 11, 7, -3, 100);
     fillBernoulli(full.be, 11, 7, 0.4);
-    const parts = {
-      u32: new Float32Array(37),
-      u64: new Float64Array(37),
-      n32: new Float32Array(37),
-      n64: new Float64Array(37),
-      ri: new Int32Array(37),
-      be: new Uint8Array(37),
-    };
+    const parts = arrays();
     for (let c = 0; c + 1 < chunks.length; c++) {
       const [a, b] = [chunks[c], chunks[c + 1]];
       fillUniform(parts.u32.subarray(a, b), 11, 7, a);

@@ -12,10 +12,13 @@
  */
 import { ArgumentError } from '../errors';
 
-/** Round multipliers and Weyl key increments of Philox4x32 (from Random123). */
+/** The first round multiplier of Philox4x32 (from Random123). */
 export const PHILOX_M0 = 0xd2511f53;
+/** The second round multiplier of Philox4x32 (from Random123). */
 export const PHILOX_M1 = 0xcd9e8d57;
+/** The Weyl increment of the first key word per round (the golden ratio, as in Random123). */
 export const PHILOX_W0 = 0x9e3779b9;
+/** The Weyl increment of the second key word per round (√3 − 1, as in Random123). */
 export const PHILOX_W1 = 0xbb67ae85;
 
 /** Number of rounds: the "-10" of Philox4x32-10, the variant Random123 recommends and PyTorch uses. */

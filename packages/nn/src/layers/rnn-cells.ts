@@ -17,7 +17,9 @@ export const GATES: Record<CellKind, number> = { rnn_tanh: 1, rnn_relu: 1, lstm:
 
 /** A cell's weights for one step (biases may be absent). */
 export interface CellWeights {
+  /** The hidden-to-hidden weights `[gates·hidden, hidden]` (`weight_hh`). */
   weightHh: Tensor;
+  /** The hidden-to-hidden bias `[gates·hidden]` (`bias_hh`), or null. */
   biasHh: Tensor | null;
 }
 
@@ -87,6 +89,7 @@ abstract class CellBase<S> extends Module<[Tensor, S?], S> {
     return `inputSize=${this.inputSize}, hiddenSize=${this.hiddenSize}`;
   }
 
+  /** One step from input `x` `[N, inputSize]` and the previous state (zeros when `h` is absent). */
   protected step(x: Tensor, h: Tensor | undefined, c: Tensor | null): { h: Tensor; c: Tensor | null } {
     if (x.rank !== 2 || x.shape[1] !== this.inputSize)
       throw new LayerConfigError(`${this.constructor.name}: input [${x.shape.join(', ')}] should be [N, ${this.inputSize}]`);

@@ -69,6 +69,7 @@ abstract class LayerBase<I extends unknown[]> extends Module<I, Tensor> {
     this.activation = opts.activation ?? 'relu';
   }
 
+  /** The feed-forward block `linear2(dropout(activation(linear1(x))))`, without residual or norm. */
   protected feedForward(x: Tensor): Tensor {
     const h = this.linear1.call(x);
     return this.linear2.call(this.dropout.call(this.activation === 'relu' ? h.relu() : gelu(h)));
@@ -77,6 +78,7 @@ abstract class LayerBase<I extends unknown[]> extends Module<I, Tensor> {
   /**
    * Checks the masks of one attention block under the names the caller used (`srcKeyPaddingMask`,
    * not the inner `keyPaddingMask`); inputs of the wrong rank are left to MultiheadAttention.
+   * @internal
    */
   protected checkMasks(x: Tensor, kv: Tensor, masks: AttentionMasks, names: MaskNames): void {
     if (x.rank !== 3 || kv.rank !== 3) return;
@@ -89,6 +91,7 @@ abstract class LayerBase<I extends unknown[]> extends Module<I, Tensor> {
     return `dModel=${this.dModel}, nhead=${this.nhead}, batchFirst=${this.batchFirst}, normFirst=${this.normFirst}`;
   }
 
+  /** @internal the options each MultiheadAttention block is built with (PyTorch's dropout and bias defaults) */
   protected attentionOptions(opts: TransformerLayerOptions) {
     return { ...opts, dropout: opts.dropout ?? 0.1, batchFirst: this.batchFirst, bias: opts.bias ?? true };
   }

@@ -71,6 +71,7 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[],
     return this;
   }
 
+  /** The modules in index order, so `for (const m of list)` and `[...list]` work. */
   *[Symbol.iterator](): Iterator<M> {
     for (const [, m] of this.namedChildren()) yield m as M;
   }

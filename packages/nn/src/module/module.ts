@@ -22,6 +22,7 @@ export type ForwardPreHook<I extends unknown[], _O> = (module: AnyModule, inputs
 
 /** What `addForwardHook` returns: call `remove()` to take the hook off again. */
 export interface RemovableHandle {
+  /** Takes the hook off; calling it again does nothing. */
   remove(): void;
 }
 

@@ -26,6 +26,7 @@ export class Parameter extends Tensor {
     if (opts.requiresGrad ?? true) this.requiresGrad_(true);
   }
 
+  /** `Parameter(shape=[…], dtype=…, requiresGrad=…)`: what error messages and `Module.toString()` show. */
   override describe(): string {
     return `Parameter(shape=[${this.shape.join(', ')}], dtype=${this.dtype}${this.isDisposed ? ', disposed' : ''}, requiresGrad=${this.requiresGrad})`;
   }

@@ -166,10 +166,12 @@ export class GradientAccumulation {
     return true;
   }
 
+  /** The micro-batches pending in the current window, for a checkpoint. */
   stateDict(): { pending: number } {
     return { pending: this.#micro };
   }
 
+  /** Restores the pending count from `stateDict()`; it must be below `steps`. */
   loadStateDict(state: { pending: number }): void {
     if (!Number.isInteger(state.pending) || state.pending < 0 || state.pending >= this.steps) {
       throw new ArgumentError(`GradientAccumulation: pending ${state.pending} is outside [0, ${this.steps})`);

@@ -60,6 +60,7 @@ export interface LayerwiseDecayOptions {
    * The default reads `embeddings` and `layer.<i>` / `layers.<i>` from HF-style names.
    */
   layerId?: (name: string) => number;
+  /** Which parameters get no weight decay; by default biases and normalisation weights. */
   noDecay?: (name: string, p: Parameter) => boolean;
 }
 

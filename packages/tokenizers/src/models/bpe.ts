@@ -30,6 +30,7 @@ const encoder = new TextEncoder();
 
 /** The BPE model. */
 export class BPE extends VocabLookup implements Model {
+  /** @internal the token ↔ id tables; read them with `getVocab`, `tokenToId` and `idToToken` */
   readonly vocab: Vocab;
   readonly merges: [string, string][];
   readonly options: Required<Omit<BPEOptions, 'seed'>>;

@@ -40,20 +40,25 @@ export function vocabToObject(vocab: Vocab): Record<string, number> {
 
 /** The token ↔ id lookups every vocabulary-backed model (BPE, WordPiece, WordLevel) shares. */
 export abstract class VocabLookup {
+  /** @internal the token ↔ id tables the lookups read */
   abstract readonly vocab: Vocab;
 
+  /** How many tokens the vocabulary holds (added tokens not included). */
   get vocabSize(): number {
     return this.vocab.tokenToId.size;
   }
 
+  /** The id of `token`, or `undefined` when the vocabulary has no such token. */
   tokenToId(token: string): number | undefined {
     return this.vocab.tokenToId.get(token);
   }
 
+  /** The token with id `id`, or `undefined` when the vocabulary has no such id. */
   idToToken(id: number): string | undefined {
     return this.vocab.idToToken[id];
   }
 
+  /** The vocabulary as token → id (a new map; changing it does not change the model). */
   getVocab(): Map<string, number> {
     return new Map(this.vocab.tokenToId);
   }

@@ -7,6 +7,7 @@ import { VocabLookup, readVocabObject, vocabFromMap, vocabToObject, type Vocab }
 
 /** Maps whole words to ids. */
 export class WordLevel extends VocabLookup implements Model {
+  /** @internal the token ↔ id tables; read them with `getVocab`, `tokenToId` and `idToToken` */
   readonly vocab: Vocab;
 
   constructor(

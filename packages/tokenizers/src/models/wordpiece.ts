@@ -18,6 +18,7 @@ export interface WordPieceOptions {
 
 /** The WordPiece model. */
 export class WordPiece extends VocabLookup implements RangeModel {
+  /** @internal the token ↔ id tables; read them with `getVocab`, `tokenToId` and `idToToken` */
   readonly vocab: Vocab;
   readonly unkToken: string;
   readonly prefix: string;

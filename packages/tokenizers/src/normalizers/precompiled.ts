@@ -21,6 +21,7 @@ function utf8Size(s: string): number {
 
 /** Normalizer driven by a SentencePiece precompiled charsmap. */
 export class Precompiled implements Normalizer {
+  /** @internal the parsed charsmap; `toJSON()` gives its bytes back as base64 */
   readonly charsmap: PrecompiledCharsmap;
 
   constructor(bytes: Uint8Array) {

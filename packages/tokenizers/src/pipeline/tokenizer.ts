@@ -59,6 +59,7 @@ export class Tokenizer {
     return this.normalizerStage;
   }
 
+  /** Replaces the normalizer (null for none) and re-normalizes the added tokens' patterns with it. */
   set normalizer(n: Normalizer | null) {
     this.normalizerStage = n;
     this.addedVocabulary.refresh(n);

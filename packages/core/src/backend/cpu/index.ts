@@ -22,6 +22,7 @@ import { wasmKernels } from './wasm/kernels';
 import { hardwareThreads, ThreadPool } from './wasm/pool';
 import { loadedWasmRuntime, wasmRuntime, type WasmRuntime } from './wasm/runtime';
 
+/** The TypeScript reference kernel of every primitive: the executable specification other backends are tested against. */
 export const cpuKernels: FullKernelTable = { unary, binary, where, cast, contiguous, reduce, argReduce, matmul, pad, concat, gather, scatterAdd };
 
 /**

@@ -17,6 +17,7 @@ export interface BindingSpec {
   readonly offset?: number;
 }
 
+/** The bind-group cache's counters: lookups served from the cache, groups created, groups held. */
 export interface BindGroupStats {
   hits: number;
   misses: number;

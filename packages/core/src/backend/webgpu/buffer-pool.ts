@@ -16,6 +16,7 @@ export function sizeClass(bytes: number): number {
   return pow + Math.ceil((b - pow) / quarter) * quarter;
 }
 
+/** The buffer pool's counters: buffers in use, buffers kept for reuse, and buffers created. */
 export interface PoolStats {
   /** Buffers handed out and not yet returned. */
   liveBuffers: number;

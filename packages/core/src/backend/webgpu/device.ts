@@ -4,6 +4,7 @@
  */
 import { WebGPUUnavailableError } from './errors';
 
+/** How to find the GPU and request the device: the implementation, adapter, features and limits. */
 export interface WebGPUOptions {
   /** Use this `GPU` object instead of looking one up (tests, custom Dawn builds). */
   gpu?: GPU;

@@ -6,6 +6,8 @@ import type { DType, TypedArray } from '../../dtype';
 import type { Backend, KernelTable } from '../backend';
 import { createGpuContext, type GpuContext, type WebGPUOptions } from './device';
 import { CommandStream, type GpuTensorBuffer } from './encoder';
+import type { PoolStats } from './buffer-pool';
+import type { BindGroupStats } from './bind-groups';
 import { WebGPULimitError } from './errors';
 import { gpuBytesPerElement } from './wgsl/common';
 import type { KernelContext } from './kernels/context';
@@ -18,19 +20,26 @@ import { makeFusedKernels } from './kernels/fused';
 
 /** A WebGPU backend, with access to its device, stream and statistics. */
 export interface WebGPUBackend extends Backend {
+  /** The adapter, device and limits this backend runs on. */
   readonly gpu: GpuContext;
+  /** @internal the command stream every kernel encodes into (pools and caches included) */
   readonly stream: CommandStream;
   /** Buffer-pool, pipeline-cache, bind-group-cache and dispatch counters. */
   stats(): {
-    pool: ReturnType<CommandStream['pool']['stats']>;
+    pool: PoolStats;
+    /** Compute pipelines in the cache. */
     pipelines: number;
+    /** Shader compilations so far (a cache miss each). */
     compiled: number;
-    bindGroups: ReturnType<CommandStream['bindGroups']['stats']>;
+    bindGroups: BindGroupStats;
+    /** Compute dispatches encoded so far. */
     dispatches: number;
+    /** Command buffers submitted so far. */
     submits: number;
   };
 }
 
+/** Options of `createWebGPUBackend` (and `registerWebGPU`): the device request, the name, fusion and batching. */
 export interface CreateWebGPUBackendOptions extends WebGPUOptions {
   /** The device name tensors report (default `'webgpu'`). */
   name?: string;

@@ -10,7 +10,7 @@ import { DeviceMismatchError, GraftError, LossyConversionError, ShapeError } fro
 import { scope, scopeAsync } from '../../memory';
 import * as g from '../../ops/index';
 import { backends } from '../global';
-import { Generator } from '../../random/index';
+import { Generator } from '../../random/generator';
 import { registerWebGPU, WebGPUDeviceLostError, WebGPUIndexError, WebGPULimitError, WebGPUValidationError, createWebGPUBackend } from '../../webgpu';
 import { cachingSuite } from '../../../../../test-utils/core/webgpu/caching-suite';
 import { tinyTrainer, usage } from '../../../../../test-utils/core/webgpu/training';

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { binOf } from './free-blocks';
 import { blockSize, Heap } from './heap';
+import { uniformStream } from '../../../../../../test-utils/random';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -140,7 +141,7 @@ describe('WASM heap', () => {
 
   it.each([0x5eed, 7])('survives a randomized workload (seed %i): no overlaps, aligned, zeroed, exact accounting, bounded growth', (seed) => {
     const { memory, heap, base } = makeHeap({ shared: false });
-    const rng = mulberry32(seed);
+    const rng = uniformStream(seed);
     /** The reference model: the live blocks, each filled with its own tag byte. */
     const live = new Map<number, { bytes: number; size: number; tag: number }>();
     let liveBytes = 0;
@@ -205,18 +206,6 @@ describe('WASM heap', () => {
     expect(heap.capacity).toBe(capacity);
   });
 });
-
-/** A small seeded PRNG (uniform in [0, 1)), so a failure reproduces. */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function firstNonZero(mem: Uint8Array, ptr: number, bytes: number): number {
   for (let i = ptr; i < ptr + bytes; i++) if (mem[i] !== 0) return i;

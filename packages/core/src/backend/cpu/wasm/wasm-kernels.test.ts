@@ -180,7 +180,7 @@ describe.skipIf(!hasWasm)('WASM kernels agree with the TypeScript reference', ()
     const [q, kk, vv] = [rand([2, 3, 7, 8]), rand([2, 3, 9, 8]), rand([2, 3, 9, 5])];
     agree([q, kk, vv], (a, c, d) => g.scaledDotProductAttention(a, c, d), { atol: 1e-5 });
     agree([q, kk, vv], (a, c, d) => g.scaledDotProductAttention(a, c, d, { causal: true }), { atol: 1e-5 });
-    const mask = g.where(g.lt(rand([2, 1, 1, 9]), 0), -1e9, 0);
+    const mask = g.where(g.lt(rand([2, 1, 1, 9]), 0), -1e9, 0).cast('float32');
     agree([q, kk, vv, mask], (a, c, d, e) => g.scaledDotProductAttention(a, c, d, { mask: e }), { atol: 1e-5 });
   });
 });
