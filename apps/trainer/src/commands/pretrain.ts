@@ -21,11 +21,11 @@ import { prepareDevice } from '../device';
 import { checkMaxLength, freshModel, loadModel, loadModelTokenizer, type ModelConfigJson, readModelDir } from '../model-loading';
 import { createProgress } from '../progress/renderer';
 import { reportFor } from '../report/classification-report';
-import { abortCallback } from '../trainer-callbacks';
+import { abortCallback, generatorStateCallback } from '../trainer-callbacks';
 import { pickTrainingArguments, trainingFlags } from '../training-flags';
 import { tokenizerFiles, writeBestModel, writeReport } from '../run-directory';
 import { defaultRunDir, resolveRunDir } from '../run-name';
-import { configOption, maxLengthOption, tokenizerOption } from './shared-options';
+import { configOption, maxLengthOption, resumeOption, resumeTarget, tokenizerOption } from './shared-options';
 
 const MODEL = 'Model';
 const MLM = 'Masked LM';
@@ -50,6 +50,7 @@ const options = (): OptionSpec[] => [
   { name: 'mlm-probability', type: 'number', description: 'share of tokens masked (default 0.15)', group: MLM },
   { name: 'whole-word-mask', type: 'boolean', description: 'mask whole words (WordPiece ## pieces together)', group: MLM },
   { name: 'eval-fraction', type: 'number', description: 'share of blocks held out for the evaluation loss (default 0.05; 0: none)', group: MLM },
+  resumeOption,
   ...trainingFlags(),
 ];
 
@@ -184,14 +185,14 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
     trainDataset: trainData,
     evalDataset: evalData,
     collate,
-    callbacks: [new ProgressCallback(progress.render), metricsJsonl(outputDir), abortCallback(ctx.signal)],
+    callbacks: [new ProgressCallback(progress.render), metricsJsonl(outputDir), abortCallback(ctx.signal), generatorStateCallback('GraftMaskingGenerator', collate.generator)],
     store: nodeCheckpointStore(outputDir),
     tokenizerFiles: tokFiles,
   });
   ctx.info(`pretraining into ${outputDir}`);
   const started = performance.now();
   try {
-    await trainer.train();
+    await trainer.train({ resumeFromCheckpoint: resumeTarget(opts.resumeFromCheckpoint) });
   } finally {
     progress.stop();
   }

@@ -45,3 +45,16 @@ export const trainDataOptions: OptionSpec[] = [
   { name: 'train-samples', type: 'integer', description: 'train on this many rows, drawn with the seed (default: all)', group: DATA },
   { name: 'eval-samples', type: 'integer', description: 'evaluate on this many rows, drawn with the seed (default: all)', group: DATA },
 ];
+
+/** `--resume-from-checkpoint <name|latest>`: continue a run in `--output-dir`. */
+export const resumeOption: OptionSpec = {
+  name: 'resume-from-checkpoint',
+  valueName: 'checkpoint|latest',
+  description: 'continue the run in --output-dir from checkpoint-<step> (or the latest): model, optimizer, schedule, RNG and data position',
+};
+
+/** The Trainer's `resumeFromCheckpoint` for the flag's value. */
+export function resumeTarget(value: unknown): boolean | string | undefined {
+  if (value === undefined) return undefined;
+  return value === 'latest' || value === 'true' ? true : String(value);
+}

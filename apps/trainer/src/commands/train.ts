@@ -20,9 +20,9 @@ import { defaultRunDir, resolveRunDir } from '../run-name';
 import { tokenizeDataset } from '../tokenize';
 import { abortCallback } from '../trainer-callbacks';
 import { pickTrainingArguments, trainingFlags } from '../training-flags';
-import { columnOptions, configOption, maxLengthOption, tokenizerOption, trainDataOptions } from './shared-options';
+import { columnOptions, configOption, maxLengthOption, resumeOption, resumeTarget, tokenizerOption, trainDataOptions } from './shared-options';
 
-const options = (): OptionSpec[] => [configOption, tokenizerOption, maxLengthOption, ...columnOptions, ...trainDataOptions, ...trainingFlags()];
+const options = (): OptionSpec[] => [configOption, tokenizerOption, maxLengthOption, ...columnOptions, ...trainDataOptions, resumeOption, ...trainingFlags()];
 
 /**
  * Training arguments the CLI chooses when neither a flag nor the config file sets them: evaluate
@@ -124,7 +124,7 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   ctx.info(`training into ${outputDir}`);
   const started = performance.now();
   try {
-    await trainer.train();
+    await trainer.train({ resumeFromCheckpoint: resumeTarget(opts.resumeFromCheckpoint) });
   } finally {
     progress.stop();
   }
