@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Dataset, languageModelingCollate, maskOnce, SequencePacker, wordPieceContinuations } from '@graft/data';
 import type { AnyPreTrainedModel } from '@graft/models';
-import { ProgressCallback, Trainer, trainingArguments } from '@graft/train';
+import { type IntervalStrategy, ProgressCallback, Trainer, trainingArguments } from '@graft/train';
 import { metricsJsonl, nodeCheckpointStore } from '@graft/train/node';
 import type { Tokenizer } from '@graft/tokenizers';
 import { type CommandInput, type CommandResult, type CliContext, defineCommand, type OptionSpec } from '../command';
@@ -164,7 +164,7 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   const epochs = (given.numTrainEpochs as number | undefined) ?? 3;
   const total =
     (given.maxSteps as number | undefined) && (given.maxSteps as number) > 0 ? (given.maxSteps as number) : Math.ceil((trainData.length / batch) * epochs);
-  const evalStrategy = (given.evalStrategy as string | undefined) ?? (evalData ? 'epoch' : 'no');
+  const evalStrategy = (given.evalStrategy as IntervalStrategy | undefined) ?? (evalData ? 'epoch' : 'no');
   const outputDir = resolveRunDir(ctx.cwd, (given.outputDir as string | undefined) ?? defaultRunDir('pretrain', corpus[0]));
   const targs = trainingArguments({
     loggingSteps: Math.max(1, Math.round(total / 50)),

@@ -37,7 +37,7 @@ export interface CliProgress {
 }
 
 /** Metrics shown in evaluation lines, in this order when present. */
-const SHOWN = ['accuracy', 'f1', 'precision', 'recall', 'matthews_correlation', 'loss', 'perplexity'];
+const SHOWN = ['accuracy', 'f1', 'loss', 'perplexity'];
 
 /** `accuracy 0.8012  f1 0.8100  loss 0.4410` from metrics with or without an `eval_` prefix. */
 export function formatMetrics(metrics: Readonly<Record<string, number>>): string {
