@@ -2,3 +2,11 @@
 export { packSequences, packSequencesAsync, SequencePacker, type PackOptions, type PackedRow } from './mlm/pack';
 export { IGNORE_INDEX, maskTokens, resolveMasking, type MaskableRow, type MaskedRow, type MaskingOptions, type ResolvedMasking } from './mlm/masking';
 export { groupWords, wordPieceContinuations, type TokenVocabulary } from './mlm/whole-word';
+export {
+  languageModelingCollate,
+  maskOnce,
+  type LanguageModelingCollate,
+  type LanguageModelingCollateOptions,
+  type LanguageModelingRow,
+  type MaskedLmBatch,
+} from './mlm/collate';
