@@ -1,10 +1,18 @@
 import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-// core's and nn's WebGPU tests in headless Chromium: always in CI (a missing browser must fail there),
+// core's, nn's and models' WebGPU tests and data's main entry in headless Chromium: always in CI (a missing browser must fail there),
 // elsewhere only where a Chromium is installed
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const browserProjects = process.env.CI || existsSync(chromium) ? ['packages/core/vitest.browser.config.ts', 'packages/nn/vitest.browser.config.ts'] : [];
+const browserProjects =
+  process.env.CI || existsSync(chromium)
+    ? [
+        'packages/core/vitest.browser.config.ts',
+        'packages/nn/vitest.browser.config.ts',
+        'packages/data/vitest.browser.config.ts',
+        'packages/models/vitest.browser.config.ts',
+      ]
+    : [];
 
 export default defineConfig({
   test: {

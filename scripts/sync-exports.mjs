@@ -117,7 +117,10 @@ for (const group of ['packages', 'apps']) {
   }
 }
 const typedoc = JSON.parse(readFileSync('typedoc.json', 'utf8'));
-sync('typedoc.json', `${JSON.stringify({ ...typedoc, entryPoints: documentedPackages }, null, 2)}\n`);
+// source links are built from the repository URL rather than read from git, so the API docs build
+// the same in a clone without a remote (CI clones may have none)
+const packageOptions = { ...typedoc.packageOptions, disableGit: true, sourceLinkTemplate: `${repoUrl}/blob/main/{path}#L{line}` };
+sync('typedoc.json', `${JSON.stringify({ ...typedoc, packageOptions, entryPoints: documentedPackages }, null, 2)}\n`);
 if (stale.length) problems.unshift(`out of date (run \`pnpm sync-exports\`): ${stale.join(', ')}`);
 if (problems.length) {
   for (const p of problems) console.error(p);

@@ -13,6 +13,8 @@ import { Linear, Module } from '@graft/nn';
 import { loadStateDictFile, saveStateDict } from '@graft/nn/node';
 import { Tokenizer } from '@graft/tokenizers';
 import { loadTokenizer, saveTokenizer } from '@graft/tokenizers/node';
+import { BertConfig, BertForSequenceClassification } from '@graft/models';
+import { fromPretrained, savePretrained } from '@graft/models/node';
 
 const dir = mkdtempSync(join(tmpdir(), 'graft-smoke-'));
 try {
@@ -69,6 +71,16 @@ try {
   assert.ok(again instanceof Tokenizer);
   assert.deepEqual(again.encode('Is it good?').ids, bert.encode('Is it good?').ids);
   assert.equal(Tokenizer.name, 'Tokenizer');
+
+  // @graft/models and /node: a fresh BERT classifier saved as transformers does and loaded again
+  const model = new BertForSequenceClassification(
+    new BertConfig({ vocab_size: 40, hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16 }),
+  ).eval();
+  await savePretrained(model, join(dir, 'bert'));
+  const reloaded = await fromPretrained(join(dir, 'bert'));
+  assert.ok(reloaded instanceof BertForSequenceClassification);
+  const ids = tensor([[2, 5, 7]], { dtype: 'int32' });
+  assert.deepEqual(Array.from(await reloaded.call({ inputIds: ids }).logits.data()), Array.from(await model.call({ inputIds: ids }).logits.data()));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
