@@ -72,6 +72,12 @@ const cases: [string, string[], number, RegExp][] = [
   ['missing config file', ['train', '--config', join(work, 'none.yaml')], EXIT.usage, /--config .*none\.yaml: no such file/],
   ['malformed data', ['train', model, badCsv], EXIT.data, /bad\.csv:3:1.*quote/i],
   [
+    'too little data to hold out an evaluation set',
+    ['train', model, goodCsv, '--text-column', 'review', '--label-column', 'stars'],
+    EXIT.data,
+    /cannot hold out 10% for evaluation .*pass --eval-data/,
+  ],
+  [
     'unknown label in eval data',
     ['train', model, goodCsv, '--eval-data', evalUnknownLabel, '--text-column', 'review', '--label-column', 'stars'],
     EXIT.data,

@@ -43,52 +43,45 @@ const embedded = assetPath('models', 'bert-tiny-imdb-mlm');
 const work = mkdtempSync(join(tmpdir(), 'graft-cli-run-'));
 
 describe('graft train on the embedded checkpoint (SST-2, short)', () => {
-  const out = join(work, 'sst2');
-  // 1,600 sentences × 2 epochs at batch 16 = 200 steps; 300 dev sentences
-  const data = ['--train-samples', '1600', '--eval-samples', '300', '--max-length', '48'];
+  const out = join(work, 'sst2-run');
+  // 4,800 sentences, one epoch at batch 32 = 150 steps, evaluated at steps 75 and 150 on 300 dev sentences
+  const data = ['--train-samples', '4800', '--eval-samples', '300', '--max-length', '32'];
+  const schedule = [
+    '--num-train-epochs',
+    '1',
+    '--per-device-train-batch-size',
+    '32',
+    '--learning-rate',
+    '1e-3',
+    '--warmup-ratio',
+    '0.1',
+    '--weight-decay',
+    '0.01',
+  ];
   let train: Record<string, unknown>;
 
   beforeAll(async () => {
     ({ result: train } = await graft(
-      [
-        'train',
-        embedded,
-        'sst2',
-        ...data,
-        '--num-train-epochs',
-        '2',
-        '--per-device-train-batch-size',
-        '16',
-        '--learning-rate',
-        '2e-4',
-        '--warmup-ratio',
-        '0.1',
-        '--weight-decay',
-        '0.01',
-        '--output-dir',
-        out,
-      ],
+      ['train', embedded, 'sst2', ...data, ...schedule, '--eval-strategy', 'steps', '--eval-steps', '75', '--output-dir', out],
       work,
     ));
   }, 600_000);
 
-  it('the loss falls and dev accuracy clears 65%, which the untrained classifier does not', async () => {
+  it('the loss falls and dev accuracy clears 60%, which the untrained classifier does not', async () => {
     const logs = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, number>);
     const losses = logs.filter((l) => l.loss !== undefined).map((l) => l.loss);
-    expect(losses.length).toBeGreaterThan(10);
-    const head = losses.slice(0, 3).reduce((a, b) => a + b, 0) / 3;
-    const tail = losses.slice(-3).reduce((a, b) => a + b, 0) / 3;
-    expect(tail).toBeLessThan(head - 0.05);
+    expect(losses.length).toBeGreaterThan(20);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(losses.slice(-5))).toBeLessThan(mean(losses.slice(0, 5)) - 0.03);
     const metrics = train.metrics as Record<string, number>;
-    expect(metrics.accuracy).toBeGreaterThan(0.65);
-    expect(metrics.f1).toBeGreaterThan(0.6);
-    // the same checkpoint with a fresh classifier head, on the same 300 sentences
-    const { result: untrained, stderr } = await graft(['eval', embedded, 'sst2', '--eval-samples', '300', '--max-length', '48'], work);
+    expect(metrics.accuracy).toBeGreaterThan(0.6);
+    // the same checkpoint with a fresh classifier head, on the same 300 sentences: the majority class at best
+    const { result: untrained, stderr } = await graft(['eval', embedded, 'sst2', '--eval-samples', '300', '--max-length', '32'], work);
     expect(stderr).toMatch(/has no trained sequence-classification head/);
-    expect((untrained.metrics as Record<string, number>).accuracy).toBeLessThan(0.65);
+    expect((untrained.metrics as Record<string, number>).accuracy).toBeLessThan(0.6);
   });
 
   it('leaves the run directory: best/, metrics.jsonl, trainer_state.json, the model card, report.html', () => {
@@ -98,8 +91,8 @@ describe('graft train on the embedded checkpoint (SST-2, short)', () => {
     expect(config.architectures).toEqual(['BertForSequenceClassification']);
     expect(config.id2label).toEqual({ 0: 'negative', 1: 'positive' });
     const state = JSON.parse(readFileSync(join(out, 'trainer_state.json'), 'utf8'));
-    expect(state.global_step).toBe(200);
-    expect(state.best_model_checkpoint).toMatch(/checkpoint-(100|200)$/);
+    expect(state.global_step).toBe(150);
+    expect(state.best_model_checkpoint).toMatch(/checkpoint-(75|150)$/);
     expect(state.log_history.some((e: Record<string, number>) => e.eval_accuracy !== undefined)).toBe(true);
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toMatch(/learning_rate|learningRate/);
     expect(readdirSync(out).filter((f) => f.startsWith('checkpoint-')).length).toBeGreaterThan(0);
@@ -109,11 +102,11 @@ describe('graft train on the embedded checkpoint (SST-2, short)', () => {
     expect(report.confusionMatrix?.labels).toEqual(['negative', 'positive']);
     expect(report.confusionMatrix?.matrix.flat().reduce((a, b) => a + b, 0)).toBe(300);
     expect(report.model.trainableParameters).toBe(report.model.parameters);
-    expect(report.hyperparameters.learningRate).toBe(2e-4);
+    expect(report.hyperparameters.learningRate).toBe(1e-3);
   });
 
   it('graft eval on best/ reproduces the training run’s dev metrics', async () => {
-    const { result } = await graft(['eval', join(out, 'best'), 'sst2', '--eval-samples', '300', '--max-length', '48'], work);
+    const { result } = await graft(['eval', join(out, 'best'), 'sst2', '--eval-samples', '300', '--max-length', '32'], work);
     const metrics = result.metrics as Record<string, number>;
     expect(metrics.accuracy).toBeCloseTo((train.metrics as Record<string, number>).accuracy, 6);
     expect(result.confusionMatrix).toEqual(train.confusionMatrix);
@@ -207,7 +200,7 @@ describe('graft pretrain', () => {
         '--max-length',
         '32',
         '--num-train-epochs',
-        '6',
+        '4',
         '--per-device-train-batch-size',
         '16',
         '--learning-rate',
@@ -221,11 +214,12 @@ describe('graft pretrain', () => {
     );
     const evalLosses = result.evalLosses as number[];
     const trainLosses = result.trainLosses as number[];
-    expect(evalLosses).toHaveLength(6);
-    // a fresh 1,024-token model starts near ln(1024) = 6.9 and learns the frequent tokens first
-    expect(evalLosses[0]).toBeGreaterThan(5);
-    expect(evalLosses.at(-1)).toBeLessThan(evalLosses[0] - 0.5);
+    expect(evalLosses).toHaveLength(4);
+    // a fresh model over 1,024 tokens starts at ln(1024) ≈ 6.93 (uniform guesses) and learns the frequent tokens first
+    expect(trainLosses[0]).toBeGreaterThan(6.5);
     expect(trainLosses.at(-1)).toBeLessThan(trainLosses[0] - 0.5);
+    expect(evalLosses.at(-1)).toBeLessThan(Math.log(1024) - 0.5);
+    expect(evalLosses.at(-1)).toBeLessThan(evalLosses[0]);
   }, 180_000);
 
   it('whole-word masking and a fresh model from shape flags', async () => {

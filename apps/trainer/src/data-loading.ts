@@ -52,7 +52,10 @@ export async function loadSplits(
   ctx: CliContext,
   want: { train?: boolean; eval?: boolean; split?: string } = { train: true, eval: true },
 ): Promise<{ train?: LoadedSplit; eval?: LoadedSplit; builtin?: ReturnType<typeof locateBuiltinDataset>['dataset'] }> {
-  if (isBuiltinDataset(data) && !existsSync(resolve(ctx.cwd, data))) {
+  // a local file or dataset folder of the same name wins over a built-in name (a run directory called sst2 does not)
+  const local = resolve(ctx.cwd, data);
+  const isLocalData = existsSync(local) && (statSync(local).isFile() || isHfDatasetDir(local));
+  if (isBuiltinDataset(data) && !isLocalData) {
     const { dataset, dir } = locateBuiltinDataset(data, ctx.env, ctx.cwd);
     const read = async (split: keyof typeof dataset.splits): Promise<LoadedSplit | undefined> => {
       const s = dataset.splits[split];

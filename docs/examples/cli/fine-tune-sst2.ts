@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { runCli } from '@graft/cli';
 
 /** The demo's settings (the README quotes them). */
-export const DEMO = { trainSamples: 8000, maxLength: 64, epochs: 2, batchSize: 32, learningRate: 1e-4 } as const;
+export const DEMO = { trainSamples: 20000, maxLength: 64, epochs: 1, batchSize: 32, learningRate: 3e-4 } as const;
 
 /** The two sentences the demo labels. */
 export const EXAMPLES = ['a gorgeous, witty, seductive movie.', 'the plot is nothing but boilerplate clichés from start to finish.'];

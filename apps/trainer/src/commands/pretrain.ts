@@ -185,7 +185,12 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
     trainDataset: trainData,
     evalDataset: evalData,
     collate,
-    callbacks: [new ProgressCallback(progress.render), metricsJsonl(outputDir), abortCallback(ctx.signal), generatorStateCallback('GraftMaskingGenerator', collate.generator)],
+    callbacks: [
+      new ProgressCallback(progress.render),
+      metricsJsonl(outputDir),
+      abortCallback(ctx.signal),
+      generatorStateCallback('GraftMaskingGenerator', collate.generator),
+    ],
     store: nodeCheckpointStore(outputDir),
     tokenizerFiles: tokFiles,
   });

@@ -11,7 +11,7 @@ import { type CliContext, type CommandInput, type CommandResult, defineCommand, 
 import { withConfig } from '../config-file';
 import { type LoadedSplit, labelIds, labelNames, loadSplits, pickLabelColumn, pickTextColumn, readTable, requireColumn, subsample } from '../data-loading';
 import { prepareDevice } from '../device';
-import { usageError } from '../errors';
+import { dataError, usageError } from '../errors';
 import { checkMaxLength, loadModel, loadModelTokenizer, maxPositions, readModelDir } from '../model-loading';
 import { createProgress, formatMetrics } from '../progress/renderer';
 import { confusionMatrixOf, reportFor } from '../report/classification-report';
@@ -64,6 +64,8 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   const { tokenizer, dir: tokenizerDir } = await loadModelTokenizer(modelDir, config, opts.tokenizer as string | undefined, ctx.cwd);
   const given = pickTrainingArguments(opts);
   const seed = (given.seed as number | undefined) ?? 42;
+  // a bad training argument fails now, not after the data is read and tokenized
+  trainingArguments({ ...cliDefaults(given, 1), ...given, outputDir: '.' });
 
   // ---- data: splits, columns, labels, subsamples, tokens ----
   const splits = await loadSplits(dataArg, ctx, { train: true, eval: !opts.evalData });
@@ -76,7 +78,16 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   if (!evalSplit) {
     const testSize = (opts.validationSplit as number | undefined) ?? 0.1;
     if (!(testSize > 0 && testSize < 1)) throw usageError(`--validation-split must be between 0 and 1, got ${testSize}`);
-    const parts = train.dataset.trainTestSplit({ testSize, seed, stratifyBy: labelColumn });
+    let parts: ReturnType<typeof train.dataset.trainTestSplit>;
+    try {
+      parts = train.dataset.trainTestSplit({ testSize, seed, stratifyBy: labelColumn });
+    } catch (e) {
+      throw dataError(
+        `${train.source}: cannot hold out ${Math.round(testSize * 100)}% for evaluation (${(e as Error).message}); pass --eval-data, or more rows`,
+        'split_failed',
+        e,
+      );
+    }
     evalSplit = { dataset: parts.test, source: `${train.source} (${Math.round(testSize * 100)}% held out)` };
     train = { dataset: parts.train, source: train.source };
   }

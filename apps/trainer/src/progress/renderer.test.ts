@@ -3,12 +3,30 @@ import { createProgress, formatMetrics } from './renderer';
 
 function target(isTTY: boolean) {
   let text = '';
-  return { isTTY, columns: 120, write: (s: string) => ((text += s), true), get text() { return text; } };
+  return {
+    isTTY,
+    columns: 120,
+    write: (s: string) => ((text += s), true),
+    get text() {
+      return text;
+    },
+  };
 }
 
 const begin = { kind: 'train_begin', step: 0, totalSteps: 40, numEpochs: 2, stepsPerEpoch: 20 } as const;
 function step(n: number, rate: number | null) {
-  return { kind: 'step', step: n, totalSteps: 40, epoch: n / 20, elapsedSeconds: n / 4, stepsPerSecond: rate, samplesPerSecond: rate && rate * 32, etaSeconds: rate && (40 - n) / rate, loss: 0.7 - n / 100, learningRate: 1e-4 } as const;
+  return {
+    kind: 'step',
+    step: n,
+    totalSteps: 40,
+    epoch: n / 20,
+    elapsedSeconds: n / 4,
+    stepsPerSecond: rate,
+    samplesPerSecond: rate && rate * 32,
+    etaSeconds: rate && (40 - n) / rate,
+    loss: 0.7 - n / 100,
+    learningRate: 1e-4,
+  } as const;
 }
 
 describe('progress', () => {

@@ -68,8 +68,11 @@ export function createProgress(opts: ProgressOptions): CliProgress {
     bar = null;
   };
   const above = (line: string) => {
-    if (mode === 'bar' && multi) multi.log(`${line}\n`);
-    else if (mode !== 'none') opts.target.write(`${line}\n`);
+    if (mode === 'bar' && multi) {
+      multi.log(`${line}\n`);
+      // cli-progress prints logged lines on its next redraw; draw now so the line is not lost if the bar stops first
+      multi.update();
+    } else if (mode !== 'none') opts.target.write(`${line}\n`);
   };
 
   const render: ProgressRenderer = (e: ProgressEvent) => {
