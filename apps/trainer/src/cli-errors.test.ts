@@ -3,11 +3,12 @@
  * and one line on stderr that names the problem and the fix. Nothing here trains: each mistake
  * is caught before the first step.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assetPath } from '../../../test-utils/assets';
+import { fixtureModelWithTokenizer } from '../../../test-utils/model-tokenizers';
 import { EXIT } from './exit-codes';
 import { runGraft } from './test-support';
 
@@ -108,4 +109,34 @@ describe('graft errors (exit code and one line)', () => {
     expect(out).toMatchObject({ ok: false, command: 'train', exitCode: EXIT.usage, error: { code: 'column_not_found' } });
     expect(out.error.message).toMatch(/no column "nope"/);
   });
+});
+
+describe('Ctrl-C', () => {
+  it('stops after the current step, saves a checkpoint and exits 130', async () => {
+    const model = fixtureModelWithTokenizer('bert-seqcls');
+    const out = join(work, 'interrupted');
+    let sent = false;
+    const r = await runGraft(
+      ['train', model, 'sst2', '--train-samples', '2000', '--eval-samples', '16', '--max-length', '16', '--max-steps', '5000', '--output-dir', out],
+      {
+        cwd: work,
+        onStderr: (chunk, child) => {
+          if (!sent && /^step \d+\/5000/m.test(chunk)) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        },
+      },
+    );
+    expect(sent).toBe(true);
+    expect(r.code, r.stderr).toBe(EXIT.interrupted);
+    expect(r.stderr).toMatch(/stopping after the current step/);
+    expect(r.stderr).toMatch(/graft train: interrupted \(Ctrl-C\)/);
+    // the interrupted step's checkpoint (and the epoch-end one, if an epoch ended first)
+    const steps = readdirSync(out)
+      .filter((f) => f.startsWith('checkpoint-'))
+      .map((f) => Number(f.slice('checkpoint-'.length)));
+    expect(steps.length).toBeGreaterThan(0);
+    expect(Math.max(...steps)).toBeLessThan(5000);
+  }, 120_000);
 });

@@ -58,7 +58,9 @@ export async function runDemo(
 // run as a script: `tsx --conditions=@graft/source docs/examples/cli/fine-tune-sst2.ts`
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = performance.now();
-  console.log(`Graft demo: fine-tune assets/models/bert-tiny-imdb-mlm on SST-2 (${DEMO.trainSamples} sentences, ${DEMO.epochs} epochs, CPU)`);
+  console.log(
+    `Graft demo: fine-tune assets/models/bert-tiny-imdb-mlm on SST-2 (${DEMO.trainSamples} sentences, ${DEMO.epochs} epoch${DEMO.epochs === 1 ? '' : 's'}, CPU)`,
+  );
   const code = await runDemo({ root: process.cwd() });
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   process.exitCode = code;

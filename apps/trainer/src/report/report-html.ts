@@ -88,7 +88,9 @@ const DRAW = `
     var el = document.getElementById(id);
     if (!x.length) { el.textContent = 'no data'; return; }
     var opts = { title: title, width: width, height: 260, scales: { x: { time: false } },
-      axes: [{ label: xLabel }, {}],
+      // small values (learning rates) in scientific notation, so the axis does not read 0, 0, 0
+      axes: [{ label: xLabel }, { size: 64, values: function (u, vals) { return vals.map(function (v) {
+        return v === 0 ? '0' : Math.abs(v) < 0.01 ? v.toExponential(1) : String(+v.toFixed(3)); }); } }],
       series: [{ label: xLabel }].concat(series.map(function (s, i) {
         return { label: s.label, stroke: palette[i % palette.length], width: 1.5, spanGaps: true, points: { show: s.points } };
       })) };
