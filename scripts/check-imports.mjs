@@ -32,6 +32,24 @@ function* sourceFiles(dir) {
 }
 
 const problems = [];
+
+/** The runtime dependencies of every workspace package, by name. */
+const workspaceDeps = new Map();
+for (const dir of Object.keys(ALLOWED)) {
+  if (!existsSync(join(dir, 'package.json'))) continue;
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  workspaceDeps.set(
+    pkg.name,
+    Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).filter((d) => d.startsWith('@graft/')),
+  );
+}
+
+/** Whether workspace package `from` depends on `to`, directly or through others. */
+function dependsOn(from, to, seen = new Set()) {
+  if (seen.has(from)) return false;
+  seen.add(from);
+  return (workspaceDeps.get(from) ?? []).some((d) => d === to || dependsOn(d, to, seen));
+}
 const importRe = /(?:import|export)\s[^'"]*?from\s*['"](@graft\/[^'"/]+)|import\(\s*['"](@graft\/[^'"/]+)|import\s*['"](@graft\/[^'"/]+)/g;
 
 for (const [dir, allowed] of Object.entries(ALLOWED)) {
@@ -44,12 +62,23 @@ for (const [dir, allowed] of Object.entries(ALLOWED)) {
       if (dep.startsWith('@graft/') && !ok.has(dep)) problems.push(`${dir}/package.json: ${field} has ${dep}, which ${self} may not import`);
     }
   }
+  // Tests (and only tests) may also use workspace packages the package lists as devDependencies,
+  // e.g. @graft/peft's tests run LoRA on @graft/models' BERT, provided that package does not itself
+  // depend on this one (which would make the build graph a loop).
+  const testOk = new Set(ok);
+  for (const dep of Object.keys(pkg.devDependencies ?? {})) {
+    if (!dep.startsWith('@graft/') || ok.has(dep)) continue;
+    if (dependsOn(dep, self)) problems.push(`${dir}/package.json: devDependencies has ${dep}, which depends on ${self} (a loop)`);
+    else testOk.add(dep);
+  }
   for (const file of sourceFiles(dir)) {
     const text = readFileSync(file, 'utf8');
+    const isTest = /\.test\.ts$/.test(file);
     for (const m of text.matchAll(importRe)) {
       const target = m[1] ?? m[2] ?? m[3];
-      if (target !== self && !ok.has(target)) {
-        problems.push(`${relative('.', file)}: imports ${target}, which ${self} may not import (allowed: ${allowed.join(', ') || 'none'})`);
+      if (target !== self && !(isTest ? testOk : ok).has(target)) {
+        const hint = isTest && !ok.has(target) ? ' (a test may also import devDependencies that do not depend on this package)' : '';
+        problems.push(`${relative('.', file)}: imports ${target}, which ${self} may not import (allowed: ${allowed.join(', ') || 'none'})${hint}`);
       }
     }
   }

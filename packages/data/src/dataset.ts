@@ -59,7 +59,8 @@ export interface EncodedLabels<Row extends object> extends LabelEncoding {
 const MAP_OPTIONS = ['batched', 'batchSize', 'removeColumns', 'cache', 'cacheKey'];
 const SPLIT_OPTIONS = ['testSize', 'trainSize', 'seed', 'stratifyBy', 'shuffle'];
 
-type Rows<Out> = Dataset<Out & object>;
+/** The dataset `map` returns: rows of the mapped type. */
+export type Rows<Out> = Dataset<Out & object>;
 
 /** Rows in memory, with random access and HF-style operations that return new datasets. */
 export class Dataset<Row extends object = Record<string, unknown>> implements Iterable<Row> {
@@ -120,6 +121,7 @@ export class Dataset<Row extends object = Record<string, unknown>> implements It
     return this.#base[this.#indices ? this.#indices[index] : index];
   }
 
+  /** The rows, in order. */
   *[Symbol.iterator](): Iterator<Row> {
     for (let i = 0; i < this.length; i++) yield this.#base[this.#indices ? this.#indices[i] : i];
   }

@@ -7,7 +7,7 @@
  */
 
 // ---- datasets ----
-export { Dataset, type DatasetInit, type EncodedLabels, type MapOptions } from './dataset';
+export { Dataset, type DatasetInit, type EncodedLabels, type MapOptions, type Rows } from './dataset';
 export { concatDatasets } from './concat';
 export { IterableDataset, type IterableMapOptions, type OpenRows } from './iterable-dataset';
 export type { BatchedMapFn, Columns, MapFn, Merged, RowOf } from './map-rows';

@@ -51,6 +51,7 @@ export class IterableDataset<Row extends object = Record<string, unknown>> imple
     });
   }
 
+  /** Reads the source again from the start and yields its rows. */
   [Symbol.asyncIterator](): AsyncIterator<Row> {
     const report = newReport();
     this.#report = report;

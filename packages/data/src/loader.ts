@@ -93,6 +93,7 @@ abstract class Positioned {
     this.position = 0;
   }
 
+  /** @internal checks a restored position against what this loader can produce */
   protected checkPosition(_batchIndex: number, _where: string): void {}
 }
 
@@ -145,6 +146,7 @@ export class DataLoader<Row extends object = Record<string, unknown>, Batch = Te
     return this.#plan.batches;
   }
 
+  /** The remaining batches of the current epoch, collated one at a time; the next epoch starts when it ends. */
   *[Symbol.iterator](): Iterator<Batch> {
     const epoch = this.epochNow;
     const batches = this.batchIndices(epoch);
@@ -159,6 +161,7 @@ export class DataLoader<Row extends object = Record<string, unknown>, Batch = Te
     this.position = 0;
   }
 
+  /** The remaining batches of the current epoch, for `for await`. */
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
     const it = this[Symbol.iterator]();
     try {
@@ -168,6 +171,7 @@ export class DataLoader<Row extends object = Record<string, unknown>, Batch = Te
     }
   }
 
+  /** @internal */
   protected override checkPosition(batchIndex: number, where: string): void {
     if (batchIndex > this.length)
       throw new ArgumentError(`${where}: batchIndex ${batchIndex} is past the ${this.length} batches of an epoch (a different dataset or batch size?)`);
@@ -217,6 +221,7 @@ export class IterableDataLoader<Row extends object = Record<string, unknown>, Ba
     this.#collate = opts.collate ?? (padCollate() as unknown as Collate<Row, Batch>);
   }
 
+  /** The remaining batches of the current epoch, for `for await`. */
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
     const epoch = this.epochNow;
     const skip = this.position;

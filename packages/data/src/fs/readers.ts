@@ -14,6 +14,8 @@ import { IterableDataset as Iterable } from '../iterable-dataset';
 import type { JsonOptions, ReadJsonOptions } from '../json';
 import { readJsonlWith, readJsonWith, streamJsonlWith } from '../json';
 import type { ParquetOptions } from '../parquet';
+import type { ColumnTypes } from '../column-types';
+import type { OnError } from '../options';
 import { checkParquetOptions, parquetPass, readParquet } from '../parquet';
 import { checkFile, type FileOptions, fileAsyncBuffer, fileChunks, fileReadOptions, nodeContext, openFile, requireFormat } from './files';
 
@@ -72,7 +74,18 @@ export function streamParquetFile<Row extends object = Record<string, unknown>>(
 }
 
 /** Options of {@link readDataFile}: those of every format (each reader takes its own). */
-export type DataFileOptions = ReadCsvOptions & ReadJsonOptions & ParquetOptions & FileOptions;
+export interface DataFileOptions extends ReadCsvOptions, ReadJsonOptions, ParquetOptions, FileOptions {
+  /** CSV: the column names of a file without a header; Parquet: read only these columns. */
+  columns?: readonly string[];
+  /** Types the values must have (declared columns are converted or checked, by format). */
+  types?: ColumnTypes;
+  /** The name used in error messages (default: the path). */
+  file?: string;
+  /** `'throw'` (default): a malformed row throws a `DataFormatError`; `'skip'`: it is skipped and counted. */
+  onError?: OnError;
+  /** Called with each skipped row's error when `onError` is `'skip'`. */
+  onSkip?: (error: DataFormatError) => void;
+}
 
 /**
  * Reads a data file by its extension: `.csv`, `.tsv`, `.json`, `.jsonl`/`.ndjson`, `.parquet`,
