@@ -95,7 +95,7 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   const output = opts.output as string | undefined;
   if (output) {
     const path = resolve(ctx.cwd, output);
-    await writeFileAtomic(path, predictions.map((p) => JSON.stringify(p)).join('\n') + '\n');
+    await writeFileAtomic(path, `${predictions.map((p) => JSON.stringify(p)).join('\n')}\n`);
     ctx.info(`${predictions.length} predictions written to ${path}`);
     return { checkpoint: dir, count: predictions.length, output: path };
   }
