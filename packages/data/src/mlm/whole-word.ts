@@ -8,7 +8,9 @@ import { ArgumentError } from '@graft/core';
 
 /** The part of a tokenizer whole-word masking needs (structural: `@graft/data` does not import tokenizers). */
 export interface TokenVocabulary {
+  /** The token string of `id`, or undefined for an id outside the vocabulary. */
   idToToken(id: number): string | undefined;
+  /** How many ids the vocabulary has. */
   getVocabSize(): number;
 }
 
