@@ -32,7 +32,7 @@ export interface ReadReport {
   rows: number;
   /** Malformed rows skipped (with `onError: 'skip'`). */
   skipped: number;
-  /** The first {@link KEPT_ERRORS} skipped rows' errors. */
+  /** The first ten skipped rows' errors (the count covers all of them). */
   errors: DataFormatError[];
   /** Bytes read from the source (compressed bytes for gzip). */
   bytes: number;
