@@ -4,7 +4,7 @@
  * threshold the untrained classifier does not), and train, eval, predict, pretrain and inspect
  * run on the embedded model and on every fixture model. Full recipes are benchmarks, not tests.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -249,6 +249,59 @@ describe('graft pretrain', () => {
     expect(result.globalStep).toBe(3);
     const config = JSON.parse(readFileSync(join(work, 'fresh', 'best', 'config.json'), 'utf8'));
     expect(config).toMatchObject({ model_type: 'bert', hidden_size: 32, num_hidden_layers: 1, vocab_size: 1024, architectures: ['BertForMaskedLM'] });
+  }, 120_000);
+});
+
+describe('--resume-from-checkpoint', () => {
+  /** Runs `argv` to 6 steps in `a`; copies a's checkpoint-3 into `b` and resumes there; returns both final weights. */
+  async function interruptedAndWhole(name: string, argv: (out: string) => string[]) {
+    const a = join(work, `${name}-whole`);
+    const b = join(work, `${name}-resumed`);
+    await graft(argv(a), work);
+    mkdirSync(b, { recursive: true });
+    cpSync(join(a, 'checkpoint-3'), join(b, 'checkpoint-3'), { recursive: true });
+    await graft([...argv(b), '--resume-from-checkpoint', 'checkpoint-3'], work);
+    return [readFileSync(join(a, 'best', 'model.safetensors')), readFileSync(join(b, 'best', 'model.safetensors'))];
+  }
+  const steps = ['--max-steps', '6', '--save-strategy', 'steps', '--save-steps', '3', '--save-total-limit', '3', '--per-device-train-batch-size', '4'];
+
+  it('graft train continues a run exactly (same final weights as the uninterrupted run)', async () => {
+    const model = fixtureModelWithTokenizer('bert-seqcls');
+    const [whole, resumed] = await interruptedAndWhole('resume-train', (out) => [
+      'train',
+      model,
+      'sst2',
+      '--train-samples',
+      '64',
+      '--eval-samples',
+      '16',
+      '--max-length',
+      '16',
+      ...steps,
+      '--eval-strategy',
+      'no',
+      '--output-dir',
+      out,
+    ]);
+    expect(resumed.equals(whole)).toBe(true);
+  }, 120_000);
+
+  it('graft pretrain too: the masking generator is part of the checkpoint', async () => {
+    const model = fixtureModelWithTokenizer('bert-mlm');
+    const [whole, resumed] = await interruptedAndWhole('resume-pretrain', (out) => [
+      'pretrain',
+      assetPath('datasets', 'sst2', 'dev.tsv'),
+      '--model',
+      model,
+      '--max-length',
+      '16',
+      '--eval-fraction',
+      '0',
+      ...steps,
+      '--output-dir',
+      out,
+    ]);
+    expect(resumed.equals(whole)).toBe(true);
   }, 120_000);
 });
 
