@@ -51,7 +51,15 @@ const options = (): OptionSpec[] => [
   { name: 'whole-word-mask', type: 'boolean', description: 'mask whole words (WordPiece ## pieces together)', group: MLM },
   { name: 'eval-fraction', type: 'number', description: 'share of blocks held out for the evaluation loss (default 0.05; 0: none)', group: MLM },
   resumeOption,
-  ...trainingFlags(),
+  ...trainingFlags({
+    outputDir: 'runs/pretrain-<corpus>-<date>-<time>',
+    evalStrategy: 'epoch with held-out blocks',
+    saveStrategy: 'as --eval-strategy',
+    loggingSteps: 'about 1/50 of the steps',
+    saveTotalLimit: '2',
+    loadBestModelAtEnd: 'true when evaluating',
+    metricForBestModel: 'loss',
+  }),
 ];
 
 /** A fresh BERT config.json for the shape flags and the tokenizer. */

@@ -22,7 +22,26 @@ import { abortCallback } from '../trainer-callbacks';
 import { pickTrainingArguments, trainingFlags } from '../training-flags';
 import { columnOptions, configOption, maxLengthOption, resumeOption, resumeTarget, tokenizerOption, trainDataOptions } from './shared-options';
 
-const options = (): OptionSpec[] => [configOption, tokenizerOption, maxLengthOption, ...columnOptions, ...trainDataOptions, resumeOption, ...trainingFlags()];
+/** What `graft train` sets when a flag is not given (see {@link cliDefaults}), for `--help`. */
+const SHOWN_DEFAULTS = {
+  outputDir: 'runs/<model>-<data>-<date>-<time>',
+  evalStrategy: 'epoch',
+  saveStrategy: 'as --eval-strategy',
+  loggingSteps: 'about 1/50 of the steps',
+  saveTotalLimit: '2',
+  loadBestModelAtEnd: 'true when evaluating',
+  metricForBestModel: 'accuracy',
+};
+
+const options = (): OptionSpec[] => [
+  configOption,
+  tokenizerOption,
+  maxLengthOption,
+  ...columnOptions,
+  ...trainDataOptions,
+  resumeOption,
+  ...trainingFlags(SHOWN_DEFAULTS),
+];
 
 /**
  * Training arguments the CLI chooses when neither a flag nor the config file sets them: evaluate
