@@ -15,6 +15,8 @@ import { Tokenizer } from '@graft/tokenizers';
 import { loadTokenizer, saveTokenizer } from '@graft/tokenizers/node';
 import { BertConfig, BertForSequenceClassification } from '@graft/models';
 import { fromPretrained, savePretrained } from '@graft/models/node';
+import { DistillError, distillationLoss, distillationStep } from '@graft/distill';
+import { cachedTeacherLogits } from '@graft/distill/node';
 
 const dir = mkdtempSync(join(tmpdir(), 'graft-smoke-'));
 try {
@@ -81,6 +83,26 @@ try {
   assert.ok(reloaded instanceof BertForSequenceClassification);
   const ids = tensor([[2, 5, 7]], { dtype: 'int32' });
   assert.deepEqual(Array.from(await reloaded.call({ inputIds: ids }).logits.data()), Array.from(await model.call({ inputIds: ids }).logits.data()));
+
+  // @graft/distill and /node: the loss, teacher logits cached on disk (a hit the second time), an offline step
+  const teacherLogits = model.call({ inputIds: ids }).logits;
+  assert.equal(distillationLoss(teacherLogits, teacherLogits, null, { alpha: 1, temperature: 2 }).itemSync(), 0);
+  assert.throws(() => distillationLoss(teacherLogits, teacherLogits, null, { alpha: 2, temperature: 2 }), DistillError);
+  const rows = [{ inputIds: [2, 5, 7], idx: 0 }];
+  const collate = (r: typeof rows) => ({
+    inputIds: tensor(
+      r.map((x) => x.inputIds),
+      { dtype: 'int32' },
+    ),
+    idx: tensor([0], { dtype: 'int32' }),
+  });
+  const cacheOpts = { dir: join(dir, 'cache'), teacher: model, rows, collate };
+  assert.equal((await cachedTeacherLogits(cacheOpts)).hit, false);
+  const cached = await cachedTeacherLogits(cacheOpts);
+  assert.equal(cached.hit, true);
+  const step = distillationStep({ student: reloaded, cachedLogits: cached.logits, alpha: 1 });
+  const out = step(collate(rows), { globalStep: 0, epoch: 0, microStep: 0, accumulationSteps: 1, training: true, generator: undefined as never });
+  assert.ok(Math.abs(await out.loss.item()) < 1e-6);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -15,6 +15,11 @@ export interface StepContext {
   microStep: number;
   /** Micro-batches per optimizer step (1 without accumulation). */
   accumulationSteps: number;
+  /**
+   * The optimizer steps the run is planned for, when the loop knows it (the Trainer does), so a
+   * step can schedule its own hyperparameters over training (a distillation loss's α and T).
+   */
+  totalSteps?: number;
   /** Whether this is a training step (false during evaluation). */
   training: boolean;
   /** The generator for randomness inside the step (dropout masks, sampling). */

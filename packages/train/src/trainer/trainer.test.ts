@@ -190,6 +190,7 @@ describe('Trainer', () => {
       trainStep: (batch, ctx) => {
         steps++;
         expect(ctx.training).toBe(true);
+        expect(ctx.totalSteps).toBe(4); // what a step schedules its own hyperparameters over
         return { loss: model.call(batch).loss!, metrics: { constant: 2 } };
       },
       callbacks: [spy],

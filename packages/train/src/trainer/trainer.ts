@@ -217,6 +217,7 @@ export class Trainer<Row extends object = Record<string, unknown>, B = TextBatch
             epoch,
             microStep: micro,
             accumulationSteps: window,
+            totalSteps: plan.maxSteps,
             training: true,
             generator: defaultGenerator(),
           });
