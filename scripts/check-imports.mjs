@@ -16,7 +16,8 @@ export const ALLOWED = {
   'packages/train': ['core', 'nn', 'data'],
   'apps/trainer': ALL,
   'apps/playground': ALL,
-  docs: ALL,
+  // docs' runnable examples include the README's main command, which runs the CLI
+  docs: [...ALL, 'cli'],
   bench: ALL,
   'test-utils': ALL,
   scratch: ALL,

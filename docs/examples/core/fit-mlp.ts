@@ -2,7 +2,7 @@
  * Fit a two-layer network to two interleaved spirals with @graft/core alone: autograd, scopes,
  * the seeded generator and plain gradient descent with momentum. Prints the loss as it falls.
  *
- *   npm run demo
+ *   pnpm scratch docs/examples/core/fit-mlp.ts
  */
 import { crossEntropy, Generator, keep, manualSeed, noGrad, randn, scope, tensor, zerosLike, type Tensor } from '@graft/core';
 

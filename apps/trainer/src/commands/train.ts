@@ -1,0 +1,232 @@
+/**
+ * `graft train <model> <data>`: fine-tunes a pretrained checkpoint for text classification with
+ * the Trainer, evaluates each epoch, keeps the best checkpoint and leaves a run directory:
+ * checkpoints, the final (best) model with `trainer_state.json` and the model card (written by
+ * the Trainer), `best/`, `metrics.jsonl` and `report.html`.
+ */
+import { padCollate } from '@graft/data';
+import { classificationMetrics, ProgressCallback, Trainer, trainingArguments } from '@graft/train';
+import { metricsJsonl, nodeCheckpointStore } from '@graft/train/node';
+import { type CliContext, type CommandInput, type CommandResult, defineCommand, type OptionSpec } from '../command';
+import { withConfig } from '../config-file';
+import { type LoadedSplit, labelIds, labelNames, loadSplits, pickLabelColumn, pickTextColumn, readTable, requireColumn, subsample } from '../data-loading';
+import { prepareDevice } from '../device';
+import { dataError, usageError } from '../errors';
+import { checkMaxLength, loadModel, loadModelTokenizer, maxPositions, readModelDir } from '../model-loading';
+import { createProgress, formatMetrics } from '../progress/renderer';
+import { confusionMatrixOf, reportFor } from '../report/classification-report';
+import { tokenizerFiles, writeBestModel, writeReport } from '../run-directory';
+import { defaultRunDir, resolveRunDir } from '../run-name';
+import { tokenizeDataset } from '../tokenize';
+import { abortCallback } from '../trainer-callbacks';
+import { pickTrainingArguments, trainingFlags } from '../training-flags';
+import { columnOptions, configOption, maxLengthOption, resumeOption, resumeTarget, tokenizerOption, trainDataOptions } from './shared-options';
+
+/** What `graft train` sets when a flag is not given (see {@link cliDefaults}), for `--help`. */
+const SHOWN_DEFAULTS = {
+  outputDir: 'runs/<model>-<data>-<date>-<time>',
+  evalStrategy: 'epoch',
+  saveStrategy: 'as --eval-strategy',
+  loggingSteps: 'about 1/50 of the steps',
+  saveTotalLimit: '2',
+  loadBestModelAtEnd: 'true when evaluating',
+  metricForBestModel: 'accuracy',
+};
+
+const options = (): OptionSpec[] => [
+  configOption,
+  tokenizerOption,
+  maxLengthOption,
+  ...columnOptions,
+  ...trainDataOptions,
+  resumeOption,
+  ...trainingFlags(SHOWN_DEFAULTS),
+];
+
+/**
+ * Training arguments the CLI chooses when neither a flag nor the config file sets them: evaluate
+ * and save every epoch and end with the best checkpoint by accuracy (HF's defaults evaluate
+ * never and rank by loss), about 50 logged points, and two checkpoints kept.
+ */
+export function cliDefaults(given: Record<string, unknown>, stepsPerEpoch: number, metric = 'accuracy'): Record<string, unknown> {
+  const epochs = (given.numTrainEpochs as number | undefined) ?? 3;
+  const maxSteps = given.maxSteps as number | undefined;
+  const total = maxSteps !== undefined && maxSteps > 0 ? maxSteps : Math.max(1, Math.ceil(stepsPerEpoch * epochs));
+  // about 50 points on the loss curve, whatever the run's length (HF's 500 would give none on a short run)
+  const loggingSteps = Math.max(1, Math.round(total / 50));
+  const evalStrategy = (given.evalStrategy as string | undefined) ?? 'epoch';
+  const saveStrategy = (given.saveStrategy as string | undefined) ?? (evalStrategy === 'no' ? 'epoch' : evalStrategy);
+  const out: Record<string, unknown> = { loggingSteps, evalStrategy, saveStrategy, saveTotalLimit: 2 };
+  if (evalStrategy === 'steps') {
+    const every = (given.evalSteps as number | undefined) ?? Math.max(1, Math.round(total / 10));
+    out.evalSteps = every;
+    if (saveStrategy === 'steps') out.saveSteps = (given.saveSteps as number | undefined) ?? every;
+  }
+  if (evalStrategy !== 'no' && saveStrategy === evalStrategy) {
+    out.loadBestModelAtEnd = true;
+    out.metricForBestModel = metric;
+  }
+  return out;
+}
+
+async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult> {
+  const { opts, args } = withConfig(input, ctx, options(), ['model', 'data']);
+  const modelArg = args.model as string | undefined;
+  const dataArg = args.data as string | undefined;
+  if (!modelArg) throw usageError('graft train needs a model folder: graft train <model> <data> (or model: in --config)', 'missing_argument');
+  if (!dataArg)
+    throw usageError('graft train needs data: a file, a Hugging Face dataset folder, or sst2 / imdb (graft train <model> <data>)', 'missing_argument');
+
+  const { dir: modelDir, config } = readModelDir(modelArg, ctx.cwd);
+  const maxLength = (opts.maxLength as number | undefined) ?? Math.min(128, maxPositions(config) ?? 128);
+  checkMaxLength(maxLength, config, modelArg);
+  const { tokenizer, dir: tokenizerDir } = await loadModelTokenizer(modelDir, config, opts.tokenizer as string | undefined, ctx.cwd);
+  const given = pickTrainingArguments(opts);
+  const seed = (given.seed as number | undefined) ?? 42;
+  // a bad training argument fails now, not after the data is read and tokenized
+  trainingArguments({ ...cliDefaults(given, 1), ...given, outputDir: '.' });
+
+  // ---- data: splits, columns, labels, subsamples, tokens ----
+  const splits = await loadSplits(dataArg, ctx, { train: true, eval: !opts.evalData });
+  let train = splits.train as LoadedSplit;
+  let evalSplit = opts.evalData ? await readTable(opts.evalData as string, ctx.cwd, '--eval-data') : splits.eval;
+  const textColumn = pickTextColumn(train, opts.textColumn as string | undefined, splits.builtin?.textColumn);
+  const labelColumn = pickLabelColumn(train, opts.labelColumn as string | undefined, splits.builtin?.labelColumn);
+  const pairColumn = opts.textPairColumn as string | undefined;
+  if (pairColumn) requireColumn(train, pairColumn, '--text-pair-column');
+  if (!evalSplit) {
+    const testSize = (opts.validationSplit as number | undefined) ?? 0.1;
+    if (!(testSize > 0 && testSize < 1)) throw usageError(`--validation-split must be between 0 and 1, got ${testSize}`);
+    let parts: ReturnType<typeof train.dataset.trainTestSplit>;
+    try {
+      parts = train.dataset.trainTestSplit({ testSize, seed, stratifyBy: labelColumn });
+    } catch (e) {
+      throw dataError(
+        `${train.source}: cannot hold out ${Math.round(testSize * 100)}% for evaluation (${(e as Error).message}); pass --eval-data, or more rows`,
+        'split_failed',
+        e,
+      );
+    }
+    evalSplit = { dataset: parts.test, source: `${train.source} (${Math.round(testSize * 100)}% held out)` };
+    train = { dataset: parts.train, source: train.source };
+  }
+  requireColumn(evalSplit, textColumn, '--text-column');
+  requireColumn(evalSplit, labelColumn, '--label-column');
+  if (pairColumn) requireColumn(evalSplit, pairColumn, '--text-pair-column');
+  train = { ...train, dataset: subsample(train.dataset, opts.trainSamples as number | undefined, seed, '--train-samples') };
+  evalSplit = { ...evalSplit, dataset: subsample(evalSplit.dataset, opts.evalSamples as number | undefined, seed, '--eval-samples') };
+  const names = labelNames(train, labelColumn, splits.builtin?.labels);
+  const tokenize = (split: LoadedSplit) =>
+    tokenizeDataset(split.dataset, tokenizer, {
+      textColumn,
+      textPairColumn: pairColumn,
+      maxLength,
+      labels: labelIds(split, labelColumn, names),
+      source: split.source,
+    });
+  const trainData = tokenize(train);
+  const evalData = tokenize(evalSplit);
+  ctx.info(
+    `data: ${trainData.length} training rows from ${train.source}, ${evalData.length} evaluation rows from ${evalSplit.source}; labels: ${names.join(', ')}`,
+  );
+
+  // ---- model and arguments ----
+  await prepareDevice(given.device as string | undefined);
+  const model = await loadModel(modelDir, 'sequence-classification', ctx, { labels: names, seed });
+  const batch = ((given.perDeviceTrainBatchSize as number | undefined) ?? 8) * ((given.gradientAccumulationSteps as number | undefined) ?? 1);
+  const outputDir = resolveRunDir(ctx.cwd, (given.outputDir as string | undefined) ?? defaultRunDir(modelArg, dataArg));
+  const targs = trainingArguments({ ...cliDefaults(given, Math.ceil(trainData.length / batch)), ...given, outputDir });
+
+  // ---- training ----
+  const progress = createProgress({ target: ctx.progressStream, quiet: ctx.quiet || ctx.json, label: 'train' });
+  const tokFiles = tokenizerFiles(tokenizerDir);
+  const trainer = new Trainer({
+    model,
+    args: targs,
+    trainDataset: trainData,
+    evalDataset: evalData,
+    collate: padCollate({ padTokenId: config.pad_token_id ?? 0 }),
+    computeMetrics: classificationMetrics(),
+    callbacks: [new ProgressCallback(progress.render), metricsJsonl(outputDir), abortCallback(ctx.signal)],
+    store: nodeCheckpointStore(outputDir),
+    tokenizerFiles: tokFiles,
+  });
+  ctx.info(`training into ${outputDir}`);
+  const started = performance.now();
+  try {
+    await trainer.train({ resumeFromCheckpoint: resumeTarget(opts.resumeFromCheckpoint) });
+  } finally {
+    progress.stop();
+  }
+  const trainSeconds = (performance.now() - started) / 1000;
+  if (ctx.signal.aborted) return { outputDir, interrupted: true, globalStep: trainer.state.globalStep };
+
+  // ---- the best model's final evaluation, best/, the report ----
+  const prediction = await trainer.predict(evalData);
+  const metrics = Object.fromEntries(Object.entries(prediction.metrics).map(([k, v]) => [k.replace(/^test_/, ''), v]));
+  const best = await writeBestModel(outputDir, model, tokFiles);
+  const confusion = confusionMatrixOf(prediction.logits, prediction.labels ?? new Int32Array(), names);
+  const timing = { trainSeconds, stepsPerSecond: progress.stepsPerSecond ?? undefined, samplesPerSecond: progress.samplesPerSecond ?? undefined };
+  const report = await writeReport(
+    outputDir,
+    reportFor({
+      title: `graft train: ${modelArg} on ${dataArg}`,
+      model,
+      modelPath: modelArg,
+      data: {
+        train: train.source,
+        eval: evalSplit.source,
+        trainRows: trainData.length,
+        evalRows: evalData.length,
+        textColumn,
+        labelColumn,
+        labels: names,
+        maxLength,
+      },
+      args: targs,
+      logHistory: trainer.state.logHistory,
+      final: metrics,
+      confusion,
+      timing,
+    }),
+  );
+  ctx.print(`dev: ${formatMetrics(metrics)}`);
+  ctx.print(
+    `${trainer.state.globalStep} steps in ${trainSeconds.toFixed(1)} s${timing.samplesPerSecond ? ` (${timing.samplesPerSecond.toFixed(1)} samples/s after warm-up)` : ''}`,
+  );
+  ctx.print(`best model: ${best}`);
+  ctx.print(`report: ${report}`);
+  return {
+    outputDir,
+    best,
+    report,
+    metrics,
+    labels: names,
+    confusionMatrix: confusion.matrix,
+    globalStep: trainer.state.globalStep,
+    bestModelCheckpoint: trainer.state.bestModelCheckpoint,
+    trainSeconds,
+    samplesPerSecond: progress.samplesPerSecond,
+    trainRows: trainData.length,
+    evalRows: evalData.length,
+  };
+}
+
+/** `graft train`. */
+export const trainCommand = defineCommand({
+  name: 'train',
+  summary: 'fine-tune a model for text classification',
+  description:
+    'Fine-tunes a Hugging Face checkpoint (BERT, DistilBERT, RoBERTa) for text classification, evaluates every epoch, keeps the best checkpoint and writes a run directory with best/, metrics.jsonl, trainer_state.json, the model card and report.html.',
+  arguments: [
+    { name: 'model', description: 'model folder (config.json, model.safetensors, tokenizer files)', required: false },
+    { name: 'data', description: 'data file (csv, tsv, json, jsonl, parquet, .gz), Hugging Face dataset folder, or sst2 / imdb', required: false },
+  ],
+  options,
+  examples: [
+    'graft train assets/models/bert-tiny-imdb-mlm sst2 --num-train-epochs 3 --learning-rate 1e-4 --per-device-train-batch-size 32',
+    'graft train ./my-model reviews.csv --text-column review --label-column stars --output-dir runs/reviews',
+    'graft train --config run.yaml --seed 1',
+  ],
+  run,
+});
