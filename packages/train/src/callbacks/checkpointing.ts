@@ -1,7 +1,9 @@
 /**
- * When to write a checkpoint (HF's save rules): every `saveSteps` optimizer steps or at each
- * epoch's end, and once more when training reaches `maxSteps`, so the last weights are always
- * on disk unless `saveStrategy` is `'no'`. The Trainer always installs it; it only sets
+ * When to write a checkpoint (HF's save rules): every `saveSteps` optimizer steps (and once more
+ * when training reaches `maxSteps`, so the last weights are on disk), or at each epoch's end
+ * (the last epoch's end comes after the last step, also when `maxSteps` stops an epoch early).
+ * With `'epoch'` the last step is not saved at the step's end: its checkpoint must come after
+ * the epoch's evaluation, which may make it the best one. The Trainer always installs it; it only sets
  * `shouldSave`; the Trainer writes the files (and never the same step twice).
  */
 import type { CallbackContext, TrainerCallback } from './callback';
@@ -10,11 +12,10 @@ import type { CallbackContext, TrainerCallback } from './callback';
 export class CheckpointingCallback implements TrainerCallback {
   readonly name = 'CheckpointingCallback';
 
-  /** Saves every `saveSteps`, and at `maxSteps`. */
+  /** Saves every `saveSteps`, and at `maxSteps` (with `saveStrategy: 'steps'`). */
   onStepEnd({ args, state, control }: CallbackContext): void {
-    if (args.saveStrategy === 'no') return;
-    if (args.saveStrategy === 'steps' && state.globalStep % state.saveSteps === 0) control.shouldSave = true;
-    if (state.globalStep >= state.maxSteps) control.shouldSave = true;
+    if (args.saveStrategy !== 'steps') return;
+    if (state.globalStep % state.saveSteps === 0 || state.globalStep >= state.maxSteps) control.shouldSave = true;
   }
 
   /** Saves at an epoch's end with `saveStrategy: 'epoch'`. */

@@ -40,8 +40,15 @@ const pythonFloat = (v: number) => (v !== 0 && Math.abs(v) < 1e-4 ? v.toExponent
 
 /** Checkpoint bookkeeping of one Trainer. */
 export class TrainerCheckpoints<B> {
-  /** Steps already saved by this Trainer: the same step is never written twice. */
+  /** Steps already saved by this Trainer: the same step is not written twice… */
   readonly #saved = new Set<number>();
+  /** …unless an evaluation after its save made it the best, so its trainer_state.json must be rewritten. */
+  readonly #stale = new Set<number>();
+
+  /** Marks the saved checkpoint of `step` for rewriting at the next save (see {@link save}). */
+  markStale(step: number): void {
+    if (this.#saved.has(step)) this.#stale.add(step);
+  }
 
   constructor(
     readonly host: CheckpointHost<B>,
@@ -103,10 +110,13 @@ export class TrainerCheckpoints<B> {
     return m === null ? null : m.startsWith('eval_') ? m : `eval_${m}`;
   }
 
-  /** Records a new best value of `metricForBestModel` (HF's `_determine_best_metric`). */
-  updateBest(metrics: Record<string, number>): void {
+  /**
+   * Records a new best value of `metricForBestModel` and, as HF's `_determine_best_metric` does,
+   * names this step's checkpoint as the best at once. Returns whether it is a new best.
+   */
+  updateBest(metrics: Record<string, number>): boolean {
     const key = this.#metricKey();
-    if (key === null) return;
+    if (key === null) return false;
     const value = metrics[key];
     if (value === undefined) {
       throw new TrainerError(
@@ -119,16 +129,28 @@ export class TrainerCheckpoints<B> {
     if (s.bestMetric === null || (greater ? value > s.bestMetric : value < s.bestMetric)) {
       s.bestMetric = value;
       s.bestGlobalStep = s.globalStep;
+      s.bestModelCheckpoint = `${this.host.args.outputDir}/${checkpointName(s.globalStep)}`;
+      return true;
     }
+    return false;
   }
 
-  /** Writes `checkpoint-<step>` (unless this step is saved already), rotates old ones, and runs `onSave`. */
+  /** Whether this Trainer has written the checkpoint of `step`. */
+  isSaved(step: number): boolean {
+    return this.#saved.has(step);
+  }
+
+  /**
+   * Writes `checkpoint-<step>`, rotates old ones, and runs `onSave`. A step saved already is
+   * written again only when an evaluation since made it the best (its `trainer_state.json` must
+   * then say so); otherwise it is not written twice.
+   */
   async save(): Promise<void> {
     const h = this.host;
     const s = h.state;
-    if (this.#saved.has(s.globalStep)) return;
     const name = checkpointName(s.globalStep);
-    if (s.bestGlobalStep === s.globalStep) s.bestModelCheckpoint = `${h.args.outputDir}/${name}`;
+    if (this.#saved.has(s.globalStep) && !this.#stale.has(s.globalStep)) return;
+    this.#stale.delete(s.globalStep);
     s.statefulCallbacks = {};
     for (const cb of h.callbacks) if (cb.stateDict) s.statefulCallbacks[callbackName(cb)] = cb.stateDict();
     const files = await checkpointFiles({

@@ -70,6 +70,42 @@ describe('Trainer', () => {
     trainer.optimizer?.disposeState();
   });
 
+  it('points best_model_checkpoint at the last checkpoint when the last evaluation is the best', async () => {
+    // the last step's checkpoint must be written after the epoch's evaluation (it used to be written
+    // at the step's end, before it, and never again: best_model_checkpoint then named the epoch before)
+    for (const saveStrategy of ['epoch', 'steps'] as const) {
+      const model = new TinyClassifier();
+      const store = memoryCheckpointStore();
+      let calls = 0;
+      const trainer = new Trainer({
+        model,
+        args: {
+          learningRate: 0.05,
+          numTrainEpochs: 2,
+          perDeviceTrainBatchSize: 16,
+          evalStrategy: 'epoch',
+          saveStrategy,
+          saveSteps: 6,
+          metricForBestModel: 'accuracy',
+          seed: 0,
+        },
+        trainDataset: train,
+        evalDataset: dev,
+        collate: tinyCollate,
+        computeMetrics: () => ({ accuracy: ++calls }), // every evaluation beats the one before
+        store,
+      });
+      await trainer.train();
+      expect(trainer.state.bestMetric).toBe(2);
+      expect(trainer.state.bestModelCheckpoint?.split('/').pop()).toBe('checkpoint-12');
+      const saved = JSON.parse(new TextDecoder().decode((await store.read('checkpoint-12', 'trainer_state.json'))!));
+      expect(saved.best_model_checkpoint.split('/').pop()).toBe('checkpoint-12');
+      expect(saved.best_metric).toBe(2);
+      model.dispose();
+      trainer.optimizer?.disposeState();
+    }
+  });
+
   it('predicts logits and labels with test_ metrics', async () => {
     const model = new TinyClassifier();
     const trainer = new Trainer({ model, args: { perDeviceEvalBatchSize: 7 }, collate: tinyCollate, computeMetrics: classificationMetrics() });

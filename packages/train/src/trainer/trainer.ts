@@ -283,7 +283,13 @@ export class Trainer<Row extends object = Record<string, unknown>, B = TextBatch
       if (this.#lastEvalStep !== this.state.globalStep) {
         this.#lastEvalStep = this.state.globalStep;
         const metrics = await this.evaluate();
-        this.#checkpoints.updateBest(metrics);
+        // a step saved before this evaluation that it made the best is saved again, so its
+        // trainer_state.json names it (HF's order is evaluate, then save; ours can differ when
+        // the save strategy fires at a step's end and the evaluation at the epoch's end)
+        if (this.#checkpoints.updateBest(metrics) && this.#checkpoints.isSaved(this.state.globalStep)) {
+          this.#checkpoints.markStale(this.state.globalStep);
+          c.shouldSave = true;
+        }
       }
     }
     if (c.shouldSave) {
