@@ -239,7 +239,8 @@ export class PeftModel<M extends AnyModule = AnyModule> extends Module<CallArgs<
     const source = asAdapterFiles(files);
     const config = await readAdapterConfig(source, opts.subfolder);
     const tuner = this.#tuner();
-    tuner.addAdapter(adapterName, { ...config, inference_mode: !opts.isTrainable }, { init: false });
+    config.inference_mode = !opts.isTrainable;
+    tuner.addAdapter(adapterName, config, { init: false });
     try {
       await loadAdapterWeights(tuner, adapterName, source, opts.subfolder);
     } catch (e) {
@@ -258,7 +259,8 @@ export class PeftModel<M extends AnyModule = AnyModule> extends Module<CallArgs<
     const config = await readAdapterConfig(source, opts.subfolder);
     const name = opts.adapterName ?? 'default';
     const flags = base.parameters().map((p) => [p, p.requiresGrad] as const);
-    const peft = new this(base, { ...config, inference_mode: !opts.isTrainable }, { adapterName: name, warn: opts.warn, init: false }) as PeftModel<M>;
+    config.inference_mode = !opts.isTrainable;
+    const peft = new this(base, config, { adapterName: name, warn: opts.warn, init: false }) as PeftModel<M>;
     try {
       await loadAdapterWeights(peft.base_model, name, source, opts.subfolder);
     } catch (e) {

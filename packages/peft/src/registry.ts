@@ -50,7 +50,18 @@ export function peftMethod(peftType: string): PeftMethod {
  * `peft_type`, missing fields take PEFT's defaults, and a bad or unknown field throws a
  * `PeftConfigError` naming it.
  */
-export function parsePeftConfig(json: unknown, source: ConfigSource = 'user', where = source === 'file' ? 'adapter_config.json' : 'PEFT config'): PeftConfig {
+export function parsePeftConfig(json: unknown, source?: ConfigSource, where?: string): PeftConfig {
+  // a config parsed from a file keeps the file's leniency when it is passed on (getPeftModel re-validates what it gets)
+  const from = source ?? (typeof json === 'object' && json !== null ? parsedFrom.get(json) : undefined) ?? 'user';
+  const config = parseWith(json, from, where ?? (from === 'file' ? 'adapter_config.json' : 'PEFT config'));
+  parsedFrom.set(config, from);
+  return config;
+}
+
+/** Where each config this module parsed came from. */
+const parsedFrom = new WeakMap<object, ConfigSource>();
+
+function parseWith(json: unknown, source: ConfigSource, where: string): PeftConfig {
   const type = (json as { peft_type?: unknown } | null)?.peft_type;
   if (typeof type !== 'string') {
     throw new PeftConfigError(

@@ -38,6 +38,11 @@ export class LoraLinear extends LoraLayer<Linear> {
     });
     if (o.init && o.initLoraWeights === 'gaussian') init.normal(a.weight, 0, 1 / o.r, { generator: o.generator });
     const b = new Linear(o.r, base.outFeatures, { bias: o.loraBias, device, generator: o.initLoraWeights === false ? random : SKIP_INIT });
+    if (o.initLoraWeights !== false || !o.init) {
+      // a zero-drawing generator leaves uniform inits at their lower bound, so B is zeroed explicitly
+      init.zeros(b.weight);
+      if (b.bias) init.zeros(b.bias);
+    }
     if (o.loraBias && base.bias === null) {
       throw new PeftTargetError(
         'peft_target_unsupported',

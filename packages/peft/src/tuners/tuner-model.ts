@@ -6,7 +6,7 @@
  * disables, merges, deletes and unloads them, and lists each adapter's tensors for the files.
  */
 import type { Generator, Tensor } from '@graft/core';
-import { type AnyModule, Module, type Parameter } from '@graft/nn';
+import { type AnyModule, Module, ModuleDict, type Parameter } from '@graft/nn';
 import type { PeftConfig } from '../config/peft-config';
 import { PeftAdapterError } from '../errors';
 import type { PeftMethod } from '../method';
@@ -24,9 +24,13 @@ export interface AddAdapterOptions {
   generator?: Generator;
 }
 
+let probe: ModuleDict | undefined;
+
 /** Names that cannot be adapters: state-dict keys may not contain dots, and containers' own properties are taken. */
 export function checkAdapterName(name: unknown): asserts name is string {
-  const taken = typeof name === 'string' && (name in Module.prototype || ['training', 'get', 'set', 'has', 'delete', 'keys', 'entries'].includes(name));
+  // adapter names are keys of ModuleDict/ParameterDict containers, which cannot shadow their own members
+  probe ??= new ModuleDict();
+  const taken = typeof name === 'string' && ((name in probe && !Object.hasOwn(probe, name)) || name === 'training');
   if (typeof name !== 'string' || name === '' || /[./\\]/.test(name) || taken) {
     throw new PeftAdapterError(
       'peft_adapter_name',
