@@ -80,7 +80,8 @@ export class BitFitLayer extends AdapterLayer<AnyModule> {
   protected mergeUpdates(name: string): WeightUpdate[] {
     const bias = this.baseBias;
     this.#originals.set(name, bias.clone().keep());
-    return [[bias, this.bitfit_bias.get(name)!]];
+    // a copy: update values are the merge's own tensors (mergeAsync disposes them after writing)
+    return [[bias, this.bitfit_bias.get(name)!.clone()]];
   }
 
   protected unmergeUpdates(name: string): WeightUpdate[] {

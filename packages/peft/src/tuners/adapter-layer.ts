@@ -60,7 +60,8 @@ export abstract class AdapterLayer<B extends AnyModule = AnyModule> extends Modu
 
   /**
    * The base-layer tensors that merging adapter `name` changes, with their merged values (computed,
-   * not yet written). Called only for adapters the layer holds and has not merged.
+   * not yet written). The values must be new tensors, never the adapter's own parameters: they are
+   * disposed once written. Called only for adapters the layer holds and has not merged.
    */
   protected abstract mergeUpdates(name: string): WeightUpdate[];
 
