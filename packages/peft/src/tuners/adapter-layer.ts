@@ -6,7 +6,7 @@
  * A method implements the tensors, the forward pass and the merge arithmetic; merging, safe
  * merging, unmerging, switching and freezing are done here once for every method.
  */
-import { noGrad, scope, type Tensor } from '@graft/core';
+import { GraftError, noGrad, scope, type Tensor } from '@graft/core';
 import { type AnyModule, Module, type Parameter } from '@graft/nn';
 import { PeftAdapterError } from '../errors';
 
@@ -174,7 +174,18 @@ export abstract class AdapterLayer<B extends AnyModule = AnyModule> extends Modu
 
 /** Whether every element of `t` is finite, read synchronously. */
 function isFiniteSync(t: Tensor): boolean {
-  return scope(() => nonFiniteCount(t).itemSync() === 0);
+  try {
+    return scope(() => nonFiniteCount(t).itemSync() === 0);
+  } catch (e) {
+    if (e instanceof GraftError && e.code === 'sync_read_unsupported') {
+      throw new GraftError(
+        'sync_read_unsupported',
+        `a safe merge reads the merged weights, which ${t.device} cannot do synchronously; use await mergeAsync({ safeMerge: true })`,
+        { cause: e },
+      );
+    }
+    throw e;
+  }
 }
 
 /** Whether every element of `t` is finite. */
