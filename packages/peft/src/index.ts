@@ -78,7 +78,6 @@ export { TunerModel, checkAdapterName, type AddAdapterOptions } from './tuners/t
 export { AdapterLayer, type LayerTensor, type MergeOptions, type WeightUpdate } from './tuners/adapter-layer';
 export { ModulesToSaveWrapper, ModuleCopy } from './tuners/modules-to-save';
 export { ParameterDict } from './tuners/parameter-dict';
-export { SkipInitGenerator, SKIP_INIT } from './tuners/skip-init';
 export { injectModules } from './tuners/inject';
 export {
   ALL_LINEAR,
