@@ -54,6 +54,8 @@ export type PeftAdapterErrorCode =
   | 'peft_adapter_name'
   /** Adapters of different methods (LoRA and IA³) cannot share one model, as in PEFT. */
   | 'peft_adapter_type_mismatch'
+  /** A second adapter that trains base biases (`bias` other than 'none'): PEFT allows one. */
+  | 'peft_adapter_bias'
   /** The operation needs the adapter unmerged (delete, load). */
   | 'peft_adapter_merged'
   /** The method cannot merge its adapters into the base weights. */

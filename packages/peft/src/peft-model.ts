@@ -58,7 +58,6 @@ export interface FromPretrainedOptions extends LoadAdapterOptions {
 export class PeftModel<M extends AnyModule = AnyModule> extends Module<CallArgs<M>, CallOutput<M>> {
   /** PEFT's `LoraModel`/`IA3Model`/…: holds the base model as `model` and manages the adapters. */
   base_model: TunerModel<M>;
-  #disabled = false;
   #unloaded = false;
 
   /** Adds the first adapter to `model` (in place, as PEFT does); see {@link getPeftModel}. */
@@ -119,19 +118,17 @@ export class PeftModel<M extends AnyModule = AnyModule> extends Module<CallArgs<
 
   /** Whether adapters are disabled (the model then computes the base model's outputs exactly). */
   get adaptersDisabled(): boolean {
-    return this.#disabled;
+    return this.#tuner().disabled;
   }
 
-  /** Disables every adapter until {@link enableAdapters} (merged adapters are unmerged first). */
+  /** Disables every adapter, ones added later included, until {@link enableAdapters} (merged adapters are unmerged first). */
   disableAdapters(): void {
     this.#tuner().setDisabled(true);
-    this.#disabled = true;
   }
 
   /** Enables the adapters again. */
   enableAdapters(): void {
     this.#tuner().setDisabled(false);
-    this.#disabled = false;
   }
 
   /**
@@ -140,7 +137,7 @@ export class PeftModel<M extends AnyModule = AnyModule> extends Module<CallArgs<
    * @example const reference = peft.withAdaptersDisabled(() => peft.call(batch).logits)
    */
   withAdaptersDisabled<T>(fn: () => T): T {
-    const was = this.#disabled;
+    const was = this.adaptersDisabled;
     const restore = () => (was ? this.disableAdapters() : this.enableAdapters());
     this.disableAdapters();
     let result: T;

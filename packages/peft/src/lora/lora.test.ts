@@ -108,6 +108,13 @@ describe('LoRA on a Linear', () => {
     );
   });
 
+  it("resets fan_in_fan_out on a Linear (which stores (out, in)) with PEFT's warning", () => {
+    const warnings: string[] = [];
+    const peft = getPeftModel(new One(), { peft_type: 'LORA', r: 2, target_modules: ['fc'], fan_in_fan_out: true }, { warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual(['fan_in_fan_out is set to True but the target module is `torch.nn.Linear`. Setting fan_in_fan_out to False.']);
+    expect((peft.peftConfig.default as { fan_in_fan_out: boolean }).fan_in_fan_out).toBe(false);
+  });
+
   it('dropout acts on the adapter input in training only', () => {
     const peft = getPeftModel(new One(), { peft_type: 'LORA', r: 2, target_modules: ['fc'], lora_dropout: 0.5, init_lora_weights: false }, quiet);
     const x = tensor(ramp(40, 1), { shape: [10, 4] });

@@ -46,6 +46,7 @@ export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[
   #method: PeftMethod;
   #configs = new Map<string, PeftConfig>();
   #active: string[] = [];
+  #disabled = false;
   #warn: (message: string) => void;
 
   constructor(model: M, peftType: string, warn: (message: string) => void) {
@@ -106,7 +107,7 @@ export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[
     }
     const biased = [...this.#configs.values(), config].filter((c) => ((c as { bias?: string }).bias ?? 'none') !== 'none');
     if (biased.length > 1)
-      throw new PeftAdapterError('peft_adapter_exists', `only one adapter may train biases (bias != 'none'); set bias: 'none' for '${name}'`, name);
+      throw new PeftAdapterError('peft_adapter_bias', `only one adapter may train biases (bias != 'none'); set bias: 'none' for '${name}'`, name);
     addTaskModulesToSave(config);
     this.#configs.set(name, config);
     const ctx = { model: this.model, adapterName: name, config, init: opts.init ?? true, generator: opts.generator, warn: this.#warn };
@@ -129,6 +130,12 @@ export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[
     const list = typeof names === 'string' ? [names] : [...names];
     if (list.length === 0) throw new PeftAdapterError('peft_adapter_active', 'setAdapter needs at least one adapter name');
     for (const n of list) this.config(n);
+    if (list.length > 1 && this.wrappers().length > 0) {
+      throw new PeftAdapterError(
+        'peft_adapter_active',
+        `only one adapter can be active with modules_to_save (a module trained in full has one copy per adapter); got ${JSON.stringify(list)}`,
+      );
+    }
     if (this.adapterLayers().some(([, l]) => l.merged)) {
       this.#warn('Adapter cannot be set when the model is merged. Unmerging the model first.');
       this.unmerge();
@@ -137,8 +144,14 @@ export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[
     this.#applyActive();
   }
 
-  /** Disables (or enables again) every adapter: the forward pass is then the base model's. */
+  /** Whether adapters are disabled. */
+  get disabled(): boolean {
+    return this.#disabled;
+  }
+
+  /** Disables (or enables again) every adapter, later ones included: the forward pass is then the base model's. */
   setDisabled(on: boolean): void {
+    this.#disabled = on;
     for (const [, layer] of this.adapterLayers()) {
       if (on && layer.merged) layer.unmerge();
       layer.setDisabled(on);
@@ -245,11 +258,13 @@ export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[
     const trainable = (n: string) => this.#active.includes(n) && !this.#configs.get(n)?.inference_mode;
     for (const [, layer] of this.adapterLayers()) {
       layer.setActiveAdapters(this.#active);
+      layer.setDisabled(this.#disabled);
       for (const n of layer.adapterNames()) layer.setAdapterTrainable(n, trainable(n));
     }
     // a modules_to_save wrapper runs one copy: the first active adapter's
     const first = this.#active[0] ?? null;
     for (const [, w] of this.wrappers()) {
+      w.setDisabled(this.#disabled);
       w.setActiveAdapter(first !== null && w.adapterNames().includes(first) ? first : null);
       for (const n of w.adapterNames()) w.setAdapterTrainable(n, n === w.activeAdapter && trainable(n));
     }
