@@ -10,6 +10,7 @@ import { expectClose } from '../../../../test-utils/close';
 import { TinyNet, tinyBatch } from '../../../../test-utils/peft/tiny';
 import { thrown } from '../../../../test-utils/thrown';
 import { PeftTargetError } from '../errors';
+import type { LoraConfig } from './config';
 import { getPeftModel } from '../peft-model';
 import type { LoraEmbedding } from './embedding';
 import type { LoraLinear } from './linear';
@@ -112,7 +113,7 @@ describe('LoRA on a Linear', () => {
     const warnings: string[] = [];
     const peft = getPeftModel(new One(), { peft_type: 'LORA', r: 2, target_modules: ['fc'], fan_in_fan_out: true }, { warn: (m) => warnings.push(m) });
     expect(warnings).toEqual(['fan_in_fan_out is set to True but the target module is `torch.nn.Linear`. Setting fan_in_fan_out to False.']);
-    expect((peft.peftConfig.default as { fan_in_fan_out: boolean }).fan_in_fan_out).toBe(false);
+    expect((peft.peftConfig.default as LoraConfig).fan_in_fan_out).toBe(false);
   });
 
   it('dropout acts on the adapter input in training only', () => {
