@@ -194,6 +194,39 @@ describe('LoRA on an Embedding', () => {
     expectClose(data(merged.embed.call(ids)), rows, { atol: 1e-6 });
   });
 
+  it('with DoRA: starts as the base table, scales each feature by m/‖Wᵀ + sBA‖, and merges exactly that', () => {
+    const model = new TinyNet(3);
+    const { ids } = tinyBatch();
+    const W = data(model.embed.weight);
+    const base = data(model.embed.call(ids));
+    const peft = getPeftModel(model, { peft_type: 'LORA', r: 2, lora_alpha: 2, use_dora: true, target_modules: ['embed'] }, quiet);
+    const layer = peft.getBaseModel().embed as unknown as LoraEmbedding;
+    const m = layer.lora_magnitude_vector.get('default')!.weight;
+    expect(m.shape).toEqual([8]);
+    expectClose(
+      data(m),
+      [0, 1, 2, 3, 4, 5, 6, 7].map((d) => Math.hypot(...Array.from({ length: 20 }, (_, v) => W[v * 8 + d]))),
+    );
+    expectClose(data(layer.call(ids) as Tensor), base, { atol: 1e-6 });
+    set(layer.lora_embedding_A.get('default')!, ramp(40));
+    set(
+      m,
+      ramp(8, 2).map((v) => 1 + Math.abs(v)),
+    );
+    const B = data(layer.lora_embedding_B.get('default')!);
+    const A = ramp(40);
+    const V = W.map((w, i) => w + A[Math.floor(i / 8)] * B[(i % 8) * 2] + A[20 + Math.floor(i / 8)] * B[(i % 8) * 2 + 1]);
+    const norms = [0, 1, 2, 3, 4, 5, 6, 7].map((d) => Math.hypot(...Array.from({ length: 20 }, (_, v) => V[v * 8 + d])));
+    const M = data(m);
+    const expected = data(ids).flatMap((id) => [0, 1, 2, 3, 4, 5, 6, 7].map((d) => (M[d] * V[id * 8 + d]) / norms[d]));
+    const adapted = data(layer.call(ids) as Tensor);
+    expectClose(adapted, expected, { atol: 1e-5 });
+    peft.merge();
+    expectClose(data(layer.call(ids) as Tensor), adapted, { atol: 1e-5 });
+    peft.unmerge();
+    expectClose(data(layer.base_layer.weight), W, { atol: 1e-6 });
+  });
+
   it('gives the padding row no gradient through A', () => {
     const peft = getPeftModel(new TinyNet(3), { peft_type: 'LORA', r: 2, target_modules: ['embed'] }, quiet);
     const layer = peft.getBaseModel().embed as unknown as LoraEmbedding;
