@@ -145,16 +145,20 @@ export {
 export { BITFIT_FIELDS, BitFitLayer, bitfitConfig, bitfitMethod, holdsBias, ownBias, type BitFitConfig } from './bitfit/index';
 export {
   BOTTLENECK_FIELDS,
+  BOTTLENECK_INITS,
   BOTTLENECK_NON_LINEARITIES,
+  BOTTLENECK_PLACEMENTS,
   BOTTLENECK_TARGET_MODULES,
   BottleneckLayer,
   DEFAULT_REDUCTION_FACTOR,
   bottleneckAdapterConfig,
   bottleneckMethod,
   bottleneckWidth,
+  houlsbyTargets,
   nonLinearity,
   validateBottleneckConfig,
   type BottleneckAdapterConfig,
+  type BottleneckInit,
   type BottleneckLayerOptions,
   type BottleneckNonLinearity,
 } from './bottleneck/index';

@@ -1,33 +1,36 @@
 /**
  * A bottleneck adapter on a Linear (Houlsby et al. 2019): `y = base(x)`, then for each active
- * adapter `y ← y + up(f(down(y)))`, with `adapter_down.<adapter>` (out → bottleneck) and
- * `adapter_up.<adapter>` (bottleneck → out), biases included. Put on the attention's and the
- * feed-forward block's output projections, this is the paper's placement: inside the residual
- * branch, before the residual is added and normalised (and before that branch's dropout).
- * Several active adapters stack, each on the previous one's output. The function is not linear
- * in its input (f, and the residual through it), so it cannot be folded into the base weight.
+ * adapter `y ← y + scaling · dropout(up(f(down(y))))`, with `adapter_down.<adapter>` (out →
+ * bottleneck) and `adapter_up.<adapter>` (bottleneck → out), biases included. Put on the
+ * attention's and the feed-forward block's output projections, this is the paper's placement:
+ * inside the residual branch, before the residual is added and normalised. (The `adapters`
+ * library applies it after that branch's dropout, this layer before it: the same function in
+ * evaluation, another dropout mask in training.) Several active adapters stack, each on the
+ * previous one's output. The function is not linear in its input (f, and the residual through
+ * it), so it cannot be folded into the base weight.
  */
-import { gelu, relu, silu, scope, type Tensor, tanh } from '@graft/core';
-import { init, Linear, ModuleDict } from '@graft/nn';
+import { type Generator, gelu, relu, scope, silu, type Tensor, tanh } from '@graft/core';
+import { Dropout, Identity, init, Linear, ModuleDict } from '@graft/nn';
 import { PeftAdapterError } from '../errors';
 import { AdapterLayer, type LayerTensor, type WeightUpdate } from '../tuners/adapter-layer';
 import { SKIP_INIT } from '../tuners/skip-init';
-import type { BottleneckNonLinearity } from './config';
-import type { Generator } from '@graft/core';
+import type { BottleneckInit, BottleneckNonLinearity } from './config';
 
 /** What adding one bottleneck adapter to a layer needs. */
 export interface BottleneckLayerOptions {
   /** The bottleneck's width. */
   size: number;
   nonLinearity: BottleneckNonLinearity;
-  /** `init_weights`: a zero up-projection (the identity at the start). */
-  initWeights: boolean;
+  /** How the projections start (`init_weights`). */
+  initWeights: BottleneckInit;
+  scaling: number;
+  dropout: number;
   /** false: weights are loaded next, draw nothing. */
   init: boolean;
   generator: Generator | undefined;
 }
 
-/** f of a bottleneck. */
+/** f of a bottleneck (`gelu` is the exact one, `gelu_new` the tanh approximation, as in transformers). */
 export function nonLinearity(name: BottleneckNonLinearity): (x: Tensor) => Tensor {
   switch (name) {
     case 'relu':
@@ -43,8 +46,20 @@ export function nonLinearity(name: BottleneckNonLinearity): (x: Tensor) => Tenso
   }
 }
 
-/** Houlsby's near-zero initialisation: N(0, 10⁻²) truncated at two standard deviations. */
-const STD = 1e-2;
+/** Draws a new adapter's projections as the `adapters` library's `init_weights` says (biases stay zero). */
+function initialise(down: Linear, up: Linear, how: BottleneckInit, generator: Generator | undefined): void {
+  const g = { generator };
+  if (how === 'bert') {
+    init.normal(down.weight, 0, 0.02, g);
+    init.normal(up.weight, 0, 0.02, g);
+  } else if (how === 'houlsby') {
+    init.truncNormal(down.weight, 0, 1e-2, -2e-2, 2e-2, g);
+    init.truncNormal(up.weight, 0, 1e-2, -2e-2, 2e-2, g);
+  } else {
+    // torch's kaiming_uniform_(a=√5): U(±1/√fan_in), what nn.Linear draws; the up-projection stays zero
+    init.kaimingUniform(down.weight, { a: Math.sqrt(5), ...g });
+  }
+}
 
 /** Bottleneck adapters on a Linear. */
 export class BottleneckLayer extends AdapterLayer<Linear> {
@@ -52,8 +67,12 @@ export class BottleneckLayer extends AdapterLayer<Linear> {
   adapter_down = new ModuleDict<Linear>();
   /** The up-projections (bottleneck → out), per adapter. */
   adapter_up = new ModuleDict<Linear>();
+  /** Dropout on each adapter's output (Identity when the probability is 0). */
+  adapter_dropout = new ModuleDict<Dropout | Identity>();
   /** f per adapter. */
   readonly nonLinearities: Record<string, BottleneckNonLinearity> = {};
+  /** The output factor per adapter. */
+  readonly scalings: Record<string, number> = {};
 
   constructor(base: Linear, name: string, o: BottleneckLayerOptions) {
     super(base);
@@ -78,18 +97,17 @@ export class BottleneckLayer extends AdapterLayer<Linear> {
     const up = new Linear(o.size, out, { device, generator: SKIP_INIT });
     // SKIP_INIT leaves uniform inits at their lower bound: every tensor is set here
     for (const t of [down.weight, down.bias!, up.weight, up.bias!]) init.zeros(t);
-    if (o.init) {
-      init.truncNormal(down.weight, 0, STD, -2 * STD, 2 * STD, { generator: o.generator });
-      if (!o.initWeights) init.truncNormal(up.weight, 0, STD, -2 * STD, 2 * STD, { generator: o.generator });
-    }
+    if (o.init) initialise(down, up, o.initWeights, o.generator);
     for (const [dict, layer] of [
       [this.adapter_down, down],
       [this.adapter_up, up],
+      [this.adapter_dropout, o.dropout > 0 ? new Dropout(o.dropout) : new Identity()],
     ] as const) {
-      dict.get(name)?.dispose();
-      dict.set(name, layer);
+      (dict.get(name) as { dispose(): void } | undefined)?.dispose();
+      (dict as ModuleDict<Linear | Dropout | Identity>).set(name, layer);
     }
     this.nonLinearities[name] = o.nonLinearity;
+    this.scalings[name] = o.scaling;
   }
 
   adapterNames(): string[] {
@@ -109,11 +127,12 @@ export class BottleneckLayer extends AdapterLayer<Linear> {
   }
 
   protected removeAdapter(name: string): void {
-    for (const dict of [this.adapter_down, this.adapter_up]) {
+    for (const dict of [this.adapter_down, this.adapter_up, this.adapter_dropout] as ModuleDict<Linear | Dropout | Identity>[]) {
       dict.get(name)?.dispose();
       dict.delete(name);
     }
     delete this.nonLinearities[name];
+    delete this.scalings[name];
   }
 
   forward(x: Tensor): Tensor {
@@ -127,7 +146,8 @@ export class BottleneckLayer extends AdapterLayer<Linear> {
         const up = this.adapter_up.get(name)!;
         // adapters are float32 (PEFT's autocast rule); a float16 base gets the update in its dtype
         const h = y.dtype === down.weight.dtype ? y : y.cast(down.weight.dtype);
-        const delta = up.call(nonLinearity(this.nonLinearities[name])(down.call(h)));
+        let delta = this.adapter_dropout.get(name)!.call(up.call(nonLinearity(this.nonLinearities[name])(down.call(h))));
+        if (this.scalings[name] !== 1) delta = delta.mul(this.scalings[name]);
         y = y.add(delta.dtype === y.dtype ? delta : delta.cast(y.dtype));
       }
       return y;
@@ -144,7 +164,7 @@ export class BottleneckLayer extends AdapterLayer<Linear> {
 
   override extraRepr(): string {
     return this.adapterNames()
-      .map((n) => `${n}: ${this.adapter_down.get(n)!.outFeatures}, ${this.nonLinearities[n]}`)
+      .map((n) => `${n}: ${this.adapter_down.get(n)!.outFeatures}, ${this.nonLinearities[n]}, scaling=${this.scalings[n]}`)
       .join('; ');
   }
 }

@@ -190,7 +190,10 @@ export async function loadAdapterWeights(tuner: TunerModel, name: string, files:
       throw new PeftFileError(
         'peft_file_mismatch',
         file,
-        `${files.description}/${file}: adapter '${name}' saves values computed from its parameters (${[...targets].filter(([, t]) => computed.has(t)).map(([k]) => k).join(', ')}), which cannot be loaded back into them; load it for inference (isTrainable false)`,
+        `${files.description}/${file}: adapter '${name}' saves values computed from its parameters (${[...targets]
+          .filter(([, t]) => computed.has(t))
+          .map(([k]) => k)
+          .join(', ')}), which cannot be loaded back into them; load it for inference (isTrainable false)`,
       );
     }
     const missing = [...targets.keys()].filter((k) => !loaded.has(k));

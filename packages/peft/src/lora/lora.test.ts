@@ -103,7 +103,11 @@ describe('LoRA on a Linear', () => {
       data(layer.base_layer.bias!),
       before.map((v, i) => v + (8 / 2) * (i + 1)),
     );
-    expect(peft.base_model.adapterTensors('default').map((t) => t.fileKey.replace('base_model.model.', ''))).toEqual(['fc.lora_A.weight', 'fc.lora_B.weight', 'fc.lora_B.bias']);
+    expect(peft.base_model.adapterTensors('default').map((t) => t.fileKey.replace('base_model.model.', ''))).toEqual([
+      'fc.lora_A.weight',
+      'fc.lora_B.weight',
+      'fc.lora_B.bias',
+    ]);
     expect(thrown(() => getPeftModel(new One(4, 3, false), { peft_type: 'LORA', target_modules: ['fc'], lora_bias: true }, quiet), PeftTargetError).code).toBe(
       'peft_target_unsupported',
     );
@@ -161,7 +165,11 @@ describe('DoRA', () => {
     expectClose(data(peft.call(x)), unmerged, { atol: 1e-5 });
     peft.unmerge();
     expectClose(data(layer.base_layer.weight), W, { atol: 1e-6 });
-    expect(peft.base_model.adapterTensors('default').map((t) => t.fileKey.replace('base_model.model.', ''))).toEqual(['fc.lora_A.weight', 'fc.lora_B.weight', 'fc.lora_magnitude_vector']);
+    expect(peft.base_model.adapterTensors('default').map((t) => t.fileKey.replace('base_model.model.', ''))).toEqual([
+      'fc.lora_A.weight',
+      'fc.lora_B.weight',
+      'fc.lora_magnitude_vector',
+    ]);
   });
 });
 

@@ -35,7 +35,13 @@ export function validatePrefixTuningConfig(config: PrefixTuningConfig, where: st
  * @example prefixTuningConfig({ task_type: 'SEQ_CLS', num_virtual_tokens: 10 })
  */
 export function prefixTuningConfig(options: Partial<Omit<PrefixTuningConfig, 'peft_type'>> = {}): PrefixTuningConfig {
-  const config = parseFields<PrefixTuningConfig>({ ...options, peft_type: 'PREFIX_TUNING' }, 'PREFIX_TUNING', PREFIX_TUNING_FIELDS, 'user', 'PrefixTuningConfig');
+  const config = parseFields<PrefixTuningConfig>(
+    { ...options, peft_type: 'PREFIX_TUNING' },
+    'PREFIX_TUNING',
+    PREFIX_TUNING_FIELDS,
+    'user',
+    'PrefixTuningConfig',
+  );
   validatePrefixTuningConfig(config, 'PrefixTuningConfig');
   return config;
 }

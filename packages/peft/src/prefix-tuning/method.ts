@@ -24,7 +24,10 @@ export function prefixKeyValues(prefix: Tensor, config: PrefixTuningConfig, batc
   const [t, layers, heads] = [config.num_virtual_tokens!, config.num_layers!, config.num_attention_heads!];
   const headDim = config.token_dim! / heads;
   // [T, 2L, heads, hd] → [2L, heads, T, hd]: entry 2i is layer i's key, 2i + 1 its value
-  const perLayer = prefix.reshape(t, 2 * layers, heads, headDim).permute(1, 2, 0, 3).split(2, 0);
+  const perLayer = prefix
+    .reshape(t, 2 * layers, heads, headDim)
+    .permute(1, 2, 0, 3)
+    .split(2, 0);
   return perLayer.map((kv) => {
     const [k, v] = kv.split(1, 0);
     return [k.expand(batch, heads, t, headDim), v.expand(batch, heads, t, headDim)];

@@ -78,7 +78,11 @@ export function preparePromptLearningConfig(config: PromptLearningConfig, model:
   const fill = (field: 'num_layers' | 'token_dim' | 'num_attention_heads', names: readonly string[], what: string, required: boolean) => {
     config[field] ??= firstInt(json, names);
     if (config[field] === null && required) {
-      throw new PeftConfigError('peft_config_invalid', `${config.peft_type}: set ${field} (${what}): the model's config has none of ${names.join(', ')}`, field);
+      throw new PeftConfigError(
+        'peft_config_invalid',
+        `${config.peft_type}: set ${field} (${what}): the model's config has none of ${names.join(', ')}`,
+        field,
+      );
     }
   };
   fill('token_dim', WIDTH_FIELDS, "the model's hidden size", true);

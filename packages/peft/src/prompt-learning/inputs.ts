@@ -30,7 +30,8 @@ export interface PreparedInputs {
   device: string;
 }
 
-const isTensor = (v: unknown): v is Tensor => typeof v === 'object' && v !== null && Array.isArray((v as Tensor).shape) && typeof (v as Tensor).dtype === 'string';
+const isTensor = (v: unknown): v is Tensor =>
+  typeof v === 'object' && v !== null && Array.isArray((v as Tensor).shape) && typeof (v as Tensor).dtype === 'string';
 
 /**
  * The single inputs object of a call, checked to hold `inputIds` or `inputsEmbeds`, with its

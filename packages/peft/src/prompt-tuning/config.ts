@@ -57,8 +57,18 @@ export const PROMPT_TUNING_FIELDS: FieldSpecs = {
 export function validatePromptTuningConfig(config: PromptTuningConfig, where: string): void {
   validatePromptLearningConfig(config, where);
   const text = config.prompt_tuning_init === 'TEXT';
-  ensure(!text || !!config.tokenizer_name_or_path, where, 'tokenizer_name_or_path', `When prompt_tuning_init='TEXT', tokenizer_name_or_path can't be ${config.tokenizer_name_or_path}.`);
-  ensure(!text || config.prompt_tuning_init_text !== null, where, 'prompt_tuning_init_text', "When prompt_tuning_init='TEXT', prompt_tuning_init_text can't be null.");
+  ensure(
+    !text || !!config.tokenizer_name_or_path,
+    where,
+    'tokenizer_name_or_path',
+    `When prompt_tuning_init='TEXT', tokenizer_name_or_path can't be ${config.tokenizer_name_or_path}.`,
+  );
+  ensure(
+    !text || config.prompt_tuning_init_text !== null,
+    where,
+    'prompt_tuning_init_text',
+    "When prompt_tuning_init='TEXT', prompt_tuning_init_text can't be null.",
+  );
   ensure(text || !config.tokenizer_kwargs, where, 'tokenizer_kwargs', "tokenizer_kwargs only valid when using prompt_tuning_init='TEXT'.");
   ensure(
     text || config.prompt_tuning_init_token_ids === null,
@@ -74,7 +84,13 @@ export function validatePromptTuningConfig(config: PromptTuningConfig, where: st
  * @example promptTuningConfig({ task_type: 'SEQ_CLS', num_virtual_tokens: 8, prompt_tuning_init: 'TEXT', prompt_tuning_init_text: 'Is this review positive?', tokenizer_name_or_path: 'bert-base-uncased', prompt_tuning_init_token_ids: tokenizer.encode('Is this review positive?').ids })
  */
 export function promptTuningConfig(options: Partial<Omit<PromptTuningConfig, 'peft_type'>> = {}): PromptTuningConfig {
-  const config = parseFields<PromptTuningConfig>({ ...options, peft_type: 'PROMPT_TUNING' }, 'PROMPT_TUNING', PROMPT_TUNING_FIELDS, 'user', 'PromptTuningConfig');
+  const config = parseFields<PromptTuningConfig>(
+    { ...options, peft_type: 'PROMPT_TUNING' },
+    'PROMPT_TUNING',
+    PROMPT_TUNING_FIELDS,
+    'user',
+    'PromptTuningConfig',
+  );
   validatePromptTuningConfig(config, 'PromptTuningConfig');
   return config;
 }

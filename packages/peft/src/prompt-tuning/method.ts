@@ -48,7 +48,11 @@ function initIds(ctx: InjectContext<PromptTuningConfig>, words: Embedding): numb
   }
   const bad = ids.find((id) => id >= words.numEmbeddings);
   if (bad !== undefined) {
-    throw new PeftConfigError('peft_config_invalid', `PROMPT_TUNING: token id ${bad} is outside the model's vocabulary of ${words.numEmbeddings}`, 'prompt_tuning_init_token_ids');
+    throw new PeftConfigError(
+      'peft_config_invalid',
+      `PROMPT_TUNING: token id ${bad} is outside the model's vocabulary of ${words.numEmbeddings}`,
+      'prompt_tuning_init_token_ids',
+    );
   }
   return ids;
 }
@@ -99,7 +103,11 @@ export const promptTuningMethod: PeftMethod<PromptTuningConfig> = {
       const words = model.getSubmodule(path) as Embedding;
       preparePromptLearningConfig(config, model, { layers: false, heads: false });
       if (config.token_dim !== words.embeddingDim) {
-        throw new PeftConfigError('peft_config_invalid', `PROMPT_TUNING: token_dim ${config.token_dim} differs from the word embeddings' width ${words.embeddingDim} (${path})`, 'token_dim');
+        throw new PeftConfigError(
+          'peft_config_invalid',
+          `PROMPT_TUNING: token_dim ${config.token_dim} differs from the word embeddings' width ${words.embeddingDim} (${path})`,
+          'token_dim',
+        );
       }
       const ids = initIds(ctx, words);
       return new PromptEmbedding(config.num_virtual_tokens! * config.num_transformer_submodules!, config.token_dim!, {

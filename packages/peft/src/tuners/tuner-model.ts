@@ -169,7 +169,10 @@ export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[
     if (list.length === 0) throw new PeftAdapterError('peft_adapter_active', 'setAdapter needs at least one adapter name');
     for (const n of list) this.config(n);
     if (list.length > 1 && this.#method.promptLearning) {
-      throw new PeftAdapterError('peft_adapter_active', `${this.#method.peftType} runs one adapter at a time (each prepares the whole input); got ${JSON.stringify(list)}`);
+      throw new PeftAdapterError(
+        'peft_adapter_active',
+        `${this.#method.peftType} runs one adapter at a time (each prepares the whole input); got ${JSON.stringify(list)}`,
+      );
     }
     if (list.length > 1 && this.wrappers().length > 0) {
       throw new PeftAdapterError(
