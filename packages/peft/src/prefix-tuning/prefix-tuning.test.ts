@@ -139,6 +139,14 @@ describe('prefix tuning', () => {
     const peft = getPeftModel(model, config, quiet) as unknown as PeftModel & Runner;
     const encoder = peft.base_model.prompt_encoder!.get('default') as PrefixEncoder;
     expect([encoder.embedding.weight.shape, ...encoder.transform!.parameters().map((p) => p.shape)]).toEqual([[2, 32], [8, 32], [8], [128, 8], [128]]);
+    // PEFT's in-memory names (its Sequential numbers the tanh too)
+    expect([...encoder.namedParameters()].map(([k]) => k)).toEqual([
+      'embedding.weight',
+      'transform.0.weight',
+      'transform.0.bias',
+      'transform.2.weight',
+      'transform.2.bias',
+    ]);
     const [w1, b1, w2, b2] = encoder.transform!.parameters().map(data);
     const e = data(encoder.embedding.weight);
     const mlp = [0, 1].flatMap((t) => {
