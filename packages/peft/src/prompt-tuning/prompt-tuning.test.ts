@@ -66,6 +66,9 @@ describe('prompt tuning', () => {
       const out = peft.call({ inputIds: ids(P), attentionMask: mask(P) });
       expectClose(data(out.logits), full, { atol: 1e-5 });
       expect(out.logits.shape).toEqual([2, 2]);
+      // given inputsEmbeds instead of inputIds, the prompt goes before them the same way
+      const words = model.getSubmodule(wordEmbeddingsPath(model)!) as Embedding;
+      expectClose(data(peft.call({ inputsEmbeds: words.call(ids(P)), attentionMask: mask(P) }).logits), full, { atol: 1e-5 });
       expect(peft.withAdaptersDisabled(() => data(peft.call({ inputIds: ids(), attentionMask: mask() }).logits))).toEqual(full);
       peft.dispose();
     });
