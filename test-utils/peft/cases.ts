@@ -103,10 +103,4 @@ export const PEFT_INVARIANT_CASES: PeftInvariantCase[] = [
     batch: fixtureBatch('distilbert-seqcls'),
     config: { peft_type: 'PREFIX_TUNING', task_type: 'SEQ_CLS', num_virtual_tokens: 2, prefix_projection: true, encoder_hidden_size: 16 },
   },
-  {
-    name: 'RoBERTa, SEQ_CLS, a prefix of 4 tokens',
-    model: fixtureModel('roberta-seqcls'),
-    batch: fixtureBatch('roberta-seqcls'),
-    config: { peft_type: 'PREFIX_TUNING', task_type: 'SEQ_CLS', num_virtual_tokens: 4 },
-  },
 ];
