@@ -109,6 +109,11 @@ describe('bottleneck adapters', () => {
       quiet,
     );
     expect(adapted(one.getBaseModel().namedModules())).toEqual(['distilbert.transformer.layer.0.ffn.lin2']);
+    // Houlsby's paper also trains the layer norms: modules_to_save does that
+    const norms = getPeftModel(await fromPretrained(fixtureFiles('bert-seqcls')), { peft_type: 'BOTTLENECK_ADAPTER', modules_to_save: ['LayerNorm'] }, quiet);
+    const trained = [...norms.namedParameters()].filter(([, p]) => p.requiresGrad).map(([k]) => k);
+    expect(trained.filter((k) => k.includes('LayerNorm.modules_to_save.default.'))).toHaveLength(2 * 5);
+    expect(trained.filter((k) => k.includes('.adapter_'))).toHaveLength(4 * 4);
     const mh = getPeftModel(await fromPretrained(fixtureFiles('distilbert-seqcls')), { peft_type: 'BOTTLENECK_ADAPTER', output_adapter: false }, quiet);
     expect(adapted(mh.getBaseModel().namedModules())).toEqual([
       'distilbert.transformer.layer.0.attention.out_lin',
