@@ -1,3 +1,7 @@
+import { mergeConfig } from 'vitest/config';
 import { packageVitest } from '../../vitest.shared';
 
-export default packageVitest('peft');
+// `ci` tells the WebGPU parity test to fail, not skip, when no adapter exists (as core's, nn's and models')
+export default mergeConfig(packageVitest('peft'), {
+  test: { provide: { ci: process.env.CI === 'true' || process.env.CI === '1' } },
+});

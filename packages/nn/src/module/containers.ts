@@ -107,6 +107,13 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[],
     return this.get(key) !== undefined;
   }
 
+  /** Removes the module named `key` (not disposing it); returns whether there was one. */
+  delete(key: string): boolean {
+    if (!this.has(key)) return false;
+    delete (this as unknown as Record<string, unknown>)[key];
+    return true;
+  }
+
   /** The names, in order. */
   keys(): string[] {
     return [...this.namedChildren()].map(([k]) => k);

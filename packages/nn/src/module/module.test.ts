@@ -195,6 +195,10 @@ describe('containers and functionalCall', () => {
     expect(dict.keys()).toEqual(['cls', 'reg']);
     expect(Object.keys(dict.stateDict())).toEqual(['cls.weight', 'cls.bias', 'reg.weight', 'reg.bias']);
     expect(() => dict.set('call', new ReLU())).toThrow(ModulePathError);
+    expect(dict.delete('cls')).toBe(true);
+    expect(dict.delete('cls')).toBe(false);
+    expect(dict.keys()).toEqual(['reg']);
+    expect(Object.keys(dict.stateDict())).toEqual(['reg.weight', 'reg.bias']);
   });
 
   it('functionalCall swaps parameters for the call and restores them', () => {

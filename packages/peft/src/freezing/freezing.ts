@@ -11,7 +11,8 @@
  * model above the layers, such as BERT's pooler; each layer below; the embeddings).
  */
 import { type AnyModule, type BuiltGroup, layerwiseLrDecayGroups, type Parameter, weightDecayGroups } from '@graft/nn';
-import { countParameters, type FreezingCounts, formatCounts } from './counts';
+import { formatTrainableParameters, type ParameterCounts } from '../parameter-counts';
+import { countParameters } from './counts';
 import { FreezingError } from './errors';
 import { GradualUnfreezing, type UnfreezeListener } from './gradual';
 import { type EncoderLayout, encoderLayout, type LayoutPart, partitionParameters } from './layout';
@@ -98,18 +99,18 @@ export class Freezing {
   }
 
   /** What trains during the run (for gradual unfreezing, by its end) of all the model's parameters. */
-  counts(): FreezingCounts {
+  counts(): ParameterCounts {
     return countParameters(this.#all, this.#eventual);
   }
 
   /** What trains now (for gradual unfreezing, the stages open so far). */
-  currentCounts(): FreezingCounts {
+  currentCounts(): ParameterCounts {
     return countParameters(this.#all, new Set(this.#all.filter((p) => p.requiresGrad)));
   }
 
   /** PEFT's line for {@link counts}: `trainable params: 66 || all params: 53,154 || trainable%: 0.1242`. */
   summary(): string {
-    return formatCounts(this.counts());
+    return formatTrainableParameters(this.counts());
   }
 
   /**

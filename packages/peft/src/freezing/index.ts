@@ -10,6 +10,6 @@ export {
   type FreezingMethod,
   type UnfreezeEvery,
 } from './method';
-export { countParameters, formatCounts, type FreezingCounts } from './counts';
+export { countParameters } from './counts';
 export { GradualUnfreezing, type StagedModel, type UnfreezeContext, type UnfreezeListener } from './gradual';
 export { applyFreezing, Freezing, type ApplyFreezingOptions, type FreezingGroupOptions, type FreezingStage } from './freezing';

@@ -1,0 +1,52 @@
+/**
+ * A PeftModel is a model the Trainer trains as it is: the default step calls it, the default
+ * optimizer takes its trainable parameters (the adapter's), checkpoints hold its state dict under
+ * PEFT's in-memory names and resume from them, only the adapter's tensors change, and live
+ * tensors stay flat from step 20 to step 120.
+ */
+import { memory, type MemoryInfo, parseSafetensors } from '@graft/core';
+import { Dataset } from '@graft/data';
+import { memoryCheckpointStore, type TrainerCallback, Trainer } from '@graft/train';
+import { describe, expect, it } from 'vitest';
+import { TinyClassifier, tinyCollate, tinyRows } from '../../../test-utils/train/tiny-classifier';
+import { getPeftModel } from './peft-model';
+
+const train = Dataset.fromRows(tinyRows(96, { seed: 3 }));
+const lora = { peft_type: 'LORA', target_modules: ['embeddings'], r: 4, lora_alpha: 8, modules_to_save: ['classifier'] } as const;
+
+describe('PeftModel in the Trainer', () => {
+  it('trains the adapter only, learns, keeps memory flat, and checkpoints under PEFT names', async () => {
+    const peft = getPeftModel(new TinyClassifier(), lora, { warn: () => {} });
+    const frozen = [...peft.namedParameters()].filter(([, p]) => !p.requiresGrad).map(([k, p]) => [k, Array.from(p.dataSync())] as const);
+    const at = new Map<number, MemoryInfo>();
+    const probe: TrainerCallback = { name: 'probe', onStepEnd: ({ state }) => void (state.globalStep % 20 === 0 && at.set(state.globalStep, memory())) };
+    const store = memoryCheckpointStore();
+    const trainer = new Trainer({
+      model: peft,
+      args: { learningRate: 0.05, maxSteps: 120, perDeviceTrainBatchSize: 8, loggingSteps: 10, saveStrategy: 'steps', saveSteps: 60, seed: 0 },
+      trainDataset: train,
+      collate: tinyCollate,
+      callbacks: [probe],
+      store,
+    });
+    await trainer.train();
+    expect(at.get(120)).toEqual(at.get(20));
+    const losses = trainer.state.logHistory.filter((e) => e.loss !== undefined).map((e) => e.loss!);
+    expect(losses.at(-1)!).toBeLessThan(losses[0] * 0.8);
+    for (const [k, values] of frozen) expect(Array.from(peft.getParameter(k).dataSync()), k).toEqual(values);
+    const saved = parseSafetensors((await store.read('checkpoint-120', 'model.safetensors'))!);
+    expect([...saved.tensors.keys()]).toContain('base_model.model.embeddings.lora_embedding_A.default');
+    // resuming from the first checkpoint ends where the uninterrupted run ended
+    const again = getPeftModel(new TinyClassifier(), lora, { warn: () => {} });
+    const resumed = new Trainer({
+      model: again,
+      args: { learningRate: 0.05, maxSteps: 120, perDeviceTrainBatchSize: 8, loggingSteps: 10, saveStrategy: 'steps', saveSteps: 60, seed: 0 },
+      trainDataset: train,
+      collate: tinyCollate,
+      store,
+    });
+    await resumed.train({ resumeFromCheckpoint: 'checkpoint-60' });
+    const key = 'base_model.model.embeddings.lora_embedding_B.default';
+    expect(Array.from(again.getParameter(key).dataSync())).toEqual(Array.from(peft.getParameter(key).dataSync()));
+  });
+});
