@@ -192,3 +192,31 @@ export {
   type PromptTuningConfig,
   type PromptTuningInit,
 } from './prompt-tuning/index';
+
+// ---- freezing strategies (src/freezing/) ----
+export {
+  applyFreezing,
+  checkFreezingMethod,
+  checkUnfreezeEvery,
+  countParameters,
+  encoderLayout,
+  FREEZING_METHOD_NAMES,
+  Freezing,
+  FreezingError,
+  freezingMethodName,
+  GradualUnfreezing,
+  layoutPartOf,
+  parseFreezingMethod,
+  partitionParameters,
+  type ApplyFreezingOptions,
+  type EncoderLayout,
+  type FreezingErrorCode,
+  type FreezingGroupOptions,
+  type FreezingMethod,
+  type FreezingStage,
+  type LayoutPart,
+  type StagedModel,
+  type UnfreezeContext,
+  type UnfreezeEvery,
+  type UnfreezeListener,
+} from './freezing/index';
