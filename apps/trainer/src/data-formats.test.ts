@@ -22,7 +22,9 @@ describe('the <data> argument', () => {
     writeFileSync(join(dir, 'reviews.xyz'), 'x');
     const unknown = await loadSplits('reviews.ft', ctx).catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(CliError);
-    expect((unknown as CliError).message).toMatch(/unknown file type "\.ft"; use \.csv, \.tsv, \.json, \.jsonl, \.parquet \(optionally \.gz\), or load a --plugin that reads it/);
+    expect((unknown as CliError).message).toMatch(
+      /unknown file type "\.ft"; use \.csv, \.tsv, \.json, \.jsonl, \.parquet \(optionally \.gz\), or load a --plugin that reads it/,
+    );
     registerDataFormat({
       name: 'fasttext',
       extensions: ['ft'],

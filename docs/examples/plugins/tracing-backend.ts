@@ -6,7 +6,18 @@
  *
  *   tsx docs/examples/plugins/tracing-backend.ts
  */
-import { type Backend, cpuBackend, gelu, getBackend, type Kernel, type KernelTable, registerBackend, registerKernel, tensor, type TensorView } from '@graft/core';
+import {
+  type Backend,
+  cpuBackend,
+  gelu,
+  getBackend,
+  type Kernel,
+  type KernelTable,
+  registerBackend,
+  registerKernel,
+  tensor,
+  type TensorView,
+} from '@graft/core';
 
 // #region backend
 /** A backend that keeps the CPU's storage and kernels and counts each kernel it runs, by op. */
@@ -40,8 +51,7 @@ export function geluKernel(backend: Backend): Kernel<'gelu'> {
     const index = new Array<number>(x.shape.length).fill(0);
     for (let i = 0; i < size; i++) {
       const v = xs[index.reduce((at, k, axis) => at + k * x.strides[axis], x.offset)];
-      y[i] =
-        approximate === 'tanh' ? 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))) : 0.5 * v * (1 + erf(v / Math.SQRT2));
+      y[i] = approximate === 'tanh' ? 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))) : 0.5 * v * (1 + erf(v / Math.SQRT2));
       for (let axis = index.length - 1; axis >= 0 && ++index[axis] === x.shape[axis]; axis--) index[axis] = 0;
     }
     backend.write(out.buffer, out.dtype, out.dtype === 'float64' ? Float64Array.from(y) : y);

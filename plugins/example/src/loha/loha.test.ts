@@ -88,19 +88,19 @@ describe('LoHa on a Linear', () => {
       W.map((row, i) => row.map((v, j) => v + delta[i][j])),
       B,
     );
-    const got = layer.call(tensor(X)).arraySync() as number[][];
+    const got = (layer.call(tensor(X)) as Tensor).arraySync() as number[][];
     got.flat().forEach((v, i) => expect(v).toBeCloseTo(want.flat()[i], 5));
   });
 
   it('merges ΔW into the weight (bias untouched) and unmerges it again', () => {
     const layer = layerWithFactors(4);
     layer.eval();
-    const before = layer.call(tensor(X)).arraySync() as number[][];
+    const before = (layer.call(tensor(X)) as Tensor).arraySync() as number[][];
     layer.merge();
     const delta = handDelta(4, 2);
     (layer.base_layer.weight.arraySync() as number[][]).flat().forEach((v, i) => expect(v).toBeCloseTo(W.flat()[i] + delta.flat()[i], 5));
     expect(layer.base_layer.bias!.arraySync()).toEqual(Array.from(new Float32Array(B)));
-    (layer.call(tensor(X)).arraySync() as number[][]).flat().forEach((v, i) => expect(v).toBeCloseTo(before.flat()[i], 5));
+    ((layer.call(tensor(X)) as Tensor).arraySync() as number[][]).flat().forEach((v, i) => expect(v).toBeCloseTo(before.flat()[i], 5));
     layer.unmerge();
     (layer.base_layer.weight.arraySync() as number[][]).flat().forEach((v, i) => expect(v).toBeCloseTo(W.flat()[i], 6));
   });
@@ -125,12 +125,12 @@ describe('LoHa on a Linear', () => {
     const layer = layerWithFactors(6, { rankDropout: 0.5 });
     const x = tensor(X);
     layer.eval();
-    const full = layer.call(x).arraySync() as number[][];
+    const full = (layer.call(x) as Tensor).arraySync() as number[][];
     const base = linearOf(W, B);
     layer.train();
     const seen = new Set<string>();
     for (let pass = 0; pass < 20; pass++) {
-      const y = layer.call(x).arraySync() as number[][];
+      const y = (layer.call(x) as Tensor).arraySync() as number[][];
       // each output feature j gets the update scaled by the same factor in every row: 0 (dropped) or 2/kept
       const factors = [0, 1].map((j) => (y[0][j] - base[0][j]) / (full[0][j] - base[0][j]));
       for (const f of factors) expect([0, 1, 2].some((c) => Math.abs(f - c) < 1e-4)).toBe(true);
@@ -147,13 +147,13 @@ describe('LoHa on a Linear', () => {
     const layer = layerWithFactors(6, { moduleDropout: 0.5 });
     const x = tensor(X);
     layer.eval();
-    const full = (layer.call(x).arraySync() as number[][]).flat();
+    const full = ((layer.call(x) as Tensor).arraySync() as number[][]).flat();
     const base = linearOf(W, B).flat();
     layer.train();
     let skipped = 0;
     const passes = 40;
     for (let pass = 0; pass < passes; pass++) {
-      const y = (layer.call(x).arraySync() as number[][]).flat();
+      const y = ((layer.call(x) as Tensor).arraySync() as number[][]).flat();
       const isBase = y.every((v, i) => Math.abs(v - base[i]) < 1e-5);
       const isFull = y.every((v, i) => Math.abs(v - full[i]) < 1e-4);
       expect(isBase || isFull).toBe(true);
