@@ -78,7 +78,7 @@ export function runOnTracingBackend(name = 'traced'): { values: number[]; counts
 }
 // #endregion use
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (typeof process !== 'undefined' && import.meta.url === `file://${process.argv[1]}`) {
   const { values, counts } = runOnTracingBackend();
   console.log('gelu(2x) =', values.map((v) => v.toFixed(4)).join(' '));
   console.log('kernels run:', Object.fromEntries(counts));
