@@ -4,7 +4,8 @@
  * and not before, and its state surviving a checkpoint.
  */
 import { expect, it } from 'vitest';
-import { balancedAccuracy, StopAtTarget, trainToTarget } from './metric-and-callback';
+import { accuracy } from '@graft/train';
+import { balancedAccuracy, points, StopAtTarget, trainToTarget } from './metric-and-callback';
 
 it('balanced accuracy is the mean per-class recall, ignoring rows labelled -100', () => {
   // rows: true 0,0,0,1,-100 · predicted 0,0,1,1,(any): recall 2/3 for class 0, 1/1 for class 1
@@ -14,6 +15,12 @@ it('balanced accuracy is the mean per-class recall, ignoring rows labelled -100'
   // always predicting the common class: accuracy 3/4, balanced accuracy 1/2
   const common = Float32Array.from([1, 0, 1, 0, 1, 0, 1, 0]);
   expect(balancedAccuracy({ logits: common, labels: Int32Array.from([0, 0, 0, 1]), numLabels: 2 }).balanced_accuracy).toBe(0.5);
+});
+
+it('scores the untrained (all-tied) model at accuracy 0.75 and balanced accuracy 0.5 on the evaluation points', () => {
+  const labels = Int32Array.from(points(128, 2).map((p) => p.label));
+  const tied = { logits: new Float32Array(labels.length * 2), labels, numLabels: 2 };
+  expect([accuracy(tied).accuracy, balancedAccuracy(tied).balanced_accuracy]).toEqual([0.75, 0.5]);
 });
 
 it('stops the Trainer at the first evaluation that reaches the target', async () => {

@@ -59,7 +59,8 @@ export class StopAtTarget implements TrainerCallback {
 }
 // #endregion callback
 
-interface PointRow {
+/** A point and its class. */
+export interface PointRow {
   x: [number, number];
   label: number;
 }
@@ -69,7 +70,7 @@ interface PointBatch {
 }
 
 /** `n` points: class 1 (a quarter of them) around (1, 1), class 0 around (-1, -1), overlapping a little. */
-function points(n: number, seed: number): PointRow[] {
+export function points(n: number, seed: number): PointRow[] {
   const u = new Generator(seed).uniform(n * 3);
   return Array.from({ length: n }, (_, i) => {
     const label = u[3 * i] < 0.25 ? 1 : 0;

@@ -29,7 +29,7 @@ it('tokenizes stretched words as the plain ones, with offsets into the text as w
   const e = tokenizer.encode(text);
   expect(e.tokens).toEqual(['[CLS]', 'soo', 'good', '!', '!', '[SEP]']);
   expect(e.ids.slice(2, 3)).toEqual(plain.encode('good').ids.slice(1, 2));
-  expect(plain.encode(text).tokens.length).toBeGreaterThan(e.tokens.length);
+  expect(plain.encode(text).tokens).toEqual(['[CLS]', 'soo', '##oo', '##o', 'goo', '##ood', '!', '!', '!', '!', '[SEP]']);
   expect(e.offsets.slice(1, -1).map(([a, b]) => text.slice(a, b))).toEqual(['Soo', 'gooood', '!', '!']);
 });
 
