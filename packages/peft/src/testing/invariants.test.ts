@@ -21,7 +21,7 @@ import {
 } from '../index';
 import { checkPeftInvariants, PeftInvariantError, peftInvariantChecks, type PeftInvariantCase } from '../testing';
 
-type Flaw = 'none' | 'ignores-disable' | 'trains-base' | 'wrong-merge' | 'no-effect';
+type Flaw = 'none' | 'ignores-disable' | 'trains-base' | 'wrong-merge' | 'no-effect' | 'cannot-merge';
 
 const FIELDS: FieldSpecs = { target_modules: { default: null, check: nullable(namesOrPattern) } };
 
@@ -92,7 +92,7 @@ function register(flaw: Flaw): string {
   registerPeftMethod<PeftConfig>({
     peftType,
     fields: FIELDS,
-    canMerge: true,
+    canMerge: flaw !== 'cannot-merge',
     adaptModule(target: AnyModule, ctx: AdaptContext) {
       const layer = new ToyScale(target as Linear, flaw);
       layer.add(ctx.adapterName);
@@ -116,6 +116,13 @@ describe('peftInvariantChecks', () => {
     const checks = peftInvariantChecks(toyCase('none'));
     expect(checks.map((c) => c.name)).toHaveLength(4);
     await checkPeftInvariants(toyCase('none'));
+  });
+
+  it('for a method that cannot merge, checks that merging is refused instead', async () => {
+    const names = peftInvariantChecks(toyCase('cannot-merge')).map((c) => c.name);
+    expect(names).toHaveLength(4);
+    expect(names[3]).toMatch(/^merge and mergeAndUnload are refused \(peft_merge_unsupported\)/);
+    await checkPeftInvariants(toyCase('cannot-merge'));
   });
 
   const failures: [Flaw, string, RegExp][] = [

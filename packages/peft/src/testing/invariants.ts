@@ -10,9 +10,11 @@
  * 2. with adapters disabled the model computes the base model's outputs exactly (bit for bit);
  * 3. the adapter saved in PEFT's files and loaded onto a fresh base model gives identical outputs,
  *    and saving it again gives the same bytes;
- * 4. where the method can merge: merged outputs equal unmerged ones (float tolerance), unmerging
- *    restores the base weights (float tolerance), and mergeAndUnload returns a model of the base
- *    model's class with the base model's keys and the adapted outputs.
+ * 4. where the method can merge (its `canMerge`): merged outputs equal unmerged ones (float
+ *    tolerance), unmerging restores the base weights (float tolerance), and mergeAndUnload returns
+ *    a model of the base model's class with the base model's keys and the adapted outputs; where
+ *    it cannot, merging must instead be refused with `peft_merge_unsupported`, the outputs
+ *    unchanged.
  *
  * Training runs a few AdamW steps with a large learning rate, so every adapter tensor moves off
  * its initialisation (LoRA's B starts at zero, a DoRA magnitude at the weight norm) and the
@@ -20,6 +22,7 @@
  */
 import { noGrad, scope, type Tensor } from '@graft/core';
 import { AdamW, type AnyModule } from '@graft/nn';
+import { PeftAdapterError } from '../errors';
 import { PeftModel, getPeftModel, type PeftConfigInput } from '../peft-model';
 import { peftMethod } from '../registry';
 import { PeftInvariantError, assertBytesEqual, assertClose, assertSameValues } from './assertions';
@@ -107,7 +110,22 @@ async function trained(c: PeftInvariantCase, device: string) {
 
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 
-/** The checks of the suite for one case on one device (four, or three for a method that cannot merge). */
+/** Runs `attempt` and throws unless it is refused with `peft_merge_unsupported`. */
+async function expectMergeRefused(attempt: () => unknown, what: string, name: string): Promise<void> {
+  let error: unknown;
+  try {
+    await attempt();
+  } catch (e) {
+    error = e;
+  }
+  if (!(error instanceof PeftAdapterError && error.code === 'peft_merge_unsupported'))
+    throw new PeftInvariantError(
+      'merge',
+      `${name}: the method declares canMerge false, but ${what} ${error === undefined ? 'succeeded' : `threw ${String(error)}`} instead of a PeftAdapterError 'peft_merge_unsupported'`,
+    );
+}
+
+/** The checks of the suite for one case on one device: four (the fourth is the merge check, or the refusal check for a method that cannot merge). */
 export function peftInvariantChecks(c: PeftInvariantCase, device = 'cpu'): PeftInvariantCheck[] {
   const atol = c.atol ?? (device === 'cpu' ? 1e-5 : 1e-4);
   const peftType = (c.config as { peft_type: string }).peft_type;
@@ -210,6 +228,22 @@ export function peftInvariantChecks(c: PeftInvariantCase, device = 'cpu'): PeftI
         } finally {
           noGrad(() => merged.dispose());
           fresh.dispose();
+        }
+      },
+    });
+  } else {
+    checks.push({
+      name: 'merge and mergeAndUnload are refused (peft_merge_unsupported), leaving the adapted model as it was',
+      async run() {
+        const { peft, batch } = await trained(c, device);
+        try {
+          const adapted = await logits(peft, batch);
+          await expectMergeRefused(() => peft.merge(), 'merge()', c.name);
+          await expectMergeRefused(() => peft.mergeAsync(), 'mergeAsync()', c.name);
+          await expectMergeRefused(() => peft.mergeAndUnload(), 'mergeAndUnload()', c.name);
+          assertSameValues(await logits(peft, batch), adapted, 'merge', `${c.name}: outputs after the refused merges`);
+        } finally {
+          peft.dispose();
         }
       },
     });
