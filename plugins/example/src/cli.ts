@@ -1,7 +1,7 @@
 /**
  * @graft/plugin-example/cli: the module `graft --plugin @graft/plugin-example/cli` loads. Its
- * `graftPlugin` adds the `count-tokens` command and registers LoHa with @graft/peft, so the CLI's
- * PEFT commands and flags accept it (`peft_type` 'LOHA'). Node only.
+ * `graftPlugin` adds the `count-tokens` command and registers LoHa with @graft/peft, so PEFT
+ * adapter folders whose `peft_type` is 'LOHA' load in the process. Node only.
  * @packageDocumentation
  */
 import { definePlugin } from '@graft/cli';

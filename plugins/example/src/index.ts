@@ -4,7 +4,7 @@
  * `LOHA`) to @graft/peft's method registry and a Trainer callback that stops a run whose loss turns
  * NaN or infinite. This entry runs in browsers and Node and registers nothing when imported: call
  * `registerPeftMethod(lohaMethod)`. The `graft` CLI's plugin (the `count-tokens` command, and LoHa
- * for `--method`) is `@graft/plugin-example/cli`.
+ * registered for adapters the CLI loads) is `@graft/plugin-example/cli`.
  * @packageDocumentation
  */
 export { LOHA_FIELDS, LoHaLinear, lohaConfig, lohaMethod, validateLoHaConfig, type LoHaConfig, type LoHaLayerOptions } from './loha/index';

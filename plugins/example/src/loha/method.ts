@@ -3,7 +3,7 @@
  * rules): ranks and alphas per module from `rank_pattern` / `alpha_pattern`, Linear layers
  * adapted, and PEFT's default targets, which for LoHa are LoRA's (`query`/`value` for BERT).
  * Register it once with `registerPeftMethod(lohaMethod)`; from then on `getPeftModel`,
- * `PeftModel.fromPretrained`, the adapter files and `graft --method loha` know it.
+ * `PeftModel.fromPretrained` and the adapter files know it.
  */
 import { type AnyModule, Linear } from '@graft/nn';
 import { type AdaptContext, type AdapterLayer, LORA_TARGET_MODULES, type PeftMethod, PeftTargetError, patternFor } from '@graft/peft';
