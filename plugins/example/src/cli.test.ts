@@ -10,10 +10,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readDataFile } from '@graft/data/node';
+import { readDataFile, registerDataFormat } from '@graft/data/node';
 import { loadTokenizer } from '@graft/models/node';
 import { describe, expect, it } from 'vitest';
 import { tokenStats } from './commands/token-stats';
+import { fastTextFormat } from './formats/fasttext';
 import { assetPath } from './test-model';
 
 const require = createRequire(import.meta.url);
@@ -82,6 +83,20 @@ describe('graft --plugin @graft/plugin-example/cli', () => {
     const help = await graft(['--plugin', './src/cli.ts', 'count-tokens', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--coverage <share>/);
+  });
+
+  it('reads fastText files as <data> once the plugin has registered the format', async () => {
+    const ft = join(pluginDir, 'src', 'commands', 'fixture-reviews.ft');
+    const r = await graft(['--plugin', '@graft/plugin-example/cli', 'count-tokens', model, ft, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // the rows and lengths the library gives for the same file
+    registerDataFormat(fastTextFormat);
+    const texts = (await readDataFile(ft)).column('text') as string[];
+    expect(texts).toHaveLength(4);
+    const tokenizer = await loadTokenizer(model, { truncation: false });
+    const lengths = tokenizer.encodeBatch(texts).map((e) => e.ids.length);
+    expect(out).toMatchObject({ ok: true, textColumn: 'text', rows: 4, tokens: lengths.reduce((a, b) => a + b, 0), max: Math.max(...lengths) });
   });
 
   it('turns mistakes into the CLI’s exit codes, and the command needs the plugin', async () => {

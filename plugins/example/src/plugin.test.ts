@@ -1,7 +1,7 @@
 /**
  * The CLI plugin object in-process, as a program that embeds @graft/cli sees it: `loadPlugin`
- * adds `count-tokens` to a registry and runs the `register` hook, after which @graft/peft's
- * registry knows LOHA, so an adapter folder saved with LoHa loads through
+ * adds `count-tokens` to a registry and runs the `register` hook, after which @graft/data reads
+ * `.ft` files and @graft/peft's registry knows LOHA, so an adapter folder saved with LoHa loads through
  * `PeftModel.fromPretrained`; and `runCli` runs the command with the plugin's command given
  * directly.
  */
@@ -9,6 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandRegistry, loadPlugin, runCli } from '@graft/cli';
+import { dataFormatOf } from '@graft/data/node';
 import { getPeftModel, peftMethod } from '@graft/peft';
 import { PeftModel, savePeftAdapter } from '@graft/peft/node';
 import { describe, expect, it } from 'vitest';
@@ -20,11 +21,13 @@ const pluginDir = join(import.meta.dirname, '..');
 describe('graftPlugin', () => {
   it('adds count-tokens and registers LoHa when the CLI loads it, not before', async () => {
     expect(() => peftMethod('LOHA')).toThrow(/peft_type 'LOHA' is not supported .*registerPeftMethod/);
+    expect(dataFormatOf('reviews.ft')).toBeNull();
     expect(graftPlugin).toMatchObject({ name: '@graft/plugin-example', commands: [countTokensCommand] });
     const registry = new CommandRegistry();
     await loadPlugin('./src/cli.ts', registry, pluginDir);
     expect(registry.list().map((c) => c.name)).toEqual(['count-tokens']);
     expect(peftMethod('LOHA').peftType).toBe('LOHA');
+    expect(dataFormatOf('reviews.ft.gz')).toBe('fasttext');
 
     // a LoHa adapter folder now loads by its adapter_config.json
     const dir = await mkdtemp(join(tmpdir(), 'graft-loha-adapter-'));
