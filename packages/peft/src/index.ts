@@ -141,3 +141,31 @@ export {
   type IA3LayerOptions,
 } from './ia3/index';
 export { BITFIT_FIELDS, BitFitLayer, bitfitConfig, bitfitMethod, holdsBias, ownBias, type BitFitConfig } from './bitfit/index';
+
+// ---- freezing strategies (src/freezing/) ----
+export {
+  applyFreezing,
+  checkFreezingMethod,
+  checkUnfreezeEvery,
+  countParameters,
+  encoderLayout,
+  FREEZING_METHOD_NAMES,
+  Freezing,
+  FreezingError,
+  freezingMethodName,
+  GradualUnfreezing,
+  layoutPartOf,
+  parseFreezingMethod,
+  partitionParameters,
+  type ApplyFreezingOptions,
+  type EncoderLayout,
+  type FreezingErrorCode,
+  type FreezingGroupOptions,
+  type FreezingMethod,
+  type FreezingStage,
+  type LayoutPart,
+  type StagedModel,
+  type UnfreezeContext,
+  type UnfreezeEvery,
+  type UnfreezeListener,
+} from './freezing/index';
