@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type DefaultTheme, defineConfig } from 'vitepress';
 import { sourceConditions } from '../../vitest.shared';
+import { nodeOnlyEntries } from './node-only';
 import { copySiteData, siteData } from './site-data';
 
 const base = process.env.GRAFT_DOCS_BASE ?? '/';
@@ -47,7 +48,12 @@ const sidebar: DefaultTheme.SidebarItem[] = [
   },
   {
     text: 'Running',
-    items: [{ text: 'Backends and memory', link: '/guide/backends' }, { text: 'Formats, and PyTorch and back', link: '/guide/formats' }, ...pluginGuide],
+    items: [
+      { text: 'Backends and memory', link: '/guide/backends' },
+      { text: 'Choosing a backend (reference)', link: '/backends' },
+      { text: 'Formats, and PyTorch and back', link: '/guide/formats' },
+      ...pluginGuide,
+    ],
   },
   {
     text: 'Contributing',
@@ -63,7 +69,8 @@ export default defineConfig({
   title: 'Graft',
   description: 'Fine-tune pretrained models in TypeScript, in Node and in the browser, on WebGPU or the CPU.',
   base,
-  srcExclude: ['examples/**', '**/README.md'],
+  // public/ holds typedoc's output, whose media/ copies of the READMEs are not pages
+  srcExclude: ['examples/**', 'public/**', '**/README.md'],
   cacheDir: resolve(docsDir, 'node_modules/.vitepress-cache'),
   cleanUrls: false,
   lastUpdated: false,
@@ -93,9 +100,13 @@ export default defineConfig({
     },
   },
   vite: {
-    resolve: { conditions: sourceConditions },
+    // Vite 5 adds these to its own client conditions (browser, import, module, default): the
+    // browser bundle reads the packages from source and takes their browser entries
+    resolve: { conditions: ['@graft/source'] },
+    // class names stay: Graft's errors are told apart by class as well as by code
+    esbuild: { keepNames: true },
     ssr: { resolve: { conditions: sourceConditions, externalConditions: ['@graft/source'] } },
-    plugins: [siteData(base)],
+    plugins: [siteData(base), nodeOnlyEntries()],
     build: { chunkSizeWarningLimit: 4096 },
   },
   buildEnd(site) {

@@ -17,6 +17,7 @@ export const DATA_PREFIX = 'data/';
 /** Every file the site serves, as paths inside assets/ (and so under /data/). */
 export const DATA_FILES = [
   'models/bert-tiny-imdb-mlm/config.json',
+  'models/bert-tiny-imdb-mlm/pretraining.json',
   'models/bert-tiny-imdb-mlm/model.safetensors',
   'models/bert-tiny-imdb-mlm/tokenizer.json',
   'models/bert-tiny-imdb-mlm/tokenizer_config.json',

@@ -1,9 +1,10 @@
 /**
  * What the Run button does: pick the device (WebGPU when the browser has an adapter and the
  * reader did not ask for the CPU), run one registered example with its output sent to the page,
- * and report the device and the time. The example is loaded on the first click, so a page pays
- * for Graft's code only when someone runs it.
+ * and report the device and the time. RunExample.vue imports this module on the first click, so a
+ * page pays for Graft's code only when someone runs an example.
  */
+import { setBackend } from '@graft/core';
 import { runnable } from './runnable';
 
 /** Where a run goes: `auto` is WebGPU when available, else the CPU. */
@@ -26,7 +27,6 @@ function webgpuAdapter(): Promise<string | null> {
 export async function runExample(id: string, choice: DeviceChoice, log: (line: string) => void, dataBase: string): Promise<'webgpu' | 'cpu'> {
   const example = runnable[id];
   if (!example) throw new Error(`no runnable example '${id}' (registered: ${Object.keys(runnable).join(', ')})`);
-  const { setBackend } = await import('@graft/core');
   const adapter = choice === 'auto' && typeof navigator !== 'undefined' && 'gpu' in navigator ? await webgpuAdapter() : null;
   const device = adapter ? 'webgpu' : 'cpu';
   setBackend(device);

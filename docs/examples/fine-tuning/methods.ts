@@ -11,12 +11,12 @@
 import { memory, scope } from '@graft/core';
 import { padCollate } from '@graft/data';
 import { type BertForSequenceClassification, fromPretrained, loadTokenizer, type ModelFilesLike, type ModelOutput } from '@graft/models';
-import { AdamW, type Module } from '@graft/nn';
+import { AdamW, type AnyModule } from '@graft/nn';
 import { getPeftModel } from '@graft/peft';
 import { isMain } from '../is-main';
 
 /** One method: how it prepares a freshly loaded model for training. */
-type Method = (model: BertForSequenceClassification) => Module;
+type Method = (model: BertForSequenceClassification) => AnyModule;
 
 /** The methods compared, by name. */
 export const METHODS: Record<string, Method> = {

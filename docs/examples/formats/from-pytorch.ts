@@ -18,7 +18,7 @@ import { isMain } from '../is-main';
 /** The largest absolute difference between two tensors' values. */
 async function maxDiff(a: Tensor, b: Tensor): Promise<number> {
   const [x, y] = [await a.data(), await b.data()];
-  return x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
+  return Array.from(x, Number).reduce((m, v, i) => Math.max(m, Math.abs(v - Number(y[i]))), 0);
 }
 
 /** Loads transformers' and PEFT's folders under `fixtures` and compares with PyTorch's logits. */

@@ -50,7 +50,7 @@ export async function toPytorch(opts: { model: string; data: string; out: string
   const reloaded = await fromPretrained(mergedDir);
   const diff = async (a: ModelOutput) => {
     const [x, y] = [await a.logits.data(), await adapted.data()];
-    return x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
+    return Array.from(x, Number).reduce((m, v, i) => Math.max(m, Math.abs(v - Number(y[i]))), 0);
   };
   const result = {
     adapterDiff: await diff(again.call(batch) as ModelOutput),

@@ -16,8 +16,12 @@ import { isMain } from '../is-main';
 import { loadSst2 } from '../models/sst2-data';
 
 /** Fine-tunes with LoRA for `steps` steps; returns the logged losses and the two predictions. */
-export async function loraTiny(modelFiles: ModelFilesLike, sst2Files: ModelFilesLike, opts: { steps?: number; log?: (line: string) => void } = {}) {
-  const { steps = 30, log = () => {} } = opts;
+export async function loraTiny(
+  modelFiles: ModelFilesLike,
+  sst2Files: ModelFilesLike,
+  opts: { steps?: number; learningRate?: number; log?: (line: string) => void } = {},
+) {
+  const { steps = 30, learningRate = 1e-3, log = () => {} } = opts;
   const tokenizer = await loadTokenizer(modelFiles);
   const { train, id2label } = await loadSst2(sst2Files, tokenizer, { trainSamples: steps * 16, evalSamples: 0, maxLength: 32 });
   const model = await fromPretrained(modelFiles, { task: 'sequence-classification', id2label, seed: 0 });
@@ -33,7 +37,7 @@ export async function loraTiny(modelFiles: ModelFilesLike, sst2Files: ModelFiles
       outputDir: 'lora-tiny', // checkpoints stay in memory: no store is given
       maxSteps: steps,
       perDeviceTrainBatchSize: 16,
-      learningRate: 1e-3, // LoRA's usual rate: the adapter starts at zero and is small
+      learningRate, // LoRA's usual rates are higher than full fine-tuning's: the adapter starts at zero and is small
       warmupRatio: 0.1,
       loggingSteps: 5,
       saveStrategy: 'no',
