@@ -18,6 +18,8 @@ export interface RunContext {
 /** An example the Run button can start. */
 export interface RunnableExample {
   run(ctx: RunContext): Promise<unknown>;
+  /** The example registers WebGPU and chooses the device itself (the device example); the page's choice does not apply. */
+  picksDevice?: boolean;
 }
 
 const model = (ctx: RunContext) => urlFiles(ctx.data('models/bert-tiny-imdb-mlm'));
@@ -26,7 +28,7 @@ const sst2 = (ctx: RunContext) => urlFiles(ctx.data('datasets/sst2'));
 /** Every example the site can run, by id. */
 export const runnable: Record<string, RunnableExample> = {
   'core/fit-mlp': { run: async ({ log }) => (await import('../../examples/core/fit-mlp')).fitSpirals({ log }) },
-  'core/webgpu': { run: async ({ log }) => (await import('../../examples/core/webgpu')).softmaxOnBestDevice(log) },
+  'core/webgpu': { run: async ({ log }) => (await import('../../examples/core/webgpu')).softmaxOnBestDevice(log), picksDevice: true },
   'core/memory': { run: async ({ log }) => (await import('../../examples/core/memory')).scopesKeepMemoryFlat(log) },
   'nn/cnn': { run: async ({ log }) => (await import('../../examples/nn/cnn')).trainCnn({ log }) },
   'nn/rnn': { run: async ({ log }) => (await import('../../examples/nn/rnn')).trainBoth(log) },
