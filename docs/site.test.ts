@@ -97,7 +97,7 @@ describe.skipIf(!process.env.CI && !existsSync(chromium))('the Run button, in he
       await box.locator('select').selectOption(device);
       await box.locator('button').click();
       await tab.locator(`.graft-run[data-example="${id}"]:is([data-state="done"], [data-state="failed"])`).waitFor({ timeout: 170_000 });
-      return { state: await box.getAttribute('data-state'), output: await box.locator('pre').innerText() };
+      return { state: await box.getAttribute('data-state'), output: (await box.locator('pre').textContent()) ?? '' };
     } finally {
       await tab.close();
     }
@@ -121,7 +121,7 @@ describe.skipIf(!process.env.CI && !existsSync(chromium))('the Run button, in he
         // this run's first line first: the box still says "done" from the run before until Vue re-renders
         await box.locator('pre', { hasText: device === 'auto' ? 'device: webgpu' : 'device: cpu' }).waitFor({ timeout: 60_000 });
         await tab.locator('.graft-run[data-example="distill/loss-weights"]:is([data-state="done"], [data-state="failed"])').waitFor({ timeout: 170_000 });
-        const output = await box.locator('pre').innerText();
+        const output = (await box.locator('pre').textContent()) ?? '';
         expect(output).toMatch(device === 'auto' ? /^device: webgpu \(/ : /^device: cpu\n/);
         expect(output).toContain('T = 4: soft 0.8062  hard 0.7776  loss 0.7919');
         expect(await box.getAttribute('data-state')).toBe('done');
