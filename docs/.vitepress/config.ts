@@ -17,7 +17,8 @@ const docsDir = resolve(import.meta.dirname, '..');
 
 // docs/guide/plugins.md is written by the plugin work; the sidebar lists it once it exists, so
 // the site builds (and its link check passes) before and after it lands
-const pluginGuide: DefaultTheme.SidebarItem[] = existsSync(resolve(docsDir, 'guide/plugins.md')) ? [{ text: 'Writing a plugin', link: '/guide/plugins' }] : [];
+const hasPluginGuide = existsSync(resolve(docsDir, 'guide/plugins.md'));
+const pluginGuide: DefaultTheme.SidebarItem[] = hasPluginGuide ? [{ text: 'Writing a plugin', link: '/guide/plugins' }] : [];
 
 const sidebar: DefaultTheme.SidebarItem[] = [
   {
@@ -73,6 +74,8 @@ export default defineConfig({
   srcExclude: ['examples/**', 'public/**', '**/README.md'],
   cacheDir: resolve(docsDir, 'node_modules/.vitepress-cache'),
   cleanUrls: false,
+  // the guides' links to the plugin guide are dead only until it lands; every other dead link fails the build
+  ignoreDeadLinks: hasPluginGuide ? false : [(url: string) => /(^|\/)plugins(\.md|\.html)?$/.test(url)],
   lastUpdated: false,
   themeConfig: {
     nav: [
