@@ -10,8 +10,10 @@ it('the methods table: what each method trains and the memory its optimizer hold
   expect(Object.keys(by)).toEqual(['full', 'head only', 'freeze lower layers', 'LoRA', '(IA)³', 'BitFit']);
   expect(by.full.share).toBe(1);
   expect(by.LoRA.trainable).toBe(8450); // PEFT prints the same count for this model and config
-  // head only: pooler (128·128 + 128) and classifier (128·2 + 2)
-  expect(by['head only'].trainable).toBe(16512 + 258);
+  // head only: the classifier (128·2 + 2); the pooler belongs to the base model and stays frozen
+  expect(by['head only'].trainable).toBe(258);
+  // freeze:1 of 2 layers: the top layer, the pooler (128·128 + 128) and the classifier
+  expect(by['freeze lower layers'].trainable).toBe(198272 + 16512 + 258);
   for (const name of ['head only', 'freeze lower layers', 'LoRA', '(IA)³', 'BitFit']) expect(by[name].share).toBeLessThan(0.05);
   // AdamW keeps two moments per trainable parameter: full fine-tuning holds about three copies of
   // the weights, the adapter methods about one

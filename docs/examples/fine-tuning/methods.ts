@@ -1,6 +1,7 @@
 /**
  * What each fine-tuning method trains, on one model: the embedded BERT set up for SST-2 with
- * full fine-tuning, the head only, the lower layers frozen, LoRA, (IA)³ and BitFit. For each,
+ * full fine-tuning, the head only and the lower layers frozen (`applyFreezing`), LoRA, (IA)³ and
+ * BitFit (`getPeftModel`). For each,
  * the trainable parameters and their share, the memory held after a training step (weights,
  * and AdamW's two moments for every trainable parameter), and the time of a step on one batch.
  * How much accuracy each method reaches is the benchmark's question (see the methods guide);
@@ -12,7 +13,7 @@ import { memory, scope } from '@graft/core';
 import { padCollate } from '@graft/data';
 import { type BertForSequenceClassification, fromPretrained, loadTokenizer, type ModelFilesLike, type ModelOutput } from '@graft/models';
 import { AdamW, type AnyModule } from '@graft/nn';
-import { getPeftModel } from '@graft/peft';
+import { applyFreezing, getPeftModel } from '@graft/peft';
 import { isMain } from '../is-main';
 
 /** One method: how it prepares a freshly loaded model for training. */
@@ -21,19 +22,11 @@ type Method = (model: BertForSequenceClassification) => AnyModule;
 /** The methods compared, by name. */
 export const METHODS: Record<string, Method> = {
   // every parameter trains
-  full: (m) => m,
-  // the pretrained body is frozen; the new pooler and classifier train
-  'head only': (m) => {
-    m.bert.embeddings.requiresGrad_(false);
-    m.bert.encoder.requiresGrad_(false);
-    return m;
-  },
-  // the embeddings and the lower half of the layers are frozen; the top layer, pooler and classifier train
-  'freeze lower layers': (m) => {
-    m.bert.embeddings.requiresGrad_(false);
-    for (const layer of m.bert.encoder.layer.slice(0, m.bert.encoder.layer.length / 2)) layer.requiresGrad_(false);
-    return m;
-  },
+  full: (m) => (applyFreezing(m, 'full'), m),
+  // the heads outside the base model train (the classifier); the body, pooler included, is frozen as with PEFT's defaults
+  'head only': (m) => (applyFreezing(m, 'head'), m),
+  // the embeddings and the lowest of the two layers are frozen; the top layer, pooler and classifier train
+  'freeze lower layers': (m) => (applyFreezing(m, 'freeze:1'), m),
   // low-rank updates of query and value (r = 8), the classifier trained in full: PEFT's defaults
   LoRA: (m) => getPeftModel(m, { peft_type: 'LORA', task_type: 'SEQ_CLS', r: 8, lora_alpha: 32 }),
   // a learned scale per feature of key, value and the feed-forward output
