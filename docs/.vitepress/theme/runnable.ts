@@ -42,6 +42,9 @@ export const runnable: Record<string, RunnableExample> = {
   },
   'fine-tuning/learning-rate': { run: async (ctx) => (await import('../../examples/fine-tuning/learning-rate')).learningRatePlan(model(ctx), ctx.log) },
   'fine-tuning/methods': { run: async (ctx) => (await import('../../examples/fine-tuning/methods')).compareMethods(model(ctx), ctx.log) },
+  'fine-tuning/gradual-unfreezing': {
+    run: async (ctx) => (await import('../../examples/fine-tuning/gradual-unfreezing')).gradualUnfreezing(model(ctx), sst2(ctx), { log: ctx.log }),
+  },
   'peft/lora-tiny': { run: async (ctx) => (await import('../../examples/peft/lora-tiny')).loraTiny(model(ctx), sst2(ctx), { log: ctx.log }) },
   'distill/loss-weights': { run: async ({ log }) => (await import('../../examples/distill/loss-weights')).lossWeights(log) },
 };
