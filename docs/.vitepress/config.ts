@@ -2,8 +2,8 @@
  * The docs site: guides (docs/guide), the contributor pages (docs/architecture.md, naming.md),
  * the runnable examples shown with `<<< @/examples/…` (the files CI runs), and the API reference
  * that typedoc writes into docs/public/api before `vitepress build` (see `pnpm docs:build`).
- * Dead links fail the build (VitePress's default), links into the API reference included: they
- * are checked against the generated HTML files.
+ * Dead links between pages fail the build (VitePress's default); links into the API reference,
+ * which VitePress does not check, are checked against the built files by docs/site.test.ts.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
