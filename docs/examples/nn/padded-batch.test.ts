@@ -8,12 +8,12 @@ import { sentenceVectors, toyTokenizer } from './padded-batch';
 
 const texts = ['the cat sat on the mat.', 'a dog ran.', 'cats ran'];
 
-it('the padded-batch example: padding leaves every sentence vector as it is alone', () => {
+it('the padded-batch example: padding leaves every sentence vector as it is alone', async () => {
   const lengths = toyTokenizer()
     .encodeBatch(texts)
     .map((e) => e.length);
   expect(new Set(lengths).size).toBe(3);
-  const { batched, alone } = sentenceVectors(texts);
+  const { batched, alone } = await sentenceVectors(texts);
   batched.forEach((v, i) => v.forEach((x, j) => expect(x).toBeCloseTo(alone[i][j], 5)));
 });
 

@@ -8,12 +8,14 @@
  *   attentionMask   int32, Hugging Face: 1 = real token, 0 = padding (HF models, pooling)
  *   keyPaddingMask  bool, PyTorch: true = padding, ignored (MultiheadAttention, Transformer layers)
  * An int32 mask given to an attention layer throws AttentionMaskError instead of masking nothing.
+ * Runs in Node and in the browser, on the CPU or WebGPU.
  *
  *   tsx docs/examples/nn/padded-batch.ts
  */
 import { Generator, noGrad, scope, type Tensor } from '@graft/core';
 import { Embedding, encodingsToTensors, Module, TransformerEncoder, TransformerEncoderLayer } from '@graft/nn';
 import { bertWordPieceTokenizer, type Encoding, type Tokenizer } from '@graft/tokenizers';
+import { isMain } from '../is-main';
 
 const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'the', 'cat', 'sat', 'on', 'mat', 'a', 'dog', 'ran', 'far', '##s', '.'];
 
@@ -40,25 +42,33 @@ class SentenceEncoder extends Module<[Tensor, Tensor, Tensor], Tensor> {
 }
 
 /** Sentence vectors of `texts` encoded as one padded batch and each alone. */
-export function sentenceVectors(texts: string[]): { batched: number[][]; alone: number[][] } {
+export async function sentenceVectors(texts: string[]): Promise<{ batched: number[][]; alone: number[][] }> {
   const tokenizer = toyTokenizer();
   const model = new SentenceEncoder(new Generator(4)).eval();
-  const vectors = (encodings: Encoding[]) =>
-    scope(() => {
+  const vectors = async (encodings: Encoding[]) => {
+    const v = scope(() => {
       const { inputIds, attentionMask, keyPaddingMask } = encodingsToTensors(encodings, { padId: tokenizer.tokenToId('[PAD]') });
-      return noGrad(() => model.call(inputIds, attentionMask, keyPaddingMask).arraySync() as number[][]);
+      return noGrad(() => model.call(inputIds, attentionMask, keyPaddingMask));
     });
-  const batched = vectors(tokenizer.encodeBatch(texts));
-  const alone = texts.map((t) => vectors([tokenizer.encode(t)])[0]);
+    const rows = (await v.array()) as number[][];
+    v.dispose();
+    return rows;
+  };
+  const batched = await vectors(tokenizer.encodeBatch(texts));
+  const alone: number[][] = [];
+  for (const t of texts) alone.push((await vectors([tokenizer.encode(t)]))[0]);
   model.dispose();
   return { batched, alone };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** Prints, for each text, how far its vector in the padded batch is from its vector alone. */
+export async function comparePadding(log: (line: string) => void): Promise<void> {
   const texts = ['the cat sat on the mat.', 'a dog ran.', 'cats ran'];
-  const { batched, alone } = sentenceVectors(texts);
+  const { batched, alone } = await sentenceVectors(texts);
   texts.forEach((t, i) => {
     const diff = Math.max(...batched[i].map((v, j) => Math.abs(v - alone[i][j])));
-    console.log(`${t.padEnd(24)} batched vs alone: max difference ${diff.toExponential(1)}`);
+    log(`${t.padEnd(24)} batched vs alone: max difference ${diff.toExponential(1)}`);
   });
 }
+
+if (isMain(import.meta.url)) void comparePadding(console.log);

@@ -1,11 +1,13 @@
 /**
  * An LSTM (or a GRU) learns to add up sequences of numbers: the final hidden state goes through
- * a Linear head, trained with Adam on the mean squared error.
+ * a Linear head, trained with Adam on the mean squared error. Runs in Node and in the browser, on
+ * the CPU or WebGPU.
  *
  *   tsx docs/examples/nn/rnn.ts
  */
 import { Generator, mseLoss, noGrad, scope, type Tensor, tensor } from '@graft/core';
 import { Adam, GRU, Linear, LSTM, Module } from '@graft/nn';
+import { isMain } from '../is-main';
 
 /** Reads the sum from the last layer's final hidden state. */
 class SumReader extends Module {
@@ -31,15 +33,22 @@ function sequences(n: number, t: number, gen: Generator): { x: Tensor; y: Tensor
 }
 
 /** Trains the reader and returns the test error before and after. */
-export function trainSequenceSum(opts: { cell?: 'lstm' | 'gru'; steps?: number; log?: (line: string) => void } = {}): { before: number; after: number } {
+export async function trainSequenceSum(
+  opts: { cell?: 'lstm' | 'gru'; steps?: number; log?: (line: string) => void } = {},
+): Promise<{ before: number; after: number }> {
   const { cell = 'lstm', steps = 100, log = () => {} } = opts;
   const gen = new Generator(cell === 'lstm' ? 3 : 4);
   const rnn = cell === 'lstm' ? new LSTM(1, 8, { batchFirst: true, generator: gen }) : new GRU(1, 8, { batchFirst: true, generator: gen });
   const model = new SumReader(rnn, 8, gen);
   const train = sequences(64, 5, gen);
   const test = sequences(64, 5, gen);
-  const testLoss = () => scope(() => noGrad(() => mseLoss(model.call(test.x), test.y).itemSync()));
-  const before = testLoss();
+  const testLoss = async () => {
+    const l = scope(() => noGrad(() => mseLoss(model.call(test.x), test.y)));
+    const value = await l.item();
+    l.dispose();
+    return value;
+  };
+  const before = await testLoss();
   const opt = new Adam(model.parameters(), { lr: 0.05 });
   for (let step = 1; step <= steps; step++) {
     const loss = scope(() => {
@@ -47,11 +56,12 @@ export function trainSequenceSum(opts: { cell?: 'lstm' | 'gru'; steps?: number; 
       l.backward();
       opt.step();
       opt.zeroGrad();
-      return l.itemSync();
+      return l;
     });
-    if (step % 20 === 0) log(`step ${String(step).padStart(3)}  mse ${loss.toFixed(4)}`);
+    if (step % 20 === 0) log(`step ${String(step).padStart(3)}  mse ${(await loss.item()).toFixed(4)}`);
+    loss.dispose();
   }
-  const after = testLoss();
+  const after = await testLoss();
   log(`${cell} test mse: ${before.toFixed(3)} → ${after.toFixed(3)}`);
   for (const t of [train.x, train.y, test.x, test.y]) t.dispose();
   model.dispose();
@@ -59,7 +69,10 @@ export function trainSequenceSum(opts: { cell?: 'lstm' | 'gru'; steps?: number; 
   return { before, after };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  trainSequenceSum({ cell: 'lstm', log: console.log });
-  trainSequenceSum({ cell: 'gru', log: console.log });
+/** Trains the LSTM, then the GRU. */
+export async function trainBoth(log: (line: string) => void): Promise<void> {
+  await trainSequenceSum({ cell: 'lstm', log });
+  await trainSequenceSum({ cell: 'gru', log });
 }
+
+if (isMain(import.meta.url)) void trainBoth(console.log);

@@ -1,12 +1,13 @@
 /**
  * A one-layer Transformer encoder learns to sort sequences of 4 tokens: token and position
  * embeddings, a pre-norm TransformerEncoderLayer, and a Linear head per position, trained with
- * AdamW under a linear warmup schedule.
+ * AdamW under a linear warmup schedule. Runs in Node and in the browser, on the CPU or WebGPU.
  *
  *   tsx docs/examples/nn/transformer.ts
  */
 import { arange, crossEntropy, Generator, noGrad, scope, type Tensor, tensor } from '@graft/core';
 import { AdamW, Embedding, Linear, linearWithWarmup, LrScheduler, Module, TransformerEncoderLayer } from '@graft/nn';
+import { isMain } from '../is-main';
 
 const VOCAB = 6;
 const LEN = 4;
@@ -38,13 +39,18 @@ function batch(n: number, gen: Generator): { x: Tensor; y: Tensor } {
 }
 
 /** Trains the sorter and returns the per-token test accuracy before and after. */
-export function trainSorter(opts: { steps?: number; log?: (line: string) => void } = {}): { before: number; after: number } {
+export async function trainSorter(opts: { steps?: number; log?: (line: string) => void } = {}): Promise<{ before: number; after: number }> {
   const { steps = 200, log = () => {} } = opts;
   const gen = new Generator(9);
   const model = new Sorter(16, gen);
   const test = batch(128, gen);
-  const accuracy = () => scope(() => noGrad(() => model.call(test.x).argmax(-1).eq(test.y).cast('float32').mean().itemSync()));
-  const before = accuracy();
+  const accuracy = async () => {
+    const acc = scope(() => noGrad(() => model.call(test.x).argmax(-1).eq(test.y).cast('float32').mean()));
+    const value = await acc.item();
+    acc.dispose();
+    return value;
+  };
+  const before = await accuracy();
   const opt = new AdamW(model.parameters(), { lr: 0.01, weightDecay: 0 });
   const schedule = new LrScheduler(opt, linearWithWarmup(10, steps + 50));
   for (let step = 1; step <= steps; step++) {
@@ -55,11 +61,12 @@ export function trainSorter(opts: { steps?: number; log?: (line: string) => void
       opt.step();
       opt.zeroGrad();
       schedule.step();
-      return l.itemSync();
+      return l;
     });
-    if (step % 25 === 0) log(`step ${String(step).padStart(3)}  loss ${loss.toFixed(4)}  lr ${opt.paramGroups[0].lr.toExponential(2)}`);
+    if (step % 25 === 0) log(`step ${String(step).padStart(3)}  loss ${(await loss.item()).toFixed(4)}  lr ${opt.paramGroups[0].lr.toExponential(2)}`);
+    loss.dispose();
   }
-  const after = accuracy();
+  const after = await accuracy();
   log(`sorting accuracy per token: ${(before * 100).toFixed(1)}% → ${(after * 100).toFixed(1)}%`);
   test.x.dispose();
   test.y.dispose();
@@ -68,4 +75,4 @@ export function trainSorter(opts: { steps?: number; log?: (line: string) => void
   return { before, after };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) trainSorter({ log: console.log });
+if (isMain(import.meta.url)) void trainSorter({ log: console.log });
