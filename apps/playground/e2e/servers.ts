@@ -27,7 +27,12 @@ export async function buildSite(): Promise<void> {
 
 /** Serves `dist/` with `vite preview` on a free port of localhost. */
 export async function previewSite(): Promise<Running> {
-  const server = await preview({ root: APP_ROOT, configFile: join(APP_ROOT, 'vite.config.ts'), logLevel: 'error', preview: { port: 0, host: '127.0.0.1', open: false } });
+  const server = await preview({
+    root: APP_ROOT,
+    configFile: join(APP_ROOT, 'vite.config.ts'),
+    logLevel: 'error',
+    preview: { port: 0, host: '127.0.0.1', open: false },
+  });
   const address = server.httpServer.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${address.port}/`,

@@ -6,7 +6,7 @@
 import { type WorkerClient, WorkerError, startWorker } from './client';
 import { download } from './download';
 import { describeError } from './messages';
-import type { DataOptions, DataSource, DeviceInfo, DevicePreference, Method, ModelSource, RunSpec, WorkerEvent } from './protocol';
+import type { DataOptions, DataSource, DevicePreference, Method, ModelSource, RunSpec, WorkerEvent } from './protocol';
 import { logPoint, newRunView, reduceRun, type RunView } from './run-view';
 import { errorBanner, pendingBanner, statusLine } from './ui/banners';
 import { dataPanel } from './ui/data-panel';
@@ -30,7 +30,6 @@ export function initialDevice(search: string, stored: string | null): DevicePref
 /** The playground page. */
 export class App {
   #client: WorkerClient | null = null;
-  #device: DeviceInfo | null = null;
   #preference: DevicePreference;
   #modelLoaded = false;
   #labels: string[] = [];
@@ -105,7 +104,6 @@ export class App {
       const { client, info } = await startWorker(this.#preference);
       client.onEvent = (e) => this.#onEvent(e);
       this.#client = client;
-      this.#device = info;
       this.#header.show(info);
       this.#pending.show(await client.call('pendingRun', {}));
     } catch (e) {
@@ -272,7 +270,7 @@ export class App {
 
   #onEvent(e: WorkerEvent): void {
     if (e.type === 'status') {
-      this.#status.show(e.message);
+      this.#status.show(e.message || null);
       return;
     }
     this.#update(e.run, (r) => reduceRun(r, e));
@@ -288,7 +286,10 @@ export class App {
     this.#model.setBusy(this.#busy || !!training || !this.#client);
     this.#data.setBusy(this.#busy || !!training || !this.#modelLoaded);
     const trained = this.#runs.some((r) => r.info && ['done', 'cancelled', 'failed'].includes(r.state));
-    this.#predict.setBusy(this.#busy || !!training || !trained, training ? 'Predictions wait until the run ends.' : !trained ? 'Train a run first.' : undefined);
+    this.#predict.setBusy(
+      this.#busy || !!training || !trained,
+      training ? 'Predictions wait until the run ends.' : !trained ? 'Train a run first.' : undefined,
+    );
     this.#progress.show(this.#runs.find((r) => r.spec.name === this.#selected) ?? null);
     this.#runsPanel.show(this.#runs, this.#selected, this.#compared, this.#busy || !!training);
   }

@@ -28,7 +28,19 @@ export interface RunView {
 
 /** A new run's view. */
 export function newRunView(spec: RunSpec, history: LogPoint[] = [], step = 0): RunView {
-  return { spec, info: null, state: 'starting', step, totalSteps: 0, epoch: 0, etaSeconds: null, samplesPerSecond: null, checkpointStep: null, history, unfrozen: [] };
+  return {
+    spec,
+    info: null,
+    state: 'starting',
+    step,
+    totalSteps: 0,
+    epoch: 0,
+    etaSeconds: null,
+    samplesPerSecond: null,
+    checkpointStep: null,
+    history,
+    unfrozen: [],
+  };
 }
 
 /** A log entry as a point (the numbers the page draws; anything else is left out). */

@@ -48,7 +48,12 @@ export function pendingBanner(handlers: { resume: () => void; discard: () => voi
             ` (${run.modelDescription} on ${run.dataDescription}). Resuming continues from the same step and the same place in the data.`,
           ),
         ),
-        h('div', { class: 'banner-actions' }, h('button', { type: 'button', class: 'primary', 'data-testid': 'resume-pending', onclick: handlers.resume }, 'Resume'), h('button', { type: 'button', 'data-testid': 'discard-pending', onclick: handlers.discard }, 'Discard')),
+        h(
+          'div',
+          { class: 'banner-actions' },
+          h('button', { type: 'button', class: 'primary', 'data-testid': 'resume-pending', onclick: handlers.resume }, 'Resume'),
+          h('button', { type: 'button', 'data-testid': 'discard-pending', onclick: handlers.discard }, 'Discard'),
+        ),
       );
     },
   };

@@ -124,13 +124,25 @@ export function dataPanel(onLoad: (source: DataSource, options: DataOptions) => 
           { class: 'summary-line' },
           h('span', { class: 'ok-mark', 'aria-hidden': 'true' }, '✓'),
           h('strong', {}, info.description),
-          h('span', { class: 'muted' }, ` · ${info.trainRows.toLocaleString('en-US')} training rows · ${info.evalRows.toLocaleString('en-US')} evaluation rows (${info.evalSource})`),
+          h(
+            'span',
+            { class: 'muted' },
+            ` · ${info.trainRows.toLocaleString('en-US')} training rows · ${info.evalRows.toLocaleString('en-US')} evaluation rows (${info.evalSource})`,
+          ),
         ),
-        h('div', { class: 'label-chips' }, info.labels.map((l) => h('span', { class: 'chip' }, l))),
+        h(
+          'div',
+          { class: 'label-chips' },
+          info.labels.map((l) => h('span', { class: 'chip' }, l)),
+        ),
         h(
           'table',
           { class: 'preview' },
-          h('tbody', {}, info.preview.map((r) => h('tr', {}, h('td', { class: 'preview-text' }, r.text), h('td', {}, h('span', { class: 'chip small' }, r.label))))),
+          h(
+            'tbody',
+            {},
+            info.preview.map((r) => h('tr', {}, h('td', { class: 'preview-text' }, r.text), h('td', {}, h('span', { class: 'chip small' }, r.label)))),
+          ),
         ),
       );
     },

@@ -39,7 +39,12 @@ export function replace(el: Element, ...children: (Child | Child[])[]): void {
 }
 
 /** A labelled number input. */
-export function numberField(label: string, id: string, value: number, opts: { min?: number; max?: number; step?: number | 'any'; hint?: string } = {}): HTMLLabelElement {
+export function numberField(
+  label: string,
+  id: string,
+  value: number,
+  opts: { min?: number; max?: number; step?: number | 'any'; hint?: string } = {},
+): HTMLLabelElement {
   return h(
     'label',
     { class: 'field', for: id },
@@ -61,7 +66,12 @@ export function textField(label: string, id: string, value: string, opts: { plac
 }
 
 /** A segmented control (radio buttons styled as one bar); `onChange` gets the chosen value. */
-export function segmented<T extends string>(name: string, options: { value: T; label: string; title?: string }[], selected: T, onChange: (v: T) => void): HTMLDivElement {
+export function segmented<T extends string>(
+  name: string,
+  options: { value: T; label: string; title?: string }[],
+  selected: T,
+  onChange: (v: T) => void,
+): HTMLDivElement {
   return h(
     'div',
     { class: 'segmented', role: 'radiogroup' },

@@ -22,7 +22,9 @@ async function entryFiles(entry: FileSystemEntry): Promise<File[]> {
 
 /** The files of a drop: folders walked, plain files as they are. */
 export async function droppedFiles(data: DataTransfer): Promise<File[]> {
-  const entries = Array.from(data.items).map((i) => i.webkitGetAsEntry?.()).filter((e): e is FileSystemEntry => !!e);
+  const entries = Array.from(data.items)
+    .map((i) => i.webkitGetAsEntry?.())
+    .filter((e): e is FileSystemEntry => !!e);
   if (entries.length) return (await Promise.all(entries.map(entryFiles))).flat();
   return Array.from(data.files);
 }

@@ -3,7 +3,10 @@ import type { DeviceInfo, DevicePreference } from '../protocol';
 import { h, replace } from './dom';
 
 /** The header and a way to show the device. */
-export function header(preference: DevicePreference, onDevice: (d: DevicePreference) => void): { element: HTMLElement; show: (info: DeviceInfo | null, starting?: boolean) => void } {
+export function header(
+  preference: DevicePreference,
+  onDevice: (d: DevicePreference) => void,
+): { element: HTMLElement; show: (info: DeviceInfo | null, starting?: boolean) => void } {
   const badge = h('div', { class: 'device-badge', 'data-testid': 'device', role: 'status' }, 'Starting…');
   const select = h(
     'select',
@@ -20,7 +23,12 @@ export function header(preference: DevicePreference, onDevice: (d: DevicePrefere
       'div',
       { class: 'brand' },
       h('div', { class: 'logo', 'aria-hidden': 'true' }, 'G'),
-      h('div', {}, h('h1', {}, 'Graft Playground'), h('p', { class: 'tagline' }, 'Fine-tune a pretrained transformer in your browser. Nothing leaves this page.')),
+      h(
+        'div',
+        {},
+        h('h1', {}, 'Graft Playground'),
+        h('p', { class: 'tagline' }, 'Fine-tune a pretrained transformer in your browser. Nothing leaves this page.'),
+      ),
     ),
     h('div', { class: 'device' }, badge, h('label', { class: 'device-choice' }, h('span', {}, 'Device'), select)),
   );
@@ -33,7 +41,10 @@ export function header(preference: DevicePreference, onDevice: (d: DevicePrefere
         return;
       }
       const extra = info.backend === 'cpu' && info.webgpuNote ? h('span', { class: 'device-note' }, ` · WebGPU not used: ${info.webgpuNote}`) : null;
-      const threads = info.backend === 'cpu' && !info.crossOriginIsolated ? h('span', { class: 'device-note' }, ' · one thread: the page is not cross-origin isolated') : null;
+      const threads =
+        info.backend === 'cpu' && !info.crossOriginIsolated
+          ? h('span', { class: 'device-note' }, ' · one thread: the page is not cross-origin isolated')
+          : null;
       badge.title = `${info.label}${info.crossOriginIsolated ? ' · cross-origin isolated' : ''}`;
       replace(badge, h('span', { class: 'dot' }), h('strong', {}, info.label), extra, threads);
     },

@@ -12,7 +12,11 @@ export const EMBEDDED_MODEL_URL = 'models/bert-tiny-imdb-mlm';
 type Kind = 'embedded' | 'hub' | 'files';
 
 /** The model card. */
-export function modelPanel(onLoad: (source: ModelSource) => void): { element: HTMLElement; show: (info: ModelInfo | null) => void; setBusy: (busy: boolean) => void } {
+export function modelPanel(onLoad: (source: ModelSource) => void): {
+  element: HTMLElement;
+  show: (info: ModelInfo | null) => void;
+  setBusy: (busy: boolean) => void;
+} {
   const body = h('div', { class: 'card-body' });
   const summary = h('div', { class: 'summary', 'data-testid': 'model-summary' });
   const buttons: HTMLButtonElement[] = [];
@@ -38,16 +42,26 @@ export function modelPanel(onLoad: (source: ModelSource) => void): { element: HT
       h(
         'div',
         { class: 'stack' },
-        textField('Repository', 'hub-repo', '', { placeholder: 'org/model, e.g. prajjwal1/bert-tiny', hint: 'A BERT, DistilBERT or RoBERTa with model.safetensors' }),
+        textField('Repository', 'hub-repo', '', {
+          placeholder: 'org/model, e.g. prajjwal1/bert-tiny',
+          hint: 'A BERT, DistilBERT or RoBERTa with model.safetensors',
+        }),
         h(
           'details',
           { class: 'advanced' },
           h('summary', {}, 'Hub address and revision'),
-          textField('Hub address', 'hub-endpoint', 'https://huggingface.co', { hint: 'A mirror works if it serves <address>/<repo>/resolve/<revision>/<file> with CORS' }),
+          textField('Hub address', 'hub-endpoint', 'https://huggingface.co', {
+            hint: 'A mirror works if it serves <address>/<repo>/resolve/<revision>/<file> with CORS',
+          }),
           textField('Revision', 'hub-revision', 'main'),
         ),
         button('Load from the Hub', 'load-hub', () =>
-          onLoad({ kind: 'hub', repo: textValue(body, 'hub-repo'), endpoint: textValue(body, 'hub-endpoint'), revision: textValue(body, 'hub-revision') || 'main' }),
+          onLoad({
+            kind: 'hub',
+            repo: textValue(body, 'hub-repo'),
+            endpoint: textValue(body, 'hub-endpoint'),
+            revision: textValue(body, 'hub-revision') || 'main',
+          }),
         ),
       ),
     files: () =>
@@ -55,7 +69,11 @@ export function modelPanel(onLoad: (source: ModelSource) => void): { element: HT
         'div',
         {},
         dropZone({ what: 'a checkpoint folder', folder: true, multiple: true, inputId: 'model-files', onFiles: (files) => onLoad({ kind: 'files', files }) }),
-        h('p', { class: 'field-hint' }, 'config.json, model.safetensors and the tokenizer files (tokenizer.json or vocab.txt), as save_pretrained writes them.'),
+        h(
+          'p',
+          { class: 'field-hint' },
+          'config.json, model.safetensors and the tokenizer files (tokenizer.json or vocab.txt), as save_pretrained writes them.',
+        ),
       ),
   };
   const show = (kind: Kind) => {
@@ -91,7 +109,11 @@ export function modelPanel(onLoad: (source: ModelSource) => void): { element: HT
           { class: 'summary-line' },
           h('span', { class: 'ok-mark', 'aria-hidden': 'true' }, '✓'),
           h('strong', {}, info.description),
-          h('span', { class: 'muted' }, ` · ${info.modelType} · ${info.layers} layers · width ${info.hiddenSize} · ${compactNumber(info.parameters)} parameters`),
+          h(
+            'span',
+            { class: 'muted' },
+            ` · ${info.modelType} · ${info.layers} layers · width ${info.hiddenSize} · ${compactNumber(info.parameters)} parameters`,
+          ),
         ),
       );
     },

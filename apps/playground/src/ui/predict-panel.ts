@@ -8,7 +8,11 @@ import { h, replace } from './dom';
 import { formatPercent } from './format';
 
 /** Example sentences: one clear either way, one mixed. */
-export const EXAMPLE_SENTENCES = ['a gorgeous, witty, seductive movie.', 'the plot is nothing but boilerplate clichés from start to finish.', 'not bad, but i expected more.'];
+export const EXAMPLE_SENTENCES = [
+  'a gorgeous, witty, seductive movie.',
+  'the plot is nothing but boilerplate clichés from start to finish.',
+  'not bad, but i expected more.',
+];
 
 /** The predictions card. */
 export function predictPanel(onPredict: (texts: string[]) => void): {
@@ -54,7 +58,16 @@ export function predictPanel(onPredict: (texts: string[]) => void): {
         h(
           'table',
           { class: 'prediction-table' },
-          h('thead', {}, h('tr', {}, h('th', {}, 'sentence'), runs.map((r) => h('th', {}, r)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', {}, 'sentence'),
+              runs.map((r) => h('th', {}, r)),
+            ),
+          ),
           h(
             'tbody',
             {},

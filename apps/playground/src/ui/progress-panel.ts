@@ -60,7 +60,20 @@ export function progressPanel(): { element: HTMLElement; show: (run: RunView | n
       h(
         'table',
         { class: 'log-table' },
-        h('thead', {}, h('tr', {}, h('th', {}, 'step'), h('th', {}, 'loss'), h('th', {}, 'learning rate'), h('th', {}, 'eval loss'), h('th', {}, 'accuracy'), h('th', {}, 'F1'))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', {}, 'step'),
+            h('th', {}, 'loss'),
+            h('th', {}, 'learning rate'),
+            h('th', {}, 'eval loss'),
+            h('th', {}, 'accuracy'),
+            h('th', {}, 'F1'),
+          ),
+        ),
         logBody,
       ),
     ),
@@ -119,7 +132,7 @@ export function progressPanel(): { element: HTMLElement; show: (run: RunView | n
           .map((e) =>
             h(
               'tr',
-              { 'data-step': e.step },
+              { 'data-step': e.step, 'data-loss': e.loss, 'data-eval-loss': e.eval_loss },
               h('td', {}, String(e.step)),
               h('td', { class: 'loss' }, formatMetric(e.loss)),
               h('td', {}, e.learning_rate !== undefined ? formatRate(e.learning_rate) : '—'),

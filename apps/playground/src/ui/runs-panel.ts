@@ -24,7 +24,17 @@ export function runsPanel(handlers: {
     h(
       'thead',
       {},
-      h('tr', {}, h('th', {}, 'compare'), h('th', {}, 'run'), h('th', {}, 'method'), h('th', {}, 'trains'), h('th', {}, 'steps'), h('th', {}, 'accuracy'), h('th', {}, 'download')),
+      h(
+        'tr',
+        {},
+        h('th', {}, 'compare'),
+        h('th', {}, 'run'),
+        h('th', {}, 'method'),
+        h('th', {}, 'trains'),
+        h('th', {}, 'steps'),
+        h('th', {}, 'accuracy'),
+        h('th', {}, 'download'),
+      ),
     ),
     body,
   );
@@ -65,11 +75,21 @@ export function runsPanel(handlers: {
               run.info?.adapter
                 ? h(
                     'button',
-                    { type: 'button', class: 'small', disabled: !usable, 'data-testid': `download-adapter-${name}`, onclick: () => handlers.downloadAdapter(name) },
+                    {
+                      type: 'button',
+                      class: 'small',
+                      disabled: !usable,
+                      'data-testid': `download-adapter-${name}`,
+                      onclick: () => handlers.downloadAdapter(name),
+                    },
                     'Adapter',
                   )
                 : null,
-              h('button', { type: 'button', class: 'small', disabled: !usable, 'data-testid': `download-merged-${name}`, onclick: () => handlers.downloadMerged(name) }, 'Merged'),
+              h(
+                'button',
+                { type: 'button', class: 'small', disabled: !usable, 'data-testid': `download-merged-${name}`, onclick: () => handlers.downloadMerged(name) },
+                'Merged',
+              ),
             ),
           );
         }),

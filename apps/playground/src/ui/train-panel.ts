@@ -109,7 +109,11 @@ export function trainPanel(
     };
   };
   const start = h('button', { type: 'button', class: 'primary', 'data-testid': 'start', onclick: () => handlers.start(spec()) }, 'Start training');
-  const pause = h('button', { type: 'button', 'data-testid': 'pause', onclick: () => (pause.dataset.mode === 'resume' ? handlers.resume() : handlers.pause()) }, 'Pause');
+  const pause = h(
+    'button',
+    { type: 'button', 'data-testid': 'pause', onclick: () => (pause.dataset.mode === 'resume' ? handlers.resume() : handlers.pause()) },
+    'Pause',
+  );
   const cancel = h('button', { type: 'button', class: 'danger', 'data-testid': 'cancel', onclick: handlers.cancel }, 'Cancel');
   const element = h(
     'section',

@@ -42,11 +42,7 @@ const DEFAULT_EVAL_ROWS = 1000;
 
 /** Reads a data file by its name's extension (`.gz` after it is fine). */
 export async function readDataFile(name: string, bytes: Uint8Array): Promise<Dataset<RawRow>> {
-  const ext = name
-    .toLowerCase()
-    .replace(/\.gz$/, '')
-    .split('.')
-    .pop();
+  const ext = name.toLowerCase().replace(/\.gz$/, '').split('.').pop();
   const opts = { file: name };
   switch (ext) {
     case 'csv':
@@ -86,7 +82,8 @@ export function pickColumn(columns: readonly string[], given: string | undefined
 export function labelNames(values: readonly unknown[], source: string, column: string): string[] {
   const seen = new Set<unknown>();
   values.forEach((v, i) => {
-    if (v === null || v === undefined || v === '') throw new PlaygroundError('bad_label', `${source}: row ${i + 1} has no value in the label column "${column}"`);
+    if (v === null || v === undefined || v === '')
+      throw new PlaygroundError('bad_label', `${source}: row ${i + 1} has no value in the label column "${column}"`);
     seen.add(v);
   });
   const all = [...seen];
@@ -164,7 +161,9 @@ export async function loadData(
     labelsGiven = SST2_LABELS;
   } else {
     const file =
-      source.kind === 'file' ? { name: source.file.name, bytes: new Uint8Array(await source.file.arrayBuffer()) } : (stored ?? { name: source.name, bytes: null });
+      source.kind === 'file'
+        ? { name: source.file.name, bytes: new Uint8Array(await source.file.arrayBuffer()) }
+        : (stored ?? { name: source.name, bytes: null });
     if (!file.bytes) throw new PlaygroundError('not_resumable', `${file.name}: the run's copy of the data file is missing`);
     bytes = { name: file.name, bytes: file.bytes };
     train = await readDataFile(file.name, file.bytes);
@@ -175,7 +174,8 @@ export async function loadData(
   const textColumn = pickColumn(columns, options.textColumn, TEXT_COLUMNS, 'text', description);
   const labelColumn = pickColumn(columns, options.labelColumn, LABEL_COLUMNS, 'label', description);
   const labels = labelsGiven ?? labelNames(train.column(labelColumn), description, labelColumn);
-  if (labels.length < 2) throw new PlaygroundError('bad_label', `${description}: "${labelColumn}" has only one class (${labels[0]}); a classifier needs two or more`);
+  if (labels.length < 2)
+    throw new PlaygroundError('bad_label', `${description}: "${labelColumn}" has only one class (${labels[0]}); a classifier needs two or more`);
   const seed = options.seed;
   let evalRows: Dataset<RawRow>;
   let evalSource: string;
@@ -183,7 +183,8 @@ export async function loadData(
     evalRows = dev;
     evalSource = 'dev.tsv';
   } else {
-    if (train.length < 10) throw new PlaygroundError('too_few_rows', `${description} has ${train.length} rows; at least 10 are needed to hold out an evaluation set`);
+    if (train.length < 10)
+      throw new PlaygroundError('too_few_rows', `${description} has ${train.length} rows; at least 10 are needed to hold out an evaluation set`);
     const split = train.trainTestSplit({ testSize: 0.1, seed });
     train = split.train;
     evalRows = split.test;

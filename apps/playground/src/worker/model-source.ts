@@ -97,12 +97,15 @@ function countParameters(bytes: Uint8Array | undefined): number {
  * Reads a model's config and tokenizer and checks the architecture is one the playground trains.
  * The weights are read here too (so a bad file fails now, not at the first run) and kept.
  */
-export async function loadModelSource(source: ModelSource | StoredModelSource, files: ModelFiles, base: string): Promise<LoadedModel> {
+export async function loadModelSource(source: ModelSource | StoredModelSource, files: ModelFiles): Promise<LoadedModel> {
   const cache = new Map<string, Uint8Array>();
   const cached = cachingFiles(files, cache);
   const configBytes = await cached.read('config.json');
   if (!configBytes) {
-    throw new PlaygroundError('no_model', `config.json not found in ${files.description}: a checkpoint folder holds config.json, model.safetensors and the tokenizer files`);
+    throw new PlaygroundError(
+      'no_model',
+      `config.json not found in ${files.description}: a checkpoint folder holds config.json, model.safetensors and the tokenizer files`,
+    );
   }
   let config: Record<string, unknown>;
   try {

@@ -48,7 +48,11 @@ async function runRoot(create: boolean): Promise<FileSystemDirectoryHandle | nul
 }
 
 /** Writes a new run folder: the record, the user's files, and an empty checkpoint store. */
-export async function createRunFolder(record: RunRecord, modelFiles: Map<string, Uint8Array> | null, dataFile: { name: string; bytes: Uint8Array } | null): Promise<RunFolder> {
+export async function createRunFolder(
+  record: RunRecord,
+  modelFiles: Map<string, Uint8Array> | null,
+  dataFile: { name: string; bytes: Uint8Array } | null,
+): Promise<RunFolder> {
   await discardRunFolder();
   const root = await runRoot(true);
   if (!root) return { store: memoryCheckpointStore(), persistent: false };
@@ -63,7 +67,9 @@ export async function createRunFolder(record: RunRecord, modelFiles: Map<string,
   } catch (e) {
     if ((e as Error).name === 'QuotaExceededError') {
       await discardRunFolder();
-      throw new PlaygroundError('storage_unavailable', `the browser's storage quota is full, so the run's files cannot be kept (${(e as Error).message})`, { cause: e });
+      throw new PlaygroundError('storage_unavailable', `the browser's storage quota is full, so the run's files cannot be kept (${(e as Error).message})`, {
+        cause: e,
+      });
     }
     throw e;
   }
@@ -84,7 +90,11 @@ export async function readRunRecord(): Promise<RunRecord | null> {
 }
 
 /** The stored run's checkpoint store and its files (model files by name, the data file). */
-export async function openRunFolder(): Promise<{ store: OpfsCheckpointStore; model: Map<string, Uint8Array> | null; data: { name: string; bytes: Uint8Array } | null }> {
+export async function openRunFolder(): Promise<{
+  store: OpfsCheckpointStore;
+  model: Map<string, Uint8Array> | null;
+  data: { name: string; bytes: Uint8Array } | null;
+}> {
   const root = await runRoot(false);
   if (!root) throw new PlaygroundError('no_pending_run', 'there is no saved run in this browser');
   const store = new OpfsCheckpointStore(await root.getDirectoryHandle('checkpoints', { create: true }));

@@ -7,7 +7,7 @@
  */
 import type { AnyModule } from '@graft/nn';
 import { type AnyPreTrainedModel, fromPretrained } from '@graft/models';
-import { getPeftModel, type PeftConfigInput, PeftModel } from '@graft/peft';
+import { getPeftModel, type PeftConfigInput, type PeftModel } from '@graft/peft';
 import type { DataOptions, DeviceInfo, LoraSettings, RunInfo, RunSpec } from '../protocol';
 import type { LoadedData } from './data-source';
 import { PlaygroundError } from './errors';
@@ -77,7 +77,8 @@ export class Session {
 
   /** Refuses work that would change models while a run trains. */
   requireIdle(what: string): void {
-    if (this.training) throw new PlaygroundError('run_busy', `${what} has to wait: run '${this.training}' is training (pause does not count; cancel it or let it finish)`);
+    if (this.training)
+      throw new PlaygroundError('run_busy', `${what} has to wait: run '${this.training}' is training (pause does not count; cancel it or let it finish)`);
   }
 
   /** Drops the classifier and every run (a new model, or data with other labels). */

@@ -9,7 +9,15 @@
  */
 import { padCollate } from '@graft/data';
 import type { AnyModule } from '@graft/nn';
-import { type CallbackContext, classificationMetrics, ProgressCallback, type ProgressEvent, Trainer, type TrainerCallback, type TrainingArgumentsInput } from '@graft/train';
+import {
+  type CallbackContext,
+  classificationMetrics,
+  ProgressCallback,
+  type ProgressEvent,
+  Trainer,
+  type TrainerCallback,
+  type TrainingArgumentsInput,
+} from '@graft/train';
 import type { RunInfo, RunSpec, WorkerEvent } from '../protocol';
 import { PlaygroundError } from './errors';
 import { discardRunFolder, type RunFolder } from './run-storage';
@@ -104,7 +112,10 @@ export async function runModel(session: Session, spec: RunSpec): Promise<{ model
     const counts = parameterCounts(model);
     return { model, info: { name: spec.name, method: spec.method, trainable: counts.trainable, total: counts.total, adapter: false } };
   }
-  throw new PlaygroundError('method_unavailable', `the ${spec.method === 'head' ? 'head-only' : 'gradual unfreezing'} method is not available in this build of the playground`);
+  throw new PlaygroundError(
+    'method_unavailable',
+    `the ${spec.method === 'head' ? 'head-only' : 'gradual unfreezing'} method is not available in this build of the playground`,
+  );
 }
 
 /** What a finished run returns to the page. */

@@ -41,7 +41,7 @@ const handlers: Handlers = {
   async loadModel({ source }) {
     session.requireIdle('Loading a model');
     status('Reading the model files…');
-    const model = await loadModelSource(source, sourceFiles(source, base), base);
+    const model = await loadModelSource(source, sourceFiles(source, base));
     session.model = model;
     session.data = null;
     session.reset();
@@ -86,7 +86,8 @@ const handlers: Handlers = {
       };
       status('Preparing the run’s storage…');
       folder = await createRunFolder(record, model.stored ? null : model.cache, data.stored?.kind === 'sst2' ? null : data.bytes);
-      if (!folder.persistent) status('This browser gives the page no storage: the run will not survive a reload.');
+      // an empty status clears the line
+      status(folder.persistent ? '' : 'This browser gives the page no storage: the run will not survive a reload.');
     }
     const { model: net, info } = await runModel(session, spec);
     session.runs.set(spec.name, { spec, info, model: net });
@@ -125,13 +126,9 @@ const handlers: Handlers = {
     const stored = await openRunFolder();
     status('Loading the saved run’s model…');
     const files =
-      record.model.kind === 'stored'
-        ? stored.model
-          ? memoryFiles(stored.model, record.model.description)
-          : null
-        : sourceFiles(record.model, base);
+      record.model.kind === 'stored' ? (stored.model ? memoryFiles(stored.model, record.model.description) : null) : sourceFiles(record.model, base);
     if (!files) throw new PlaygroundError('not_resumable', `the saved run's copy of ${record.modelDescription} is missing`);
-    const model = await loadModelSource(record.model, files, base);
+    const model = await loadModelSource(record.model, files);
     // the stored copy stays the run's source, so a second reload finds it again
     if (record.model.kind === 'stored') model.stored = record.model;
     session.model = model;
