@@ -136,7 +136,7 @@ const ROWS: Record<ErrorKind, Row> = {
   method: {
     kind: 'method',
     title: 'This fine-tuning method is not available here',
-    action: 'Choose LoRA or full fine-tuning.',
+    action: 'Choose LoRA, full fine-tuning or head only.',
   },
   unknown: {
     kind: 'unknown',

@@ -20,6 +20,7 @@ import {
 } from '@graft/train';
 import type { RunInfo, RunSpec, WorkerEvent } from '../protocol';
 import { PlaygroundError } from './errors';
+import { freezeAllButHead } from './head-only';
 import { discardRunFolder, type RunFolder } from './run-storage';
 import { parameterCounts, type Session } from './session';
 
@@ -112,10 +113,14 @@ export async function runModel(session: Session, spec: RunSpec): Promise<{ model
     const counts = parameterCounts(model);
     return { model, info: { name: spec.name, method: spec.method, trainable: counts.trainable, total: counts.total, adapter: false } };
   }
-  throw new PlaygroundError(
-    'method_unavailable',
-    `the ${spec.method === 'head' ? 'head-only' : 'gradual unfreezing'} method is not available in this build of the playground`,
-  );
+  if (spec.method === 'head') {
+    const model = await session.freshClassifier();
+    freezeAllButHead(model, model.loadingInfo?.newlyInitialized ?? []);
+    const counts = parameterCounts(model);
+    return { model, info: { name: spec.name, method: spec.method, trainable: counts.trainable, total: counts.total, adapter: false } };
+  }
+  // gradual unfreezing waits for @graft/peft's freezing strategies (their GradualUnfreezing callback)
+  throw new PlaygroundError('method_unavailable', 'gradual unfreezing is not available in this build of the playground');
 }
 
 /** What a finished run returns to the page. */

@@ -1,0 +1,115 @@
+/**
+ * The worker's session in Node, on the CPU, without a browser: runs train through the same code
+ * the worker runs (checkpoints in memory instead of OPFS), adapters swap in place on one base
+ * model, and head-only training leaves the encoder as it was.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirFiles } from '@graft/models/node';
+import { memoryCheckpointStore } from '@graft/train';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunSpec, WorkerEvent } from '../protocol';
+import { loadData } from './data-source';
+import { loadModelSource } from './model-source';
+import { predict } from './predict';
+import { Session } from './session';
+import { executeRun, RunControl, runModel } from './training';
+
+const MODEL_DIR = fileURLToPath(new URL('../../../../assets/models/bert-tiny-imdb-mlm', import.meta.url));
+const REVIEWS = fileURLToPath(new URL('../../e2e/fixtures/reviews.jsonl', import.meta.url));
+const TEXTS = ['a gorgeous, witty, seductive movie.', 'boring, long and pointless.'];
+
+function spec(name: string, method: RunSpec['method'], learningRate: number): RunSpec {
+  return {
+    name,
+    method,
+    lora: { r: 4, alpha: 8, dropout: 0, targets: ['query', 'value'] },
+    train: {
+      learningRate,
+      numTrainEpochs: 1,
+      maxSteps: 3,
+      batchSize: 8,
+      warmupRatio: 0,
+      weightDecay: 0,
+      saveSteps: 100,
+      evalSteps: 100,
+      loggingSteps: 1,
+      seed: 1,
+      unfreezeEvery: 1,
+    },
+  };
+}
+
+let session: Session;
+
+/** Trains run `s` to its end in the session; returns the events it posted. */
+async function train(s: RunSpec): Promise<WorkerEvent[]> {
+  const events: WorkerEvent[] = [];
+  const { model, info } = await runModel(session, s);
+  session.runs.set(s.name, { spec: s, info, model });
+  await executeRun(session, s, model, info, { store: memoryCheckpointStore(), persistent: false }, new RunControl(() => {}), false, (e) => events.push(e));
+  return events;
+}
+
+beforeAll(async () => {
+  session = new Session();
+  session.device = { backend: 'cpu', label: 'CPU', webgpuAvailable: false, webgpuNote: null, threads: 1, crossOriginIsolated: false };
+  session.model = await loadModelSource({ kind: 'embedded', url: 'models/bert-tiny-imdb-mlm' }, dirFiles(MODEL_DIR));
+  const file = new File([readFileSync(REVIEWS)], 'reviews.jsonl');
+  session.data = await loadData({ kind: 'file', file }, { maxLength: 24, seed: 0 }, session.model.tokenizer, 'http://localhost/');
+  session.dataOptions = { maxLength: 24, seed: 0 };
+});
+
+describe('Session', () => {
+  it('keeps several adapters on one base model and swaps them in place for predictions', async () => {
+    const events = await train(spec('a', 'lora', 5e-3));
+    expect(events.filter((e) => e.type === 'progress' && e.event.kind === 'step').length).toBe(3);
+    expect(events.at(-1)).toMatchObject({ type: 'state', state: 'done' });
+    await train(spec('b', 'lora', 1e-2));
+    const a = session.run('a');
+    const b = session.run('b');
+    // one PeftModel holds both adapters: no second copy of the base
+    expect(a.model).toBe(b.model);
+    expect(a.info).toMatchObject({ adapter: true, method: 'lora' });
+    expect(a.info.trainable).toBeLessThan(a.info.total / 10);
+
+    const both = await predict(session, TEXTS, ['a', 'b'], 24);
+    expect(both.map((row) => row.map((p) => p.run))).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
+    expect(both[0][0].logits).not.toEqual(both[0][1].logits);
+    for (const row of both) for (const p of row) expect(p.probabilities.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 6);
+    // swapping back to 'a' gives exactly what 'a' gave before
+    const again = await predict(session, TEXTS, ['a'], 24);
+    expect(again.map((row) => row[0].logits)).toEqual(both.map((row) => row[0].logits));
+  });
+
+  it('trains only the head and the fresh pooler when asked for head-only', async () => {
+    const { model, info } = await runModel(session, spec('head', 'head', 1e-2));
+    const named = new Map(model.namedParameters());
+    const training = [...named].filter(([, p]) => p.requiresGrad).map(([n]) => n);
+    expect(training.sort()).toEqual(['bert.pooler.dense.bias', 'bert.pooler.dense.weight', 'classifier.bias', 'classifier.weight']);
+    expect(info).toMatchObject({ adapter: false, trainable: 128 * 128 + 128 + 2 * 128 + 2 });
+    const before = Array.from(named.get('bert.encoder.layer.0.attention.self.query.weight')!.dataSync());
+    const head = Array.from(named.get('classifier.weight')!.dataSync());
+    session.runs.set('head', { spec: spec('head', 'head', 1e-2), info, model });
+    await executeRun(
+      session,
+      spec('head', 'head', 1e-2),
+      model,
+      info,
+      { store: memoryCheckpointStore(), persistent: false },
+      new RunControl(() => {}),
+      false,
+      () => {},
+    );
+    expect(Array.from(named.get('bert.encoder.layer.0.attention.self.query.weight')!.dataSync())).toEqual(before);
+    expect(Array.from(named.get('classifier.weight')!.dataSync())).not.toEqual(head);
+  });
+
+  it('refuses a method this build lacks with a code the page explains, and names the runs it has', async () => {
+    await expect(runModel(session, spec('g', 'gradual', 1e-3))).rejects.toMatchObject({ code: 'method_unavailable' });
+    expect(() => session.run('nope')).toThrow(/runs: a, b/);
+  });
+});
