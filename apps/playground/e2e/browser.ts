@@ -12,19 +12,9 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Whether the browser is there (the suite skips without it, except in CI). */
 export const hasChromium = existsSync(CHROMIUM);
 
-/** Starts headless Chromium with WebGPU. */
-export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--enable-unsafe-webgpu',
-    ],
-  });
+/** Starts headless Chromium, with WebGPU unless `webgpu` is false (then Chromium on Linux offers no adapter). */
+export function launch(opts: { webgpu?: boolean } = {}): Promise<Browser> {
+  const args = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+  if (opts.webgpu !== false) args.push('--enable-unsafe-webgpu');
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
 }

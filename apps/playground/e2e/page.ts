@@ -27,8 +27,12 @@ export function consoleLog(page: Page): string[] {
   return lines;
 }
 
-/** A fresh browser context (its own OPFS and storage) with the page open on `url` and its device started. */
-export async function openPage(browser: Browser, url: string, device: 'webgpu' | 'cpu'): Promise<{ context: BrowserContext; page: Page; log: string[] }> {
+/** A fresh browser context (its own OPFS and storage) with the page open on `url` and its device started (`?device=`). */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  device: 'auto' | 'webgpu' | 'cpu',
+): Promise<{ context: BrowserContext; page: Page; log: string[] }> {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1360, height: 1000 } });
   const page = await context.newPage();
   const log = consoleLog(page);

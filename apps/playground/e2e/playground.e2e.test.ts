@@ -5,8 +5,9 @@
  * check: the page says its device; a LoRA run completes on either device; its loss falls; a
  * prediction appears; a reload resumes the run where it stopped (same step and same data order:
  * the losses after the checkpoint are the uninterrupted run's); the adapter the page downloads
- * loads in Node with the same logits; a checkpoint loads by URL from a server with the Hub's
- * layout, and a model of another architecture is refused in plain words.
+ * loads in Node with the same logits; a second adapter is kept on the same base and compared; a
+ * checkpoint loads by URL from a server with the Hub's layout; another architecture, a malformed
+ * data file and a browser without WebGPU are explained in plain words.
  *
  * Why the WebGPU run trains on reviews.jsonl, three in four positive: the embedded checkpoint was
  * pretrained as a masked LM only, so its [CLS] vectors hardly differ between sentences (0.05 apart
@@ -14,7 +15,7 @@
  * (the CLI demo's curve). What it learns in eight steps is the label prior, and that is enough
  * to see the loss fall from ln 2 (0.69) towards the prior's entropy (0.56) whatever the device.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +39,7 @@ import {
   type ShortRun,
   waitForRunState,
 } from './page';
-import { buildSite, hubServer, previewSite, type Running } from './servers';
+import { APP_ROOT, buildSite, hubServer, previewSite, type Running } from './servers';
 
 const MODEL_DIR = fileURLToPath(new URL('../../../assets/models/bert-tiny-imdb-mlm', import.meta.url));
 const REVIEWS = fileURLToPath(new URL('./fixtures/reviews.jsonl', import.meta.url));
@@ -144,7 +145,7 @@ suite('playground end to end', () => {
     });
   });
 
-  it('trains LoRA on the CPU path on the SST-2 sample, and the adapter gives Node identical logits', async () => {
+  it('trains LoRA on the CPU path on the SST-2 sample, keeps a second adapter on the same base for comparison, and the adapter gives Node identical logits', async () => {
     await withPage('cpu', 'cpu', async (page) => {
       expect(await page.getByTestId('device').textContent()).toMatch(/^CPU \(WebAssembly/);
       await loadEmbeddedModel(page);
@@ -156,6 +157,19 @@ suite('playground end to end', () => {
       expect(train.map(([step]) => step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       cpuLosses = new Map(train);
       const predictions = await predictTexts(page, SENTENCES, CPU_RUN.name);
+
+      // a second adapter on the same base, then both compared on the same sentences
+      await page.fill('#run-name', 'lora-cpu-b');
+      await page.fill('#learning-rate', '0.01');
+      await page.fill('#max-steps', '3');
+      await page.getByTestId('start').click();
+      expect(await waitForRunState(page, ['done', 'failed', 'cancelled'])).toBe('done');
+      const second = await predictTexts(page, SENTENCES, 'lora-cpu-b');
+      const first = await page.$$eval('td.prediction[data-run="lora-cpu"]', (tds) => tds.map((td) => JSON.parse((td as HTMLElement).dataset.logits ?? '[]')));
+      // swapping adapters leaves each as it was
+      expect(first).toEqual(predictions.map((p) => p.logits));
+      expect(second.map((p) => p.logits)).not.toEqual(first);
+
       const adapter = await downloadAdapter(page, CPU_RUN.name);
       const logits = await nodeLogits(adapter, ['negative', 'positive'], SENTENCES, CPU_RUN.maxLength);
       expect(logits).toEqual(predictions.map((p) => p.logits));
@@ -184,7 +198,7 @@ suite('playground end to end', () => {
     });
   });
 
-  it('loads a checkpoint by URL from a server with the Hub layout, and refuses another architecture in plain words', async () => {
+  it('loads a checkpoint by URL from a server with the Hub layout, refuses another architecture and a malformed data file in plain words', async () => {
     const gpt2 = JSON.stringify({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], n_layer: 2 });
     const hub = await hubServer({ 'graft/bert-tiny': MODEL_DIR }, { 'graft/gpt2-tiny/config.json': gpt2 });
     try {
@@ -205,9 +219,44 @@ suite('playground end to end', () => {
         await load('graft/gpt2-tiny');
         expect(await page.getByTestId('error-title').textContent()).toBe('This architecture is not supported');
         expect(await page.getByTestId('error-detail').textContent()).toMatch(/gpt2/);
+
+        // a data file that does not parse is named with its place, and what to do is said
+        await load('graft/bert-tiny');
+        await chooseSegment(page, 'data-kind', 'file');
+        await page.setInputFiles('#data-file-input', {
+          name: 'broken.csv',
+          mimeType: 'text/csv',
+          buffer: Buffer.from('text,label\n"never closed,1\nfine,0\n'),
+        });
+        await page.getByTestId('load-data').click();
+        await page.getByTestId('error').waitFor({ state: 'visible' });
+        expect(await page.getByTestId('error-title').textContent()).toBe('The data file is malformed');
+        expect(await page.getByTestId('error-detail').textContent()).toMatch(/broken\.csv:2/);
       });
     } finally {
       await hub.close();
+    }
+  });
+});
+
+describe.runIf(hasChromium)('playground without WebGPU', () => {
+  it('falls back to the CPU and says why, and explains what to do when WebGPU is asked for', async () => {
+    // the suite above builds the site; run alone, this test builds it
+    if (!existsSync(join(APP_ROOT, 'dist', 'index.html'))) await buildSite();
+    const site = await previewSite();
+    // without --enable-unsafe-webgpu, Chromium on Linux offers no adapter
+    const browser = await launch({ webgpu: false });
+    try {
+      const { context, page } = await openPage(browser, site.url, 'auto');
+      expect(await page.getByTestId('device').textContent()).toMatch(/^CPU \(WebAssembly.*WebGPU not used: the browser offers no WebGPU adapter/);
+      await page.goto(`${site.url}?device=webgpu`);
+      await page.getByTestId('error').waitFor({ state: 'visible' });
+      expect(await page.getByTestId('error-title').textContent()).toBe('WebGPU is not available');
+      expect(await page.getByTestId('error-action').textContent()).toMatch(/Choose “CPU”/);
+      await context.close();
+    } finally {
+      await browser.close();
+      await site.close();
     }
   });
 });
