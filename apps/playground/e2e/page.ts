@@ -55,7 +55,7 @@ export async function waitForDevice(page: Page): Promise<string> {
 /** Fails with the page's error banner when it shows one. */
 export async function throwShownError(page: Page): Promise<void> {
   const banner = page.getByTestId('error');
-  if (await banner.isVisible()) throw new Error(`the page shows an error: ${await banner.innerText()}`);
+  if (await banner.isVisible()) throw new Error(`the page shows an error: ${await banner.textContent()}`);
 }
 
 /** Waits for `selector` to be visible, failing early with the page's error banner. */

@@ -5,11 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirFiles } from '@graft/models/node';
+import { noGrad, type Tensor } from '@graft/core';
+import { padCollate } from '@graft/data';
+import { memoryFiles } from '@graft/models';
+import { dirFiles, fromPretrained } from '@graft/models/node';
 import { memoryCheckpointStore } from '@graft/train';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunSpec, WorkerEvent } from '../protocol';
 import { loadData } from './data-source';
+import { exportAdapter, exportMerged } from './exports';
 import { loadModelSource } from './model-source';
 import { predict } from './predict';
 import { Session } from './session';
@@ -41,6 +45,8 @@ function spec(name: string, method: RunSpec['method'], learningRate: number): Ru
 }
 
 let session: Session;
+/** The events the first run posted. */
+let firstEvents: WorkerEvent[] = [];
 
 /** Trains run `s` to its end in the session; returns the events it posted. */
 async function train(s: RunSpec): Promise<WorkerEvent[]> {
@@ -58,14 +64,15 @@ beforeAll(async () => {
   const file = new File([readFileSync(REVIEWS)], 'reviews.jsonl');
   session.data = await loadData({ kind: 'file', file }, { maxLength: 24, seed: 0 }, session.model.tokenizer, 'http://localhost/');
   session.dataOptions = { maxLength: 24, seed: 0 };
+  // two adapters on the one base, trained as the worker trains them
+  firstEvents = await train(spec('a', 'lora', 5e-3));
+  await train(spec('b', 'lora', 1e-2));
 });
 
 describe('Session', () => {
   it('keeps several adapters on one base model and swaps them in place for predictions', async () => {
-    const events = await train(spec('a', 'lora', 5e-3));
-    expect(events.filter((e) => e.type === 'progress' && e.event.kind === 'step').length).toBe(3);
-    expect(events.at(-1)).toMatchObject({ type: 'state', state: 'done' });
-    await train(spec('b', 'lora', 1e-2));
+    expect(firstEvents.filter((e) => e.type === 'progress' && e.event.kind === 'step').length).toBe(3);
+    expect(firstEvents.at(-1)).toMatchObject({ type: 'state', state: 'done' });
     const a = session.run('a');
     const b = session.run('b');
     // one PeftModel holds both adapters: no second copy of the base
@@ -83,6 +90,38 @@ describe('Session', () => {
     // swapping back to 'a' gives exactly what 'a' gave before
     const again = await predict(session, TEXTS, ['a'], 24);
     expect(again.map((row) => row[0].logits)).toEqual(both.map((row) => row[0].logits));
+  });
+
+  it("downloads an adapter in PEFT's files and a merged checkpoint in HF's, both giving the page's logits", async () => {
+    const [[page]] = await predict(session, TEXTS.slice(0, 1), ['a'], 24);
+    const adapter = await exportAdapter(session, 'a');
+    expect(adapter.fileName).toBe('a-adapter.zip');
+    expect(adapter.files.map((f) => f.name).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
+    expect(JSON.parse(new TextDecoder().decode(adapter.files.find((f) => f.name === 'adapter_config.json')!.bytes))).toMatchObject({
+      peft_type: 'LORA',
+      r: 4,
+      modules_to_save: ['pooler', 'classifier', 'score'],
+    });
+
+    const merged = await exportMerged(session, 'a');
+    const files = new Map(merged.files.map((f) => [f.name, f.bytes]));
+    for (const name of ['config.json', 'model.safetensors', 'tokenizer.json']) expect(files.has(name)).toBe(true);
+    const model = await fromPretrained(memoryFiles(files), { task: 'sequence-classification' });
+    model.eval();
+    const tokenizer = session.requireModel().tokenizer;
+    const e = tokenizer.encode(TEXTS[0]);
+    const logits = noGrad(
+      () =>
+        (model as unknown as { call(b: unknown): { logits: Tensor } }).call(
+          padCollate()([{ inputIds: e.ids, attentionMask: e.attentionMask, tokenTypeIds: e.typeIds }]),
+        ).logits,
+    );
+    const merged0 = Array.from(logits.dataSync());
+    // merging folds B·A into the weights: the same function, up to float32 rounding
+    for (let k = 0; k < 2; k++) expect(merged0[k]).toBeCloseTo(page.logits[k], 4);
+    // the adapters on the page are untouched by the merge
+    const [[after]] = await predict(session, TEXTS.slice(0, 1), ['a'], 24);
+    expect(after.logits).toEqual(page.logits);
   });
 
   it('trains only the head and the fresh pooler when asked for head-only', async () => {

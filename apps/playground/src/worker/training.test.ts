@@ -34,7 +34,12 @@ describe('trainingArgs', () => {
 
 describe('loraConfig', () => {
   it('saves a pooler the checkpoint lacked with the adapter, so every framework loads the same one', () => {
-    expect(loraConfig(SPEC.lora, ['bert.pooler.dense.weight', 'classifier.weight'])).toMatchObject({ peft_type: 'LORA', task_type: 'SEQ_CLS', r: 8, modules_to_save: ['pooler'] });
+    expect(loraConfig(SPEC.lora, ['bert.pooler.dense.weight', 'classifier.weight'])).toMatchObject({
+      peft_type: 'LORA',
+      task_type: 'SEQ_CLS',
+      r: 8,
+      modules_to_save: ['pooler'],
+    });
     expect(loraConfig({ ...SPEC.lora, targets: 'all-linear' }, ['classifier.weight'])).toMatchObject({ target_modules: 'all-linear', modules_to_save: null });
   });
 });
