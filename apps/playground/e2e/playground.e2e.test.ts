@@ -15,7 +15,7 @@
  * (the CLI demo's curve). What it learns in eight steps is the label prior, and that is enough
  * to see the loss fall from ln 2 (0.69) towards the prior's entropy (0.56) whatever the device.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -198,7 +198,7 @@ suite('playground end to end', () => {
     });
   });
 
-  it('loads a checkpoint by URL from a server with the Hub layout, refuses another architecture and a malformed data file in plain words', async () => {
+  it('loads a checkpoint by URL from a server with the Hub layout, takes a picked checkpoint folder and a dropped data file, and refuses another architecture and a malformed file in plain words', async () => {
     const gpt2 = JSON.stringify({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], n_layer: 2 });
     const hub = await hubServer({ 'graft/bert-tiny': MODEL_DIR }, { 'graft/gpt2-tiny/config.json': gpt2 });
     try {
@@ -220,14 +220,26 @@ suite('playground end to end', () => {
         expect(await page.getByTestId('error-title').textContent()).toBe('This architecture is not supported');
         expect(await page.getByTestId('error-detail').textContent()).toMatch(/gpt2/);
 
-        // a data file that does not parse is named with its place, and what to do is said
-        await load('graft/bert-tiny');
+        // a checkpoint folder of the user's, picked file by file
+        await chooseSegment(page, 'model-kind', 'files');
+        await page.setInputFiles(
+          '#model-files',
+          readdirSync(MODEL_DIR).map((name) => join(MODEL_DIR, name)),
+        );
+        await page.waitForFunction(() => /selected files/.test(document.querySelector('[data-testid="model-summary"]')?.textContent ?? ''));
+        expect(await page.getByTestId('model-summary').textContent()).toMatch(/6 selected files.*bert · 2 layers/);
+
+        // a data file dropped on the zone that does not parse: named with its place, and what to do is said
         await chooseSegment(page, 'data-kind', 'file');
-        await page.setInputFiles('#data-file-input', {
-          name: 'broken.csv',
-          mimeType: 'text/csv',
-          buffer: Buffer.from('text,label\n"never closed,1\nfine,0\n'),
-        });
+        await page
+          .locator('.drop-zone')
+          .last()
+          .evaluate((zone) => {
+            const data = new DataTransfer();
+            data.items.add(new File(['text,label\n"never closed,1\nfine,0\n'], 'broken.csv', { type: 'text/csv' }));
+            zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+          });
+        await page.getByTestId('data-file').getByText('broken.csv').waitFor();
         await page.getByTestId('load-data').click();
         await page.getByTestId('error').waitFor({ state: 'visible' });
         expect(await page.getByTestId('error-title').textContent()).toBe('The data file is malformed');
