@@ -1,3 +1,5 @@
+import { OutOfMemoryError } from '@graft/core';
+import { WebGPUDeviceLostError, WebGPULimitError, WebGPUUnavailableError } from '@graft/core/webgpu';
 import { modelTypeEntry } from '@graft/models';
 import { trainingArguments } from '@graft/train';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +25,14 @@ describe('describeError', () => {
     expect((await viewOf(() => readDataFile('reviews.xlsx', bytes))).kind).toBe('data-file-type');
     expect((await viewOf(() => modelTypeEntry('gpt2'))).kind).toBe('architecture');
     expect((await viewOf(() => trainingArguments({ outputDir: 'x', learningRate: -1 }))).kind).toBe('train-settings');
+  });
+
+  it("tells the device's errors apart: no WebGPU, out of memory or over a limit, a lost device", () => {
+    const kind = (e: Error) => describeError(errorData(e)).kind;
+    expect(kind(new WebGPUUnavailableError('navigator.gpu is missing'))).toBe('no-webgpu');
+    expect(kind(new OutOfMemoryError('webgpu', 'cannot allocate 512 MB'))).toBe('memory');
+    expect(kind(new WebGPULimitError('matmul', 'a binding of 300 MB exceeds maxStorageBufferBindingSize'))).toBe('memory');
+    expect(kind(new WebGPUDeviceLostError('matmul', 'the driver was reset'))).toBe('device-lost');
   });
 
   it("maps the playground's own codes, and keeps the error's message as the detail", async () => {
