@@ -145,13 +145,22 @@ suite('playground end to end', () => {
     });
   });
 
-  it('trains LoRA on the CPU path on the SST-2 sample, keeps a second adapter on the same base for comparison, and the adapter gives Node identical logits', async () => {
+  it('trains LoRA on the CPU path on the SST-2 sample (paused and resumed on the way), keeps a second adapter on the same base for comparison, and the adapter gives Node identical logits', async () => {
     await withPage('cpu', 'cpu', async (page) => {
       expect(await page.getByTestId('device').textContent()).toMatch(/^CPU \(WebAssembly/);
       await loadEmbeddedModel(page);
       await loadSst2(page, CPU_RUN);
       await fillRun(page, CPU_RUN);
       await page.getByTestId('start').click();
+      // paused, the run holds its step; resumed, it goes on as if nothing happened (the reload test compares with its losses)
+      await page.waitForFunction(() => /step [23] of 8/.test(document.querySelector('[data-testid="progress-text"]')?.textContent ?? ''));
+      await page.getByTestId('pause').click();
+      await waitForRunState(page, ['paused']);
+      const heldAt = await page.getByTestId('progress-text').textContent();
+      await page.waitForTimeout(1000);
+      expect(await page.getByTestId('progress-text').textContent()).toBe(heldAt);
+      expect(await page.getByTestId('pause').textContent()).toBe('Resume');
+      await page.getByTestId('pause').click();
       expect(await waitForRunState(page, ['done', 'failed', 'cancelled'])).toBe('done');
       const { train } = await loggedLosses(page);
       expect(train.map(([step]) => step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -176,7 +185,7 @@ suite('playground end to end', () => {
     });
   });
 
-  it('resumes a run after a reload from its checkpoint, at the same step and data position', async () => {
+  it('resumes a run after a reload from its checkpoint, at the same step and data position; a cancelled run stops and stays usable', async () => {
     await withPage('cpu', 'resume', async (page) => {
       await loadEmbeddedModel(page);
       await loadSst2(page, CPU_RUN);
@@ -195,6 +204,18 @@ suite('playground end to end', () => {
       // steps 5…8 ran after the reload: the same batches in the same order as the uninterrupted run
       if (cpuLosses) for (const [step, loss] of train.filter(([s]) => s > 4)) expect(loss).toBe(cpuLosses.get(step));
       expect((await predictTexts(page, SENTENCES, CPU_RUN.name)).length).toBe(SENTENCES.length);
+
+      // a cancelled run stops after the step it was in, and what it trained stays usable
+      await page.fill('#run-name', 'lora-cancelled');
+      await page.fill('#max-steps', '200');
+      await page.getByTestId('start').click();
+      await page.waitForFunction(() => /step [1-9]\d* of 200/.test(document.querySelector('[data-testid="progress-text"]')?.textContent ?? ''));
+      await page.getByTestId('cancel').click();
+      expect(await waitForRunState(page, ['done', 'failed', 'cancelled'])).toBe('cancelled');
+      const steps = Number(/step (\d+) of 200/.exec((await page.getByTestId('progress-text').textContent()) ?? '')?.[1]);
+      expect(steps).toBeGreaterThan(0);
+      expect(steps).toBeLessThan(200);
+      expect((await predictTexts(page, SENTENCES, 'lora-cancelled')).length).toBe(SENTENCES.length);
     });
   });
 
