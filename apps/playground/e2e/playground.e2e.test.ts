@@ -147,7 +147,9 @@ suite('playground end to end', () => {
 
   it('trains LoRA on the CPU path on the SST-2 sample (paused and resumed on the way), keeps a second adapter on the same base for comparison, and the adapter gives Node identical logits', async () => {
     await withPage('cpu', 'cpu', async (page) => {
-      expect(await page.getByTestId('device').textContent()).toMatch(/^CPU \(WebAssembly/);
+      // vite preview sends the isolation headers, so the WASM kernels get worker threads
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      expect(await page.getByTestId('device').textContent()).toMatch(/^CPU \(WebAssembly SIMD, \d+ threads?\) · WebGPU not used: the CPU was chosen$/);
       await loadEmbeddedModel(page);
       await loadSst2(page, CPU_RUN);
       await fillRun(page, CPU_RUN);
