@@ -1,9 +1,10 @@
 /**
  * Callbacks: objects that observe the Trainer's events and may set control flags (HF's
- * `TrainerCallback` and `TrainerControl`). A callback never touches the model, the optimizer or
- * the data; what it can change is limited to `control`, so the math of a run does not depend
- * on which callbacks are installed. Every event may be async (a log sink writing a file); the
- * Trainer awaits callbacks in the order they were given.
+ * `TrainerCallback` and `TrainerControl`). A callback never touches the optimizer or the data,
+ * and of the model only which parameters train: it may switch `requiresGrad` at an event
+ * (gradual unfreezing), for parameters the optimizer holds from the start (the Trainer's
+ * `parameterGroups` option). Everything else it can change is `control`. Every event may be
+ * async (a log sink writing a file); the Trainer awaits callbacks in the order they were given.
  */
 import type { TrainingArguments } from '../args/training-args';
 import type { CallbackState, LogEntry, TrainerState } from '../state/trainer-state';

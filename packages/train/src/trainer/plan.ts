@@ -15,6 +15,7 @@ import {
   polynomialDecay,
   type Schedule,
   SGD,
+  type BuiltGroup,
   weightDecayGroups,
 } from '@graft/nn';
 import type { TrainingArguments } from '../args/training-args';
@@ -63,10 +64,13 @@ export function trainingPlan(args: TrainingArguments, batchesPerEpoch: number): 
 
 /**
  * The default optimizer: AdamW (or SGD) over the trainable parameters in two groups, with weight
- * decay except for biases and normalisation weights (nn's `weightDecayGroups`, HF's rule).
+ * decay except for biases and normalisation weights (nn's `weightDecayGroups`, HF's rule), or
+ * over `groups` when given (the Trainer's `parameterGroups` option: per-group learning rates, or
+ * parameters that a callback unfreezes later in the run).
  */
-export function createOptimizer(model: TrainableModel<unknown>, args: TrainingArguments): Optimizer<{ lr: number }> {
-  const groups = weightDecayGroups(model, args.weightDecay);
+export function createOptimizer(model: TrainableModel<unknown>, args: TrainingArguments, groups?: readonly BuiltGroup[]): Optimizer<{ lr: number }> {
+  if (groups) groups = groups.filter((g) => g.params.length > 0);
+  else groups = weightDecayGroups(model, args.weightDecay);
   if (groups.length === 0)
     throw new TrainerError('trainer_config', `${model.constructor.name} has no trainable parameters (every parameter has requiresGrad false)`);
   if (args.optim === 'sgd') return new SGD(groups, { lr: args.learningRate });

@@ -3,7 +3,7 @@
  * `new Trainer({ model, args, trainDataset, evalDataset, collate, computeMetrics, callbacks,
  * trainStep?, evalStep?, optimizer?, scheduler?, store?, tokenizerFiles? })`).
  */
-import type { LrScheduler, Optimizer, TrainStep } from '@graft/nn';
+import type { BuiltGroup, LrScheduler, Optimizer, TrainStep } from '@graft/nn';
 import type { TrainingArgumentsInput } from '../args/training-args';
 import type { TrainerCallback } from '../callbacks/callback';
 import type { CheckpointStore } from '../checkpoint/store';
@@ -28,6 +28,15 @@ export interface TrainerOptions<Row extends object, B = TextBatch> {
   evalStep?: TrainerEvalStep<B>;
   /** Replaces the default AdamW with no-decay groups. */
   optimizer?: Optimizer<{ lr: number }>;
+  /**
+   * The default optimizer's parameter groups (default: nn's `weightDecayGroups` over the
+   * parameters that require gradients). A group's `lr` overrides `learningRate` (discriminative
+   * fine-tuning). List every parameter that trains at any point of the run: a callback that
+   * unfreezes layers later (gradual unfreezing) switches `requiresGrad` on parameters that are
+   * already in the optimizer; until then they get no gradient, and AdamW and SGD leave a
+   * parameter without a gradient untouched, weight decay included.
+   */
+  parameterGroups?: readonly BuiltGroup[];
   /** Replaces the schedule built from `lrSchedulerType`. */
   scheduler?: LrScheduler;
   /** Where checkpoints and the final model go (default: in memory; Node: `nodeCheckpointStore(outputDir)`). */

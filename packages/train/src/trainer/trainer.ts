@@ -68,6 +68,11 @@ export class Trainer<Row extends object = Record<string, unknown>, B = TextBatch
     if (!opts || typeof opts !== 'object') throw new TrainerError('trainer_config', 'new Trainer(options) needs an options object with at least a model');
     if (!opts.model || typeof opts.model.call !== 'function')
       throw new TrainerError('trainer_config', 'Trainer: options.model must be an nn Module whose call(batch) returns { loss, logits }');
+    if (opts.parameterGroups !== undefined && opts.optimizer !== undefined)
+      throw new TrainerError(
+        'trainer_config',
+        'Trainer: give options.optimizer or options.parameterGroups, not both (the groups are for the default optimizer)',
+      );
     if (opts.collate !== undefined && typeof opts.collate !== 'function')
       throw new TrainerError('trainer_config', "Trainer: options.collate must be a function from rows to a batch (e.g. @graft/data's padCollate)");
     this.#opts = opts;
@@ -157,7 +162,7 @@ export class Trainer<Row extends object = Record<string, unknown>, B = TextBatch
     });
     this.trainLoader = loader;
     const plan = (this.#plan = trainingPlan(a, loader.length));
-    const optimizer = (this.optimizer ??= createOptimizer(this.model, a));
+    const optimizer = (this.optimizer ??= createOptimizer(this.model, a, this.#opts.parameterGroups));
     this.scheduler ??= createScheduler(optimizer, a, plan);
     this.state = this.#freshState(plan);
     Object.assign(this.control, newControl());
