@@ -19,7 +19,7 @@ import { runsPanel } from './ui/runs-panel';
 import { trainPanel } from './ui/train-panel';
 
 /** The methods this build trains. */
-export const AVAILABLE_METHODS: ReadonlySet<Method> = new Set(['lora', 'full', 'head']);
+export const AVAILABLE_METHODS: ReadonlySet<Method> = new Set(['lora', 'full', 'head', 'gradual']);
 
 /** The device the page starts with: `?device=` in the address, else the last choice, else auto. */
 export function initialDevice(search: string, stored: string | null): DevicePreference {

@@ -136,7 +136,7 @@ const ROWS: Record<ErrorKind, Row> = {
   method: {
     kind: 'method',
     title: 'This fine-tuning method is not available here',
-    action: 'Choose LoRA, full fine-tuning or head only.',
+    action: 'Choose LoRA, full fine-tuning, head only or gradual unfreezing.',
   },
   unknown: {
     kind: 'unknown',
@@ -159,6 +159,8 @@ const BY_CODE: Record<string, ErrorKind> = {
   checkpoint_shape_mismatch: 'model-file',
   checkpoint_dtype: 'model-file',
   unsupported_model: 'architecture',
+  // a model whose encoder layers the freezing strategies cannot find
+  freezing_unknown_layout: 'architecture',
   unsupported_file: 'data-file-type',
   unknown_format: 'data-file-type',
   unsupported_format: 'data-file-type',

@@ -113,6 +113,7 @@ export function progressPanel(): { element: HTMLElement; show: (run: RunView | n
         item('loss', formatMetric(lastTrain?.loss), 'last-loss'),
         item('accuracy', formatMetric(lastEval?.eval_accuracy), 'last-accuracy'),
         item('checkpoint', run.checkpointStep !== null ? `step ${run.checkpointStep}` : '—', 'checkpoint'),
+        run.spec.method === 'gradual' ? item('stages open', String(1 + run.unfrozen.length), 'stages-open') : [],
       );
       const lossPoints: StepPoints = new Map();
       const evalPoints: StepPoints = new Map();

@@ -14,8 +14,8 @@ export const DEFAULT_RATES: Record<Method, number> = { lora: 1e-3, full: 1e-4, h
 const METHOD_NOTES: Record<Method, string> = {
   lora: 'Low-rank adapters on the attention projections; the base model stays frozen and shared, so several adapters can be kept and swapped.',
   full: 'Every weight trains. The most capable, and the most memory: a copy of the model, its gradients and two optimizer moments.',
-  head: 'Only the classifier head (and the new pooler) trains; the pretrained encoder is frozen.',
-  gradual: 'ULMFiT: the head trains first, then one more layer opens from the top every few steps.',
+  head: 'Only the classifier head trains; the pretrained encoder (with BERT’s pooler) is frozen.',
+  gradual: 'ULMFiT: the head trains first, then the top layer (with the pooler), then one more layer below every few steps, the embeddings last.',
 };
 
 /** The run controls' state. */

@@ -45,6 +45,9 @@ function spec(name: string, method: RunSpec['method'], learningRate: number): Ru
 }
 
 let session: Session;
+
+/** A run folder in memory (the worker's is in OPFS). */
+const memoryFolder = () => ({ store: memoryCheckpointStore(), persistent: false });
 /** The events the first run posted. */
 let firstEvents: WorkerEvent[] = [];
 
@@ -53,7 +56,7 @@ async function train(s: RunSpec): Promise<WorkerEvent[]> {
   const events: WorkerEvent[] = [];
   const { model, info } = await runModel(session, s);
   session.runs.set(s.name, { spec: s, info, model });
-  await executeRun(session, s, model, info, { store: memoryCheckpointStore(), persistent: false }, new RunControl(() => {}), false, (e) => events.push(e));
+  await executeRun(session, s, model, info, memoryFolder(), new RunControl(() => {}), false, (e) => events.push(e));
   return events;
 }
 
@@ -124,31 +127,49 @@ describe('Session', () => {
     expect(after.logits).toEqual(page.logits);
   });
 
-  it('trains only the head and the fresh pooler when asked for head-only', async () => {
-    const { model, info } = await runModel(session, spec('head', 'head', 1e-2));
+  it("trains only the head with @graft/peft's head-only strategy, and leaves the encoder as it was", async () => {
+    const { model, info, freezing } = await runModel(session, spec('head', 'head', 1e-2));
     const named = new Map(model.namedParameters());
     const training = [...named].filter(([, p]) => p.requiresGrad).map(([n]) => n);
-    expect(training.sort()).toEqual(['bert.pooler.dense.bias', 'bert.pooler.dense.weight', 'classifier.bias', 'classifier.weight']);
-    expect(info).toMatchObject({ adapter: false, trainable: 128 * 128 + 128 + 2 * 128 + 2 });
+    expect(training.sort()).toEqual(['classifier.bias', 'classifier.weight']);
+    expect(info).toMatchObject({ adapter: false, trainable: 2 * 128 + 2 });
     const before = Array.from(named.get('bert.encoder.layer.0.attention.self.query.weight')!.dataSync());
     const head = Array.from(named.get('classifier.weight')!.dataSync());
     session.runs.set('head', { spec: spec('head', 'head', 1e-2), info, model });
-    await executeRun(
-      session,
-      spec('head', 'head', 1e-2),
-      model,
-      info,
-      { store: memoryCheckpointStore(), persistent: false },
-      new RunControl(() => {}),
-      false,
-      () => {},
-    );
+    await executeRun(session, spec('head', 'head', 1e-2), model, info, memoryFolder(), new RunControl(() => {}), false, () => {}, freezing);
     expect(Array.from(named.get('bert.encoder.layer.0.attention.self.query.weight')!.dataSync())).toEqual(before);
     expect(Array.from(named.get('classifier.weight')!.dataSync())).not.toEqual(head);
   });
 
-  it('refuses a method this build lacks with a code the page explains, and names the runs it has', async () => {
-    await expect(runModel(session, spec('g', 'gradual', 1e-3))).rejects.toMatchObject({ code: 'method_unavailable' });
+  it('unfreezes gradually on schedule, top first, and says so as each stage opens', async () => {
+    const s = spec('gradual', 'gradual', 1e-2);
+    s.train.unfreezeEvery = 2;
+    const opened: { stage: number; modules: readonly string[]; step: number }[] = [];
+    const { model, info, freezing } = await runModel(session, s, (e) => opened.push(e));
+    const named = new Map(model.namedParameters());
+    // by the end, everything may train; at the start only the head does
+    expect(info.trainable).toBe(info.total);
+    expect(
+      [...named]
+        .filter(([, p]) => p.requiresGrad)
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual(['classifier.bias', 'classifier.weight']);
+    const snapshot = (name: string) => Array.from(named.get(name)!.dataSync());
+    const embeddings = snapshot('bert.embeddings.word_embeddings.weight');
+    const lower = snapshot('bert.encoder.layer.0.attention.self.query.weight');
+    const top = snapshot('bert.encoder.layer.1.attention.self.query.weight');
+    session.runs.set('gradual', { spec: s, info, model });
+    await executeRun(session, s, model, info, memoryFolder(), new RunControl(() => {}), false, () => {}, freezing);
+    expect(opened.map((e) => [e.stage, e.step])).toEqual([[1, 2]]);
+    expect(opened[0].modules).toEqual(['bert.encoder.layer.1', 'bert.pooler']);
+    // three steps opened the top layer only: it trained in step 3, the lower layer and the embeddings are as loaded
+    expect(snapshot('bert.encoder.layer.1.attention.self.query.weight')).not.toEqual(top);
+    expect(snapshot('bert.embeddings.word_embeddings.weight')).toEqual(embeddings);
+    expect(snapshot('bert.encoder.layer.0.attention.self.query.weight')).toEqual(lower);
+  });
+
+  it('names the runs it has when asked for one it does not', () => {
     expect(() => session.run('nope')).toThrow(/runs: a, b/);
   });
 });

@@ -9,6 +9,7 @@
  */
 import { padCollate } from '@graft/data';
 import type { AnyModule } from '@graft/nn';
+import { applyFreezing, type Freezing, type FreezingMethod, type UnfreezeListener } from '@graft/peft';
 import {
   type CallbackContext,
   classificationMetrics,
@@ -19,8 +20,6 @@ import {
   type TrainingArgumentsInput,
 } from '@graft/train';
 import type { RunInfo, RunSpec, WorkerEvent } from '../protocol';
-import { PlaygroundError } from './errors';
-import { freezeAllButHead } from './head-only';
 import { discardRunFolder, type RunFolder } from './run-storage';
 import { parameterCounts, type Session } from './session';
 
@@ -101,26 +100,39 @@ export function trainingArgs(spec: RunSpec, device: 'cpu' | 'webgpu'): TrainingA
   };
 }
 
-/** Builds the model a run trains (see session.ts for why adapters share one model). */
-export async function runModel(session: Session, spec: RunSpec): Promise<{ model: AnyModule; info: RunInfo }> {
+/** A run's model, what the page shows of it, and the freezing strategy it trains with (head-only and gradual). */
+export interface BuiltRun {
+  model: AnyModule;
+  info: RunInfo;
+  freezing: Freezing | null;
+}
+
+/**
+ * Builds the model a run trains (see session.ts for why adapters share one model). Head-only and
+ * gradual unfreezing are @graft/peft's freezing strategies on a classifier of their own;
+ * `onUnfreeze` hears each stage gradual unfreezing opens.
+ */
+export async function runModel(session: Session, spec: RunSpec, onUnfreeze?: UnfreezeListener): Promise<BuiltRun> {
+  const own = (model: AnyModule, trainable: number, total: number, freezing: Freezing | null): BuiltRun => ({
+    model,
+    info: { name: spec.name, method: spec.method, trainable, total, adapter: false },
+    freezing,
+  });
   if (spec.method === 'lora') {
     const peft = await session.addAdapter(spec);
     const counts = peft.trainableParameters();
-    return { model: peft, info: { name: spec.name, method: spec.method, trainable: counts.trainable, total: counts.all, adapter: true } };
+    return { model: peft, info: { name: spec.name, method: spec.method, trainable: counts.trainable, total: counts.all, adapter: true }, freezing: null };
   }
+  const model = await session.freshClassifier();
   if (spec.method === 'full') {
-    const model = await session.freshClassifier();
     const counts = parameterCounts(model);
-    return { model, info: { name: spec.name, method: spec.method, trainable: counts.trainable, total: counts.total, adapter: false } };
+    return own(model, counts.trainable, counts.total, null);
   }
-  if (spec.method === 'head') {
-    const model = await session.freshClassifier();
-    freezeAllButHead(model, model.loadingInfo?.newlyInitialized ?? []);
-    const counts = parameterCounts(model);
-    return { model, info: { name: spec.name, method: spec.method, trainable: counts.trainable, total: counts.total, adapter: false } };
-  }
-  // gradual unfreezing waits for @graft/peft's freezing strategies (their GradualUnfreezing callback)
-  throw new PlaygroundError('method_unavailable', 'gradual unfreezing is not available in this build of the playground');
+  const method: FreezingMethod = spec.method === 'head' ? { kind: 'head' } : { kind: 'gradual', every: spec.train.unfreezeEvery };
+  const freezing = applyFreezing(model, method, { onUnfreeze });
+  // for gradual unfreezing, what trains by the run's end
+  const counts = freezing.counts();
+  return own(model, counts.trainable, counts.all, freezing);
 }
 
 /** What a finished run returns to the page. */
@@ -139,6 +151,7 @@ export async function executeRun(
   control: RunControl,
   resume: boolean,
   post: (event: WorkerEvent) => void,
+  freezing: Freezing | null = null,
 ): Promise<RunResult> {
   const data = session.requireData();
   const loaded = session.requireModel();
@@ -151,7 +164,9 @@ export async function executeRun(
     evalDataset: data.eval,
     collate: padCollate({ padTokenId: loaded.padTokenId }),
     computeMetrics: classificationMetrics(),
-    callbacks: [control, new ProgressCallback(render, { now: control.now })],
+    callbacks: [control, new ProgressCallback(render, { now: control.now }), ...(freezing?.callback ? [freezing.callback] : [])],
+    // the optimizer holds every parameter that trains at some point (gradual unfreezing opens them later)
+    parameterGroups: freezing?.parameterGroups({ lr: spec.train.learningRate, weightDecay: spec.train.weightDecay }),
     store: folder.store,
   });
   session.training = spec.name;

@@ -89,12 +89,18 @@ const handlers: Handlers = {
       // an empty status clears the line
       status(folder.persistent ? '' : 'This browser gives the page no storage: the run will not survive a reload.');
     }
-    const { model: net, info } = await runModel(session, spec);
+    const {
+      model: net,
+      info,
+      freezing,
+    } = await runModel(session, spec, ({ stage, modules, step }) =>
+      post({ kind: 'event', type: 'unfreeze', run: spec.name, stage, modules: [...modules], step }),
+    );
     session.runs.set(spec.name, { spec, info, model: net });
     post({ kind: 'event', type: 'started', run: spec.name, info });
     control = new RunControl((state) => post({ kind: 'event', type: 'state', run: spec.name, state }));
     try {
-      return await executeRun(session, spec, net, info, folder, control, resume, post);
+      return await executeRun(session, spec, net, info, folder, control, resume, post, freezing);
     } finally {
       control = null;
     }
