@@ -17,7 +17,7 @@ const browserProjects =
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'docs', 'packages/core/vitest.scalar.config.ts', ...browserProjects],
+    projects: ['packages/*', 'apps/*', 'plugins/*', 'docs', 'packages/core/vitest.scalar.config.ts', ...browserProjects],
     reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });

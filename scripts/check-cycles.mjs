@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Fails on import cycles in packages/*/src. A cycle makes module evaluation order matter (a class
+// Fails on import cycles in packages/*/src and plugins/*/src. A cycle makes module evaluation order matter (a class
 // extended, or a table read, before its module has run) and ties every file in it to every other,
 // so the source is kept a one-way graph. dpdm parses and resolves the imports; type-only imports
 // are dropped first (they vanish at runtime). The one deliberate exception is listed below with
@@ -28,7 +28,7 @@ const ALLOWED = [
   ],
 ];
 
-const tree = await parseDependencyTree('packages/*/src/**/*.ts', {
+const tree = await parseDependencyTree('{packages,plugins}/*/src/**/*.ts', {
   transform: true,
   exclude: /node_modules|\.test\.ts$|\.d\.ts$/,
   tsconfig: 'tsconfig.json',
@@ -42,7 +42,7 @@ for (const [from, to] of skip) {
 }
 const circulars = parseCircular(tree, false, skip);
 if (circulars.length) {
-  console.error('Import cycles in packages/*/src (each line is a loop; break it by moving the shared part to a lower module):');
+  console.error('Import cycles in packages/*/src or plugins/*/src (each line is a loop; break it by moving the shared part to a lower module):');
   for (const c of circulars) console.error(`  ${[...c, c[0]].join(' -> ')}`);
   process.exit(1);
 }

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Enforces the import direction of DESIGN.md: a package may import only the workspace packages
-// listed for it below, both in its package.json dependencies and in its source files.
+// listed for it below, both in its package.json dependencies and in its source files. Plugins
+// (plugins/*) may import every published package, but only as a third party can: through the
+// subpaths those packages export (never `@graft/core/internal` or a path into a package), and
+// never by a relative path out of their own src/ (into packages/ or test-utils/); only their build
+// configuration (tsup.config.ts, vitest.config.ts) shares the repository's.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const ALL = ['core', 'tokenizers', 'nn', 'data', 'models', 'peft', 'distill', 'train'];
 export const ALLOWED = {
@@ -22,6 +26,13 @@ export const ALLOWED = {
   'test-utils': ALL,
   scratch: ALL,
 };
+/** The plugin packages: every published package, the CLI included, through public exports only. */
+const PLUGINS = existsSync('plugins')
+  ? readdirSync('plugins')
+      .filter((n) => existsSync(join('plugins', n, 'package.json')))
+      .map((n) => `plugins/${n}`)
+  : [];
+for (const dir of PLUGINS) ALLOWED[dir] = [...ALL, 'cli'];
 
 function* sourceFiles(dir) {
   for (const name of readdirSync(dir)) {
@@ -81,6 +92,38 @@ for (const [dir, allowed] of Object.entries(ALLOWED)) {
         const hint = isTest && !ok.has(target) ? ' (a test may also import devDependencies that do not depend on this package)' : '';
         problems.push(`${relative('.', file)}: imports ${target}, which ${self} may not import (allowed: ${allowed.join(', ') || 'none'})${hint}`);
       }
+    }
+  }
+}
+/** The subpaths each workspace package exports to users (`.`, `./node`, …; `./internal` is Graft's own). */
+const publicSubpaths = new Map();
+for (const group of ['packages', 'apps']) {
+  for (const name of existsSync(group) ? readdirSync(group) : []) {
+    const file = join(group, name, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8'));
+    publicSubpaths.set(pkg.name, new Set(Object.keys(pkg.exports ?? {}).filter((k) => k !== './internal' && k !== './package.json')));
+  }
+}
+const specifierRe = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]|import\s*['"]([^'"]+)['"]/g;
+for (const dir of PLUGINS) {
+  const root = resolve(dir, 'src');
+  for (const file of existsSync(root) ? sourceFiles(root) : []) {
+    for (const m of readFileSync(file, 'utf8').matchAll(specifierRe)) {
+      const spec = m[1] ?? m[2] ?? m[3];
+      if (spec.startsWith('.')) {
+        const target = resolve(dirname(file), spec);
+        if (target !== root && !target.startsWith(root + sep))
+          problems.push(`${relative('.', file)}: imports ${spec}, outside ${dir}/src; a plugin uses Graft through its published exports only`);
+        continue;
+      }
+      const at = /^(@graft\/[^/]+)(\/.*)?$/.exec(spec);
+      if (!at || !publicSubpaths.has(at[1])) continue;
+      const subpath = at[2] ? `.${at[2]}` : '.';
+      if (!publicSubpaths.get(at[1]).has(subpath))
+        problems.push(
+          `${relative('.', file)}: imports ${spec}, which ${at[1]} does not export to users (its exports: ${[...publicSubpaths.get(at[1])].map((s) => (s === '.' ? at[1] : `${at[1]}/${s.slice(2)}`)).join(', ')})`,
+        );
     }
   }
 }

@@ -71,9 +71,9 @@ function readJson(file) {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
-// the published packages: every workspace member under packages/ and apps/ that is not private
+// the published packages: every workspace member under packages/, apps/ and plugins/ that is not private
 const published = [];
-for (const group of ['packages', 'apps']) {
+for (const group of ['packages', 'apps', 'plugins']) {
   for (const name of readdirSync(join(root, group)).sort()) {
     const file = join(root, group, name, 'package.json');
     if (!existsSync(file)) continue;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Derives what every package under packages/ and apps/ must agree on from one place, so a new
+// Derives what every package under packages/, apps/ and plugins/ must agree on from one place, so a new
 // package cannot ship half-described:
 // - the `exports` map (and the published one in `publishConfig`, without the workspace's
-//   `@graft/source` condition), `files`, and each library's typedoc.json (packages/ only), from its
+//   `@graft/source` condition), `files`, and each library's typedoc.json (packages/ and plugins/), from its
 //   `graft.entries` list (the same list tsup builds from); an `./internal` entry is left out of
 //   typedoc.json, since it serves Graft's own packages and test harnesses, not users;
 // - the root typedoc.json's entry points: the published (non-private) packages, so the API docs
@@ -65,7 +65,7 @@ function exportEntry(subpath, src) {
   };
 }
 
-for (const group of ['packages', 'apps']) {
+for (const group of ['packages', 'apps', 'plugins']) {
   if (!existsSync(group)) continue;
   for (const name of readdirSync(group).sort()) {
     const dir = `${group}/${name}`;
@@ -97,13 +97,13 @@ for (const group of ['packages', 'apps']) {
         ]),
       );
       pkg = setField(pkg, 'publishConfig', { ...pkg.publishConfig, exports: published }, ['scripts', 'files']);
-      if (group === 'packages') {
+      if (group !== 'apps') {
         const documented = Object.entries(entries).filter(([subpath]) => subpath !== './internal');
         sync(join(dir, 'typedoc.json'), `${JSON.stringify({ entryPoints: documented.map(([, src]) => src) }, null, 2)}\n`);
       }
     }
     sync(file, `${JSON.stringify(pkg, null, 2)}\n`);
-    if (group === 'packages' && !pkg.private) documentedPackages.push(dir);
+    if (group !== 'apps' && !pkg.private) documentedPackages.push(dir);
     // a type package that published declarations reference must be installed with the package
     for (const name of new Set(Object.values(pkg.graft?.typeReferences ?? {}).flat())) {
       if (!pkg.dependencies?.[name]) problems.push(`${file}: graft.typeReferences names ${name}, which must be in "dependencies"`);

@@ -1,12 +1,13 @@
 /**
  * From the `data` argument to datasets: a built-in name (`sst2`, `imdb`), a file (CSV/TSV,
- * JSON, JSONL, Parquet, gzipped too) or a Hugging Face dataset folder. Columns are checked here,
+ * JSON, JSONL, Parquet, gzipped too, or a format a plugin registered with @graft/data's
+ * `registerDataFormat`) or a Hugging Face dataset folder. Columns are checked here,
  * with the fix in the message (`--text-column`), and labels are turned into ids with names.
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Dataset } from '@graft/data';
-import { loadHfDataset, readDataFile } from '@graft/data/node';
+import { dataFormatOf, loadHfDataset, readDataFile } from '@graft/data/node';
 import { isBuiltinDataset, locateBuiltinDataset } from './builtin-datasets';
 import type { CliContext } from './command';
 import { dataError, usageError } from './errors';
@@ -21,7 +22,7 @@ export interface LoadedSplit {
   source: string;
 }
 
-/** Extensions the CLI reads (also with `.gz`). */
+/** The built-in extensions the CLI names in messages (also with `.gz`; @graft/data reads a few aliases too). */
 const EXTENSIONS = ['.csv', '.tsv', '.json', '.jsonl', '.parquet'];
 
 function isHfDatasetDir(dir: string): boolean {
@@ -41,8 +42,11 @@ export async function readTable(path: string, cwd: string, flag = 'data'): Promi
       );
     return { dataset: (await loadHfDataset(full, { split: 'train' })) as Dataset<RawRow>, source: `${path} (train)` };
   }
-  if (!EXTENSIONS.includes(ext))
-    throw usageError(`${flag} ${path}: unknown file type "${ext || extname(full)}"; use ${EXTENSIONS.join(', ')} (optionally .gz)`, 'unknown_format');
+  if (dataFormatOf(full) === null)
+    throw usageError(
+      `${flag} ${path}: unknown file type "${ext || extname(full)}"; use ${EXTENSIONS.join(', ')} (optionally .gz), or load a --plugin that reads it`,
+      'unknown_format',
+    );
   return { dataset: (await readDataFile(full)) as Dataset<RawRow>, source: path };
 }
 

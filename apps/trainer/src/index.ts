@@ -23,3 +23,7 @@ export { BUILTIN_DATASETS, type BuiltinDataset } from './builtin-datasets';
 export { renderReportHtml, readReportData, REPORT_DATA_ID } from './report/report-html';
 export type { EvalPoint, LossPoint, ReportData } from './report/report-data';
 export { estimateTrainingMemory, type MemoryEstimate, type MemoryEstimateInput } from './inspect/memory-estimate';
+// for plugin commands: the `<model>` and `<data>` arguments and flags exactly as the built-in commands take them
+export { loadSplits, pickLabelColumn, pickTextColumn, requireColumn, type LoadedSplit, type RawRow } from './data-loading';
+export { loadModelTokenizer, readModelDir, type ModelConfigJson } from './model-loading';
+export { columnOptions, tokenizerOption } from './commands/shared-options';

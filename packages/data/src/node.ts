@@ -16,5 +16,6 @@ export {
   type DataFileOptions,
 } from './fs/readers';
 export { formatOf, type FileFormat, type FileOptions } from './fs/files';
+export { dataFormatOf, registerDataFormat, type DataFileFormat } from './fs/formats';
 export { loadHfDataset, hfDatasetSplits, type HfDatasetOptions } from './fs/hf-dataset';
 export { diskCache } from './fs/disk-cache';

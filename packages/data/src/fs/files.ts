@@ -34,6 +34,9 @@ const EXTENSIONS: Record<string, FileFormat> = {
   parquet: 'parquet',
 };
 
+/** The extensions of the built-in formats, without the dot. */
+export const BUILTIN_EXTENSIONS: readonly string[] = Object.keys(EXTENSIONS);
+
 /** The format and compression of a file, from its name (`train.csv.gz` → csv, gzip); null when unknown. */
 export function formatOf(path: string): { format: FileFormat; gzip: boolean } | null {
   const name = path.toLowerCase().split(/[\\/]/).pop() ?? '';
@@ -43,14 +46,14 @@ export function formatOf(path: string): { format: FileFormat; gzip: boolean } | 
   return format ? { format, gzip } : null;
 }
 
-/** The format of `path`, or a DataSourceError listing the known extensions. */
-export function requireFormat(path: string): { format: FileFormat; gzip: boolean } {
+/** The format of `path`, or a DataSourceError listing the known extensions (the built-in ones and `registered`). */
+export function requireFormat(path: string, registered: readonly string[] = []): { format: FileFormat; gzip: boolean } {
   const f = formatOf(path);
   if (!f)
     throw new DataSourceError(
       'unknown_format',
       path,
-      `${path}: cannot tell the format from the name; use a file ending in ${Object.keys(EXTENSIONS)
+      `${path}: cannot tell the format from the name; use a file ending in ${[...Object.keys(EXTENSIONS), ...registered]
         .map((e) => `.${e}`)
         .join(', ')} (optionally .gz), or call the reader for the format`,
     );

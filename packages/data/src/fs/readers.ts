@@ -17,7 +17,8 @@ import type { ParquetOptions } from '../parquet';
 import type { ColumnTypes } from '../column-types';
 import type { OnError } from '../options';
 import { checkParquetOptions, parquetPass, readParquet } from '../parquet';
-import { checkFile, type FileOptions, fileAsyncBuffer, fileChunks, fileReadOptions, nodeContext, openFile, requireFormat } from './files';
+import { checkFile, type FileOptions, fileAsyncBuffer, fileChunks, fileReadOptions, formatOf, nodeContext, openFile, requireFormat } from './files';
+import { registeredExtensions, registeredFormatOf } from './formats';
 
 /** Reads a CSV file (a TSV for `.tsv`/`.tab` names unless `delimiter` says otherwise). */
 export async function readCsvFile<Row extends object = Record<string, unknown>>(path: string, opts?: ReadCsvOptions & FileOptions): Promise<Dataset<Row>> {
@@ -89,11 +90,13 @@ export interface DataFileOptions extends ReadCsvOptions, ReadJsonOptions, Parque
 
 /**
  * Reads a data file by its extension: `.csv`, `.tsv`, `.json`, `.jsonl`/`.ndjson`, `.parquet`,
- * each optionally `.gz`. A `.json` file that holds JSON Lines is read as such (as HF's json
- * loader does).
+ * each optionally `.gz`, or a format registered with `registerDataFormat`. A `.json` file that
+ * holds JSON Lines is read as such (as HF's json loader does).
  */
 export async function readDataFile<Row extends object = Record<string, unknown>>(path: string, opts: DataFileOptions = {}): Promise<Dataset<Row>> {
-  const { format } = requireFormat(path);
+  const custom = formatOf(path) ? undefined : registeredFormatOf(path);
+  if (custom) return (await custom.read(path, opts)) as unknown as Dataset<Row>;
+  const { format } = requireFormat(path, registeredExtensions());
   const { inferTypes, delimiter, quote, header, columns, relaxQuotes, skipEmptyLines, field, ...common } = opts;
   const csv = { inferTypes, delimiter, quote, header, columns, relaxQuotes, skipEmptyLines };
   switch (format) {
@@ -117,9 +120,21 @@ export async function readDataFile<Row extends object = Record<string, unknown>>
   }
 }
 
-/** Streams a data file by its extension (a `.json` document is read whole, since JSON cannot stream). */
+/**
+ * Streams a data file by its extension (a `.json` document is read whole, since JSON cannot
+ * stream, as is a registered format without a `stream` reader).
+ */
 export function streamDataFile<Row extends object = Record<string, unknown>>(path: string, opts: DataFileOptions = {}): IterableDataset<Row> {
-  const { format } = requireFormat(path);
+  const custom = formatOf(path) ? undefined : registeredFormatOf(path);
+  if (custom) {
+    if (custom.stream) return custom.stream(path, opts) as unknown as IterableDataset<Row>;
+    return new Iterable<Row>(async function* (report) {
+      const ds = await custom.read(path, opts);
+      Object.assign(report, ds.report ?? { rows: ds.length });
+      yield* ds as unknown as Dataset<Row>;
+    });
+  }
+  const { format } = requireFormat(path, registeredExtensions());
   const { inferTypes: _i, field: _f, ...rest } = opts;
   switch (format) {
     case 'csv':

@@ -1,0 +1,3 @@
+import { packageTsup } from '../../tsup.shared';
+
+export default packageTsup(import.meta.dirname);

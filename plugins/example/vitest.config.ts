@@ -1,0 +1,3 @@
+import { packageVitest } from '../../vitest.shared';
+
+export default packageVitest('plugin-example');
