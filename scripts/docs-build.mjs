@@ -36,12 +36,9 @@ function phase(name, bin, argv) {
 }
 
 if (!args.includes('--skip-api')) {
-  // typedoc.json names the packages and writes into docs/public/api. Rewritten links are not
-  // checked: they are found only while rendering (docs:api:check never renders), and the one on
-  // main (@graft/data's loadState doc says {@link state}, which typedoc resolves to the
-  // parameter and then rewrites to the method) still links to the right page. Every other warning,
-  // an undocumented or unexported public type above all, fails the build.
-  phase('API reference (typedoc)', join(root, 'node_modules/.bin/typedoc'), ['--treatWarningsAsErrors', '--validation.rewrittenLink', 'false']);
+  // typedoc.json names the packages and writes into docs/public/api; every warning (an undocumented
+  // or unexported public type, a link that renders to the wrong place) fails the build.
+  phase('API reference (typedoc)', join(root, 'node_modules/.bin/typedoc'), ['--treatWarningsAsErrors']);
 } else if (!existsSync(join(root, 'docs/public/api/index.html'))) {
   fail('--skip-api needs an API reference in docs/public/api: run pnpm docs:build once without it');
 }

@@ -72,7 +72,7 @@ abstract class Positioned {
     return { epoch: this.epochNow, batchIndex: this.position, seed: this.seedNow };
   }
 
-  /** Restores a position from {@link state}: the next iteration continues with the batch after the last one handed out. */
+  /** Restores a position from {@link DataLoader.state | state()}: the next iteration continues with the batch after the last one handed out. */
   loadState(state: LoaderState): void {
     const where = `${this.constructor.name}.loadState`;
     if (!state || typeof state !== 'object') throw new ArgumentError(`${where}: expected { epoch, batchIndex, seed }, got ${String(state)}`);
