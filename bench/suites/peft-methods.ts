@@ -75,11 +75,17 @@ const METHODS: Record<string, Method> = {
   head: freezing('head', 10 * BASE_LR, 'classifier only (pooler frozen)'),
   'freeze:1': freezing('freeze:1', BASE_LR, 'embeddings and layer 0 frozen'),
   gradual: freezing('gradual', BASE_LR, 'unfreeze top-down in 4 stages'),
+  // the same two at the adapters' rate: with the lower layers frozen, fewer weights must move further
+  'freeze:1 lr×10': freezing('freeze:1', 10 * BASE_LR, 'embeddings and layer 0 frozen'),
+  'gradual lr×10': freezing('gradual', 10 * BASE_LR, 'unfreeze top-down in 4 stages'),
   lora: peft({ peft_type: 'LORA', r: 8, lora_alpha: 32, lora_dropout: 0.1 }, "PEFT's defaults: r 8, alpha 32, query+value"),
   'lora+pooler': peft({ peft_type: 'LORA', r: 8, lora_alpha: 32, lora_dropout: 0.1, modules_to_save: ['classifier', 'pooler'] }, 'the same, pooler trained'),
   ia3: peft({ peft_type: 'IA3' }, "PEFT's defaults: key, value, output.dense"),
   bitfit: peft({ peft_type: 'BITFIT' }, 'every bias'),
 };
+
+/** A method's name as a file name. */
+const slug = (name: string) => name.replace(/[^a-z0-9]+/gi, '-');
 
 interface MethodResult {
   method: string;
@@ -110,7 +116,7 @@ async function child(name: string, seed: number, out: string): Promise<void> {
   const trainer = new Trainer({
     model: prepared.model as never,
     args: {
-      outputDir: join(tmpdir(), `graft-peft-methods-${name}-${seed}`),
+      outputDir: join(tmpdir(), `graft-peft-methods-${slug(name)}-${seed}`),
       learningRate: method.lr,
       weightDecay: 0.01,
       warmupRatio: 0.1,
@@ -177,7 +183,7 @@ async function parent(): Promise<void> {
   );
   for (const name of names) {
     for (const seed of seeds) {
-      const out = join(tmpdir(), `graft-peft-methods-${process.pid}-${name}-${seed}.json`);
+      const out = join(tmpdir(), `graft-peft-methods-${process.pid}-${slug(name)}-${seed}.json`);
       console.log(`${name}, seed ${seed} (load ${loadavg()[0].toFixed(1)})`);
       const r = spawnSync(process.execPath, ['--conditions=@graft/source', '--import', 'tsx', fileURLToPath(import.meta.url)], {
         stdio: 'inherit',
