@@ -1,0 +1,183 @@
+/**
+ * The methods that add a PEFT adapter (@graft/peft): `lora`, `ia3` and `bitfit`, configured from
+ * their flags with PEFT's field names and defaults (`task_type: SEQ_CLS`, so the classifier is
+ * trained in full and saved with the adapter, as in PEFT). `best/` holds PEFT's files
+ * (`adapter_config.json` + `adapter_model.safetensors`, the base model's path relative to it),
+ * the tokenizer files and `id2label.json`. Bottleneck adapters, prefix and prompt tuning have
+ * rows that say they are not built yet, so choosing one never trains something else.
+ */
+import { Generator } from '@graft/core';
+import { getPeftModel, parsePeftConfig, type PeftModel, PeftConfigError, PeftTargetError } from '@graft/peft';
+import { savePeftAdapter } from '@graft/peft/node';
+import type { TextBatch } from '@graft/data';
+import type { TrainableModel } from '@graft/train';
+import { usageError } from '../errors';
+import { writeFiles } from '../run-directory';
+import { ID2LABEL_FILE, id2labelJson } from '../adapter-dir';
+import { listFlag } from './flags';
+import type { MethodInput, PreparedMethod, TrainingMethod } from './method';
+
+/** PEFT's config field → the flag that sets it (for errors about a field). */
+const FLAG_OF_FIELD: Record<string, string> = {
+  r: '--lora-r',
+  lora_alpha: '--lora-alpha',
+  lora_dropout: '--lora-dropout',
+  target_modules: '--target-modules',
+  exclude_modules: '--exclude-modules',
+  modules_to_save: '--modules-to-save',
+  use_rslora: '--use-rslora',
+  use_dora: '--use-dora',
+  bias: '--bias',
+  init_lora_weights: '--init-lora-weights',
+  layers_to_transform: '--layers-to-transform',
+  feedforward_modules: '--feedforward-modules',
+};
+
+const REGEX_CHARS = /[()|*+?^$\\{}[\]]/;
+
+/**
+ * `--target-modules` as PEFT's field: `all-linear`, a regular expression (one value with regex
+ * characters, matched against the whole path, as PEFT matches a string), or a list of names.
+ */
+export function modulesField(value: unknown): string | string[] | undefined {
+  if (value === undefined) return undefined;
+  const raw = (Array.isArray(value) ? value : [value]).map(String);
+  if (raw.length === 1 && (raw[0] === 'all-linear' || REGEX_CHARS.test(raw[0]))) return raw[0];
+  return listFlag(raw);
+}
+
+/** `--layers-to-transform 0,2` → [0, 2]. */
+function layerIndices(value: unknown): number[] | undefined {
+  const list = listFlag(value);
+  if (list === undefined) return undefined;
+  return list.map((s) => {
+    if (!/^\d+$/.test(s)) throw usageError(`--layers-to-transform takes layer indices (0, 1, …), comma-separated; got "${s}"`, 'invalid_method_option');
+    return Number(s);
+  });
+}
+
+/** The fields of each method from its flags (only those given: the rest keep PEFT's defaults). */
+const FIELDS: Record<string, (o: Readonly<Record<string, unknown>>) => Record<string, unknown>> = {
+  LORA: (o) => ({
+    r: o.loraR,
+    lora_alpha: o.loraAlpha,
+    lora_dropout: o.loraDropout,
+    target_modules: modulesField(o.targetModules),
+    exclude_modules: modulesField(o.excludeModules),
+    modules_to_save: listFlag(o.modulesToSave),
+    use_rslora: o.useRslora,
+    use_dora: o.useDora,
+    bias: o.bias,
+    init_lora_weights: o.initLoraWeights === undefined ? undefined : o.initLoraWeights === 'gaussian' ? 'gaussian' : o.initLoraWeights === 'true',
+    layers_to_transform: layerIndices(o.layersToTransform),
+  }),
+  IA3: (o) => ({
+    target_modules: modulesField(o.targetModules),
+    exclude_modules: modulesField(o.excludeModules),
+    modules_to_save: listFlag(o.modulesToSave),
+    feedforward_modules: modulesField(o.feedforwardModules),
+  }),
+  BITFIT: (o) => ({
+    target_modules: modulesField(o.targetModules),
+    exclude_modules: modulesField(o.excludeModules),
+    modules_to_save: listFlag(o.modulesToSave),
+  }),
+};
+
+/** PEFT's config for `peftType` from the flags. */
+export function peftConfigFromFlags(
+  peftType: string,
+  options: Readonly<Record<string, unknown>>,
+  modelDir: string,
+): { peft_type: string } & Record<string, unknown> {
+  const fields = Object.fromEntries(Object.entries(FIELDS[peftType](options)).filter(([, v]) => v !== undefined));
+  return { peft_type: peftType, task_type: 'SEQ_CLS', base_model_name_or_path: modelDir, ...fields };
+}
+
+/** Runs `fn`, turning PEFT's config and target errors into usage errors that name the flag. */
+function asFlagErrors<T>(method: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof PeftConfigError) {
+      const flag = e.field ? FLAG_OF_FIELD[e.field] : undefined;
+      throw usageError(`${flag ?? `--method ${method}`}: ${e.message}`, 'invalid_method_option');
+    }
+    if (e instanceof PeftTargetError) throw usageError(`--target-modules: ${e.message}`, 'invalid_method_option');
+    throw e;
+  }
+}
+
+/** Validates the config the flags make (PEFT's checks), before anything is loaded. */
+function checkAdapter(peftType: string): (value: string, options: Readonly<Record<string, unknown>>) => void {
+  return (value, options) => {
+    asFlagErrors(value, () => parsePeftConfig(peftConfigFromFlags(peftType, options, '')));
+  };
+}
+
+function prepareAdapter(peftType: string): (input: MethodInput) => PreparedMethod {
+  return (input) => {
+    const config = peftConfigFromFlags(peftType, input.options, input.modelDir);
+    const peft: PeftModel = asFlagErrors(input.value, () =>
+      getPeftModel(input.model, config, { generator: new Generator(input.seed), warn: (m) => input.ctx.warn(m) }),
+    );
+    const { peft_type: _t, base_model_name_or_path: _b, ...settings } = peft.peftConfig.default as unknown as Record<string, unknown>;
+    return {
+      model: peft as unknown as TrainableModel<TextBatch>,
+      counts: () => peft.trainableParameters(),
+      currentCounts: () => peft.trainableParameters(),
+      settings: { method: input.value, peft_type: peftType, ...settings },
+      saves: 'adapter',
+      async save(dir, tokenizer, labels) {
+        const written = await savePeftAdapter(peft, dir);
+        const extra = new Map<string, Uint8Array | string>([...tokenizer, [ID2LABEL_FILE, id2labelJson(labels)]]);
+        await writeFiles(dir, extra);
+        return [...written, ...extra.keys()];
+      },
+    };
+  };
+}
+
+/** A row for a method that is planned but not built: choosing it fails (exit 2) instead of training something else. */
+function planned(name: string, what: string): TrainingMethod {
+  const unavailable = `--method ${name} (${what}) is not built yet in this version of graft; choose another method`;
+  return {
+    name,
+    summary: `${what} (planned: not in this version yet)`,
+    flags: [],
+    unavailable,
+    prepare() {
+      throw usageError(unavailable, 'method_unavailable');
+    },
+  };
+}
+
+const ADAPTER_FLAGS = ['targetModules', 'excludeModules', 'modulesToSave'];
+
+/** `lora`, `ia3`, `bitfit`, and the planned `adapter`, `prefix`, `prompt`. */
+export const peftMethods: readonly TrainingMethod[] = [
+  {
+    name: 'lora',
+    summary: "LoRA with PEFT's semantics (default r 8, alpha 8, query and value for BERT); the classifier trains in full",
+    flags: [...ADAPTER_FLAGS, 'loraR', 'loraAlpha', 'loraDropout', 'useRslora', 'useDora', 'bias', 'initLoraWeights', 'layersToTransform'],
+    check: checkAdapter('LORA'),
+    prepare: prepareAdapter('LORA'),
+  },
+  {
+    name: 'ia3',
+    summary: '(IA)³: learned vectors scaling keys, values and the feed-forward input',
+    flags: [...ADAPTER_FLAGS, 'feedforwardModules'],
+    check: checkAdapter('IA3'),
+    prepare: prepareAdapter('IA3'),
+  },
+  {
+    name: 'bitfit',
+    summary: 'BitFit: only the biases (and the classifier) train',
+    flags: ADAPTER_FLAGS,
+    check: checkAdapter('BITFIT'),
+    prepare: prepareAdapter('BITFIT'),
+  },
+  planned('adapter', 'bottleneck adapters, Houlsby'),
+  planned('prefix', 'prefix tuning'),
+  planned('prompt', 'prompt tuning'),
+];
