@@ -76,8 +76,8 @@ describe('graft train --method', () => {
     [['--method', 'lora', '--lora-r', '4', '--lora-alpha', '8'], 2 * 2 * 256 + 66, 'adapter'],
     // key and value (32 each) and, as feed-forward, the input of both output.dense layers (32 and 64), in 2 layers, and the classifier
     [['--method', 'ia3'], 2 * (32 + 32 + 32 + 64) + 66, 'adapter'],
-    // every bias: embeddings' LayerNorm (32), per layer q, k, v, o, 2 LayerNorms, output (6 · 32) and intermediate (64), the pooler's (32), and the classifier
-    [['--method', 'bitfit'], 32 + 2 * (6 * 32 + 64) + 32 + 66, 'adapter'],
+    // every bias: embeddings' LayerNorm (32), per layer q, k, v, o, 2 LayerNorms, output (7 · 32) and intermediate (64), the pooler's (32), and the classifier
+    [['--method', 'bitfit'], 32 + 2 * (7 * 32 + 64) + 32 + 66, 'adapter'],
   ];
 
   it.each(cases)(
