@@ -3,6 +3,7 @@
  * third-party ones arrive through `--plugin`.
  */
 import type { GraftCommand } from '../command';
+import { distillCommand } from './distill';
 import { evalCommand } from './eval';
 import { inspectCommand } from './inspect';
 import { mergeCommand } from './merge';
@@ -11,4 +12,12 @@ import { pretrainCommand } from './pretrain';
 import { trainCommand } from './train';
 
 /** Every built-in command, in the order `graft --help` lists them. */
-export const builtinCommands: readonly GraftCommand[] = [trainCommand, evalCommand, predictCommand, mergeCommand, pretrainCommand, inspectCommand];
+export const builtinCommands: readonly GraftCommand[] = [
+  trainCommand,
+  evalCommand,
+  predictCommand,
+  mergeCommand,
+  distillCommand,
+  pretrainCommand,
+  inspectCommand,
+];

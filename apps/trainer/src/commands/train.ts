@@ -14,16 +14,15 @@ import { metricsJsonl, nodeCheckpointStore } from '@graft/train/node';
 import { type CliContext, type CommandInput, type CommandResult, defineCommand, type OptionSpec } from '../command';
 import type { PreparedMethod } from '../methods/index';
 import { withConfig } from '../config-file';
-import { type LoadedSplit, labelIds, labelNames, loadSplits, pickLabelColumn, pickTextColumn, readTable, requireColumn, subsample } from '../data-loading';
 import { prepareDevice } from '../device';
-import { dataError, usageError } from '../errors';
+import { usageError } from '../errors';
 import { checkMaxLength, loadModel, loadModelTokenizer, maxPositions, readModelDir } from '../model-loading';
 import { createProgress, formatMetrics } from '../progress/renderer';
 import { confusionMatrixOf, reportFor } from '../report/classification-report';
 import { tokenizerFiles, writeReport } from '../run-directory';
 import { resolveMethod, trainMethodOptions } from '../methods/index';
 import { defaultRunDir, resolveRunDir } from '../run-name';
-import { tokenizeDataset } from '../tokenize';
+import { loadTrainingData } from '../training-data';
 import { abortCallback } from '../trainer-callbacks';
 import { pickTrainingArguments, trainingFlags } from '../training-flags';
 import { columnOptions, configOption, maxLengthOption, resumeOption, resumeTarget, tokenizerOption, trainDataOptions } from './shared-options';
@@ -96,48 +95,19 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   trainingArguments({ ...cliDefaults(given, 1), ...given, outputDir: '.' });
 
   // ---- data: splits, columns, labels, subsamples, tokens ----
-  const splits = await loadSplits(dataArg, ctx, { train: true, eval: !opts.evalData });
-  let train = splits.train as LoadedSplit;
-  let evalSplit = opts.evalData ? await readTable(opts.evalData as string, ctx.cwd, '--eval-data') : splits.eval;
-  const textColumn = pickTextColumn(train, opts.textColumn as string | undefined, splits.builtin?.textColumn);
-  const labelColumn = pickLabelColumn(train, opts.labelColumn as string | undefined, splits.builtin?.labelColumn);
-  const pairColumn = opts.textPairColumn as string | undefined;
-  if (pairColumn) requireColumn(train, pairColumn, '--text-pair-column');
-  if (!evalSplit) {
-    const testSize = (opts.validationSplit as number | undefined) ?? 0.1;
-    if (!(testSize > 0 && testSize < 1)) throw usageError(`--validation-split must be between 0 and 1, got ${testSize}`);
-    let parts: ReturnType<typeof train.dataset.trainTestSplit>;
-    try {
-      parts = train.dataset.trainTestSplit({ testSize, seed, stratifyBy: labelColumn });
-    } catch (e) {
-      throw dataError(
-        `${train.source}: cannot hold out ${Math.round(testSize * 100)}% for evaluation (${(e as Error).message}); pass --eval-data, or more rows`,
-        'split_failed',
-        e,
-      );
-    }
-    evalSplit = { dataset: parts.test, source: `${train.source} (${Math.round(testSize * 100)}% held out)` };
-    train = { dataset: parts.train, source: train.source };
-  }
-  requireColumn(evalSplit, textColumn, '--text-column');
-  requireColumn(evalSplit, labelColumn, '--label-column');
-  if (pairColumn) requireColumn(evalSplit, pairColumn, '--text-pair-column');
-  train = { ...train, dataset: subsample(train.dataset, opts.trainSamples as number | undefined, seed, '--train-samples') };
-  evalSplit = { ...evalSplit, dataset: subsample(evalSplit.dataset, opts.evalSamples as number | undefined, seed, '--eval-samples') };
-  const names = labelNames(train, labelColumn, splits.builtin?.labels);
-  const tokenize = (split: LoadedSplit) =>
-    tokenizeDataset(split.dataset, tokenizer, {
-      textColumn,
-      textPairColumn: pairColumn,
-      maxLength,
-      labels: labelIds(split, labelColumn, names),
-      source: split.source,
-    });
-  const trainData = tokenize(train);
-  const evalData = tokenize(evalSplit);
-  ctx.info(
-    `data: ${trainData.length} training rows from ${train.source}, ${evalData.length} evaluation rows from ${evalSplit.source}; labels: ${names.join(', ')}`,
-  );
+  const {
+    train,
+    eval: evalSplit,
+    trainData,
+    evalData,
+    names,
+    textColumn,
+    labelColumn,
+  } = await loadTrainingData(dataArg, opts, ctx, {
+    tokenizer,
+    maxLength,
+    seed,
+  });
 
   // ---- model and arguments ----
   await prepareDevice(given.device as string | undefined);
