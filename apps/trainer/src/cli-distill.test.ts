@@ -14,40 +14,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../../test-utils/assets';
 import { fixtureModelWithTokenizer } from '../../../test-utils/model-tokenizers';
 import { EXIT } from './exit-codes';
-import { runCli } from './program';
+import { graftJson, graftOk, SMALL_RUN } from './test-in-process';
 import { readReportData } from './report/report-html';
 
-function sink() {
-  let text = '';
-  return {
-    write: (s: string) => ((text += s), true),
-    get text() {
-      return text;
-    },
-  };
-}
-
-async function graft(argv: string[], cwd: string): Promise<{ code: number; result: Record<string, unknown>; stderr: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await runCli([...argv, '--json'], { stdout, stderr, cwd });
-  let result: Record<string, unknown> = {};
-  try {
-    result = JSON.parse(stdout.text);
-  } catch {
-    throw new Error(`graft ${argv.join(' ')} printed no JSON (exit ${code}):\n${stderr.text}`);
-  }
-  return { code, result, stderr: stderr.text };
-}
-
-async function ok(argv: string[], cwd: string) {
-  const r = await graft(argv, cwd);
-  if (r.code !== 0) throw new Error(`graft ${argv.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r;
-}
-
 const work = mkdtempSync(join(tmpdir(), 'graft-cli-distill-'));
-const small = ['--train-samples', '48', '--eval-samples', '24', '--max-length', '24', '--per-device-train-batch-size', '8', '--seed', '3'];
+const small = SMALL_RUN;
 let teacher: string;
 
 function tensorsOf(path: string): Map<string, string> {
@@ -58,14 +29,14 @@ function tensorsOf(path: string): Map<string, string> {
 beforeAll(async () => {
   const bert = fixtureModelWithTokenizer('bert-seqcls');
   const out = join(work, 'teacher');
-  await ok(['train', bert, 'sst2', ...small, '--max-steps', '4', '--learning-rate', '1e-2', '--output-dir', out], work);
+  await graftOk(['train', bert, 'sst2', ...small, '--max-steps', '4', '--learning-rate', '1e-2', '--output-dir', out], work);
   teacher = join(out, 'best');
 }, 60_000);
 
 describe('graft distill', () => {
   it('trains a one-layer student started from the teacher, saves it as an HF checkpoint and reports the terms', async () => {
     const out = join(work, 'student');
-    const { result, stderr } = await ok(
+    const { result, stderr } = await graftOk(
       [
         'distill',
         'sst2',
@@ -115,7 +86,7 @@ describe('graft distill', () => {
     const report = readReportData(readFileSync(join(out, 'report.html'), 'utf8'));
     expect(report.method).toMatchObject({ name: 'distill', all: 53_154 - 8_544 });
     // the student is an ordinary checkpoint: graft predict and eval load it
-    const { result: predicted } = await ok(['predict', best, 'a charming journey'], work);
+    const { result: predicted } = await graftOk(['predict', best, 'a charming journey'], work);
     expect((predicted.predictions as { label: string }[])[0].label).toMatch(/^(negative|positive)$/);
   }, 60_000);
 
@@ -123,7 +94,7 @@ describe('graft distill', () => {
     const cache = join(work, 'cache');
     const run = async (name: string) =>
       (
-        await ok(
+        await graftOk(
           [
             'distill',
             'sst2',
@@ -158,7 +129,7 @@ describe('graft distill', () => {
     const narrow = join(work, 'narrow.json');
     const base = JSON.parse(readFileSync(join(teacher, 'config.json'), 'utf8'));
     writeFileSync(narrow, JSON.stringify({ ...base, hidden_size: 16, intermediate_size: 32, num_attention_heads: 2, num_hidden_layers: 1 }));
-    const { result, stderr } = await ok(
+    const { result, stderr } = await graftOk(
       ['distill', 'sst2', '--teacher', teacher, '--student', narrow, ...small, '--max-steps', '2', '--hidden', '--output-dir', join(work, 'narrow')],
       work,
     );
@@ -185,14 +156,14 @@ describe('graft distill', () => {
   ];
   it.each(bad)('%j', async (flags, pattern) => {
     const argv = flags.map((f) => (f === 'TEACHER' ? teacher : f));
-    const { code, stderr } = await graft(['distill', 'sst2', ...argv, '--output-dir', join(work, 'never')], work);
+    const { code, stderr } = await graftJson(['distill', 'sst2', ...argv, '--output-dir', join(work, 'never')], work);
     expect(code).toBe(EXIT.usage);
     expect(stderr.trim().split('\n').at(-1)).toMatch(pattern);
     expect(existsSync(join(work, 'never'))).toBe(false);
   });
 
   it('refuses a teacher without a trained classifier (a pretrained checkpoint)', async () => {
-    const { code, stderr } = await graft(
+    const { code, stderr } = await graftJson(
       ['distill', 'sst2', '--teacher', assetPath('models', 'bert-tiny-imdb-mlm'), '--student', 'layers=1', ...small, '--output-dir', join(work, 'never')],
       work,
     );

@@ -16,41 +16,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModelWithTokenizer } from '../../../test-utils/model-tokenizers';
 import { EXIT } from './exit-codes';
 import { runCli } from './program';
+import { graftJson, graftOk, SMALL_RUN, sink } from './test-in-process';
 import { readReportData } from './report/report-html';
 
-function sink() {
-  let text = '';
-  return {
-    write: (s: string) => ((text += s), true),
-    get text() {
-      return text;
-    },
-  };
-}
-
-/** Runs `graft <argv> --json` in process. */
-async function graft(argv: string[], cwd: string): Promise<{ code: number; result: Record<string, unknown>; stderr: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await runCli([...argv, '--json'], { stdout, stderr, cwd });
-  let result: Record<string, unknown> = {};
-  try {
-    result = JSON.parse(stdout.text);
-  } catch {
-    throw new Error(`graft ${argv.join(' ')} printed no JSON (exit ${code}):\n${stderr.text}`);
-  }
-  return { code, result, stderr: stderr.text };
-}
-
-/** Like {@link graft}, failing the test unless it exits 0. */
-async function ok(argv: string[], cwd: string) {
-  const r = await graft(argv, cwd);
-  if (r.code !== 0) throw new Error(`graft ${argv.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r;
-}
-
 const work = mkdtempSync(join(tmpdir(), 'graft-cli-methods-'));
-const small = ['--train-samples', '48', '--eval-samples', '24', '--max-length', '24', '--per-device-train-batch-size', '8', '--seed', '3'];
+const small = SMALL_RUN;
 let bert: string;
 
 /** Tensors of a safetensors file by name. */
@@ -84,7 +54,7 @@ describe('graft train --method', () => {
     '%j trains its parameters, reports them and saves best/',
     async (flags, trainable, saves) => {
       const out = join(work, `run-${flags[1].replace(':', '-')}`);
-      const { result, stderr } = await ok(
+      const { result, stderr } = await graftOk(
         ['train', bert, 'sst2', ...small, '--max-steps', '4', '--learning-rate', '1e-2', ...flags, '--output-dir', out],
         work,
       );
@@ -120,7 +90,7 @@ describe('graft train --method', () => {
         expect(config.task_type).toBe('SEQ_CLS');
         expect(JSON.parse(readFileSync(join(best, 'id2label.json'), 'utf8'))).toEqual({ 0: 'negative', 1: 'positive' });
         // the adapter folder evaluates like the run that trained it, its base found through the config
-        const { result: evaluation } = await ok(['eval', best, 'sst2', '--eval-samples', '24', '--max-length', '24', '--seed', '3'], work);
+        const { result: evaluation } = await graftOk(['eval', best, 'sst2', '--eval-samples', '24', '--max-length', '24', '--seed', '3'], work);
         expect((evaluation.metrics as Record<string, number>).accuracy).toBeCloseTo((result.metrics as Record<string, number>).accuracy, 6);
         expect((evaluation.metrics as Record<string, number>).loss).toBeCloseTo((result.metrics as Record<string, number>).loss, 5);
         expect(evaluation.baseModel).toBe(bert);
@@ -136,9 +106,9 @@ describe('graft train --method', () => {
     ] as const) {
       const model = fixtureModelWithTokenizer(name);
       const out = join(work, `lora-${name}`);
-      const { result } = await ok(['train', model, 'sst2', ...small, '--max-steps', '2', '--method', 'lora', '--output-dir', out], work);
+      const { result } = await graftOk(['train', model, 'sst2', ...small, '--max-steps', '2', '--method', 'lora', '--output-dir', out], work);
       expect((result.methodSettings as { target_modules: string[] }).target_modules.sort()).toEqual([...targets].sort());
-      const { result: predicted } = await ok(['predict', join(out, 'best'), 'a charming journey'], work);
+      const { result: predicted } = await graftOk(['predict', join(out, 'best'), 'a charming journey'], work);
       expect((predicted.predictions as { label: string }[])[0].label).toMatch(/^(negative|positive)$/);
     }
   }, 60_000);
@@ -173,9 +143,12 @@ describe('graft train --method', () => {
 describe('graft merge', () => {
   it('writes an HF checkpoint whose logits equal the adapter model’s within 1e-5', async () => {
     const out = join(work, 'merge-run');
-    await ok(['train', bert, 'sst2', ...small, '--max-steps', '6', '--learning-rate', '2e-2', '--method', 'lora', '--lora-r', '4', '--output-dir', out], work);
+    await graftOk(
+      ['train', bert, 'sst2', ...small, '--max-steps', '6', '--learning-rate', '2e-2', '--method', 'lora', '--lora-r', '4', '--output-dir', out],
+      work,
+    );
     const merged = join(work, 'merged');
-    const { result } = await ok(['merge', bert, join(out, 'best'), '--output', merged], work);
+    const { result } = await graftOk(['merge', bert, join(out, 'best'), '--output', merged], work);
     expect(result.peftType).toBe('LORA');
     expect(readdirSync(merged).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
     expect(JSON.parse(readFileSync(join(merged, 'config.json'), 'utf8')).id2label).toEqual({ 0: 'negative', 1: 'positive' });
@@ -216,8 +189,8 @@ describe('graft merge', () => {
     expect(fromBase).toBeGreaterThan(1e-3);
     // and graft predict agrees on both folders
     const text = 'a gorgeous, witty, seductive movie.';
-    const p1 = (await ok(['predict', join(out, 'best'), text], work)).result.predictions as { scores: Record<string, number> }[];
-    const p2 = (await ok(['predict', merged, text], work)).result.predictions as { scores: Record<string, number> }[];
+    const p1 = (await graftOk(['predict', join(out, 'best'), text], work)).result.predictions as { scores: Record<string, number> }[];
+    const p2 = (await graftOk(['predict', merged, text], work)).result.predictions as { scores: Record<string, number> }[];
     expect(p1[0].scores.positive).toBeCloseTo(p2[0].scores.positive, 5);
   }, 60_000);
 });
@@ -225,16 +198,16 @@ describe('graft merge', () => {
 describe('adapters in predict and eval', () => {
   it('find the base through --base-model when the adapter moved without it, and say what to pass otherwise', async () => {
     const out = join(work, 'moved');
-    await ok(['train', bert, 'sst2', ...small, '--max-steps', '1', '--method', 'lora', '--output-dir', out], work);
+    await graftOk(['train', bert, 'sst2', ...small, '--max-steps', '1', '--method', 'lora', '--output-dir', out], work);
     const best = join(out, 'best');
     const config = JSON.parse(readFileSync(join(best, 'adapter_config.json'), 'utf8'));
     writeFileSync(join(best, 'adapter_config.json'), JSON.stringify({ ...config, base_model_name_or_path: 'somewhere/else' }));
-    const lost = await graft(['predict', best, 'fine'], work);
+    const lost = await graftJson(['predict', best, 'fine'], work);
     expect(lost.code).toBe(EXIT.usage);
     expect(lost.stderr).toMatch(/its base model "somewhere\/else" .* is not a model folder here; pass --base-model <folder>/);
-    const found = await ok(['predict', best, 'fine', '--base-model', bert], work);
+    const found = await graftOk(['predict', best, 'fine', '--base-model', bert], work);
     expect(found.result.baseModel).toBe(bert);
-    const notAdapter = await graft(['predict', bert, 'fine', '--base-model', bert], work);
+    const notAdapter = await graftJson(['predict', bert, 'fine', '--base-model', bert], work);
     expect(notAdapter.code).toBe(EXIT.usage);
     expect(notAdapter.stderr).toMatch(/--base-model applies to adapter folders/);
   }, 60_000);
@@ -259,7 +232,7 @@ describe('wrong methods and flags', () => {
     [['--method', 'lora', '--init-lora-weights', 'pissa'], /--init-lora-weights "pissa" is invalid: Allowed choices are true, false, gaussian/],
   ];
   it.each(cases)('%j', async (flags, pattern) => {
-    const { code, stderr, result } = await graft(['train', bert, 'sst2', '--max-steps', '1', ...flags, '--output-dir', join(work, 'never')], work);
+    const { code, stderr, result } = await graftJson(['train', bert, 'sst2', '--max-steps', '1', ...flags, '--output-dir', join(work, 'never')], work);
     expect(code).toBe(EXIT.usage);
     expect(stderr.trim().split('\n').at(-1)).toMatch(pattern);
     expect(result).toMatchObject({ ok: false, exitCode: 2 });
@@ -277,7 +250,7 @@ describe('wrong methods and flags', () => {
       [['merge', bert, adapter, '--output', bert], /holds files already; .*--overwrite/],
     ];
     for (const [argv, pattern] of cases) {
-      const { code, stderr } = await graft(argv, work);
+      const { code, stderr } = await graftJson(argv, work);
       expect(code, argv.join(' ')).toBe(EXIT.usage);
       expect(stderr).toMatch(pattern);
     }

@@ -118,9 +118,17 @@ function checkAdapter(peftType: string): (value: string, options: Readonly<Recor
 function prepareAdapter(peftType: string): (input: MethodInput) => PreparedMethod {
   return (input) => {
     const config = peftConfigFromFlags(peftType, input.options, input.modelDir);
+    const fresh = freshModules(input.model, config.modules_to_save as string[] | undefined);
+    if (fresh.length > 0) config.modules_to_save = [...((config.modules_to_save as string[] | undefined) ?? []), ...fresh];
     const peft: PeftModel = asFlagErrors(input.value, () =>
       getPeftModel(input.model, config, { generator: new Generator(input.seed), warn: (m) => input.ctx.warn(m) }),
     );
+    if (fresh.length > 0) {
+      freezeSavedCopies(peft, fresh, peftType === 'BITFIT');
+      input.ctx.info(
+        `${fresh.join(', ')}: not in the base checkpoint, so initialised at random; kept frozen but saved with the adapter (in modules_to_save) so that it reproduces the trained model`,
+      );
+    }
     const { peft_type: _t, base_model_name_or_path: _b, ...settings } = peft.peftConfig.default as unknown as Record<string, unknown>;
     return {
       model: peft as unknown as TrainableModel<TextBatch>,
@@ -136,6 +144,32 @@ function prepareAdapter(peftType: string): (input: MethodInput) => PreparedMetho
       },
     };
   };
+}
+
+/**
+ * Modules of the base model that the checkpoint did not hold (BERT's pooler, on a checkpoint
+ * pretrained without next-sentence prediction), outside the task head and `modulesToSave`. They
+ * start at random with the run's seed; PEFT's adapter would not save them, so the adapter would
+ * only reproduce the trained model with that same draw (and never in Python).
+ */
+function freshModules(model: MethodInput['model'], modulesToSave: readonly string[] | undefined): string[] {
+  const keys = model.loadingInfo?.newlyInitialized ?? [];
+  const paths = new Set(keys.map((k) => k.slice(0, k.lastIndexOf('.'))));
+  const saved = [...(modulesToSave ?? []), 'classifier', 'score'];
+  const covered = (path: string) => saved.some((m) => path === m || path.endsWith(`.${m}`) || path.startsWith(`${m}.`) || path.includes(`.${m}.`));
+  return [...paths].filter((p) => p !== '' && !covered(p)).sort();
+}
+
+/**
+ * Freezes the saved copies of `paths` (PEFT's `modules_to_save` copies train otherwise), so the
+ * method trains what PEFT's defaults train; BitFit keeps their biases training, as it would.
+ */
+function freezeSavedCopies(peft: PeftModel, paths: readonly string[], keepBiases: boolean): void {
+  for (const [name, p] of peft.namedParameters()) {
+    if (!paths.some((path) => name.includes(`${path}.modules_to_save.`))) continue;
+    if (keepBiases && name.endsWith('.bias')) continue;
+    p.requiresGrad_(false);
+  }
 }
 
 /** A row for a method that is planned but not built: choosing it fails (exit 2) instead of training something else. */
