@@ -6,7 +6,7 @@
  * adapter folder predicts and evaluates like the run that trained it; a merged LoRA computes the
  * adapter model's logits within 1e-5; and every wrong method or flag is one line and exit 2.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { loadSafetensors, noGrad, tensor } from '@graft/core';
@@ -192,6 +192,44 @@ describe('graft merge', () => {
     const p1 = (await graftOk(['predict', join(out, 'best'), text], work)).result.predictions as { scores: Record<string, number> }[];
     const p2 = (await graftOk(['predict', merged, text], work)).result.predictions as { scores: Record<string, number> }[];
     expect(p1[0].scores.positive).toBeCloseTo(p2[0].scores.positive, 5);
+  }, 60_000);
+});
+
+describe('resuming an adapter run', () => {
+  it('continues a LoRA run exactly: checkpoint-4 of a resumed run is byte for byte the uninterrupted one', async () => {
+    const argv = (out: string) => [
+      'train',
+      bert,
+      'sst2',
+      ...small,
+      '--max-steps',
+      '4',
+      '--learning-rate',
+      '1e-2',
+      '--method',
+      'lora',
+      '--lora-dropout',
+      '0.1',
+      '--save-strategy',
+      'steps',
+      '--save-steps',
+      '2',
+      '--eval-strategy',
+      'no',
+      '--output-dir',
+      out,
+    ];
+    const whole = join(work, 'resume-whole');
+    const part = join(work, 'resume-part');
+    await graftOk(argv(whole), work);
+    // the run as it stood after step 2: checkpoint-2 only
+    mkdirSync(part);
+    cpSync(join(whole, 'checkpoint-2'), join(part, 'checkpoint-2'), { recursive: true });
+    await graftOk([...argv(part), '--resume-from-checkpoint', 'latest'], work);
+    const weights = (dir: string) => readFileSync(join(dir, 'checkpoint-4', 'model.safetensors'));
+    expect(weights(part).equals(weights(whole))).toBe(true);
+    const adapter = (dir: string) => readFileSync(join(dir, 'best', 'adapter_model.safetensors'));
+    expect(adapter(part).equals(adapter(whole))).toBe(true);
   }, 60_000);
 });
 
