@@ -5,8 +5,7 @@
  * loss's terms; offline logits are computed once and then read back; and every wrong flag is one
  * line and exit 2 before anything trains.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSafetensors } from '@graft/core';
@@ -138,6 +137,42 @@ describe('graft distill', () => {
     // the projection (16 → 32 and a bias) trains beside the student
     expect(result.trainableParameters).toBe(result.allParameters);
     expect(JSON.parse(readFileSync(join(work, 'narrow', 'best', 'config.json'), 'utf8')).hidden_size).toBe(16);
+  }, 60_000);
+
+  it('resumes exactly, projections and all', async () => {
+    const narrow = join(work, 'narrow-resume.json');
+    const base = JSON.parse(readFileSync(join(teacher, 'config.json'), 'utf8'));
+    writeFileSync(narrow, JSON.stringify({ ...base, hidden_size: 16, intermediate_size: 32, num_attention_heads: 2, num_hidden_layers: 1 }));
+    const argv = (out: string) => [
+      'distill',
+      'sst2',
+      '--teacher',
+      teacher,
+      '--student',
+      narrow,
+      '--hidden',
+      ...small,
+      '--max-steps',
+      '4',
+      '--save-strategy',
+      'steps',
+      '--save-steps',
+      '2',
+      '--eval-strategy',
+      'no',
+      '--output-dir',
+      out,
+    ];
+    const whole = join(work, 'distill-whole');
+    const part = join(work, 'distill-part');
+    await graftOk(argv(whole), work);
+    mkdirSync(part);
+    cpSync(join(whole, 'checkpoint-2'), join(part, 'checkpoint-2'), { recursive: true });
+    await graftOk([...argv(part), '--resume-from-checkpoint', 'latest'], work);
+    const weights = (dir: string) => readFileSync(join(dir, 'checkpoint-4', 'model.safetensors'));
+    expect(weights(part).equals(weights(whole))).toBe(true);
+    const student = (dir: string) => readFileSync(join(dir, 'best', 'model.safetensors'));
+    expect(student(part).equals(student(whole))).toBe(true);
   }, 60_000);
 
   /** [argv after `distill sst2`, stderr pattern]: exit 2, nothing trained */

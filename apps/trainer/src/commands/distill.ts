@@ -27,7 +27,7 @@ import { abortCallback } from '../trainer-callbacks';
 import { loadTrainingData } from '../training-data';
 import { pickTrainingArguments, trainingFlags } from '../training-flags';
 import { checkpointLabels } from './labels';
-import { columnOptions, configOption, maxLengthOption, trainDataOptions } from './shared-options';
+import { columnOptions, configOption, maxLengthOption, resumeOption, resumeTarget, trainDataOptions } from './shared-options';
 import { cliDefaults } from './train';
 
 const SHOWN_DEFAULTS = {
@@ -40,7 +40,15 @@ const SHOWN_DEFAULTS = {
   metricForBestModel: 'accuracy',
 };
 
-const options = (): OptionSpec[] => [configOption, ...distillOptions, maxLengthOption, ...columnOptions, ...trainDataOptions, ...trainingFlags(SHOWN_DEFAULTS)];
+const options = (): OptionSpec[] => [
+  configOption,
+  ...distillOptions,
+  maxLengthOption,
+  ...columnOptions,
+  ...trainDataOptions,
+  resumeOption,
+  ...trainingFlags(SHOWN_DEFAULTS),
+];
 
 async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult> {
   const { opts, args } = withConfig(input, ctx, options(), ['data']);
@@ -136,7 +144,7 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   ctx.info(`distilling into ${outputDir}`);
   const started = performance.now();
   try {
-    await trainer.train();
+    await trainer.train({ resumeFromCheckpoint: resumeTarget(opts.resumeFromCheckpoint) });
   } finally {
     progress.stop();
     prepared.cache?.logits.dispose();
