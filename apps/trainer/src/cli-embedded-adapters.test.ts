@@ -3,7 +3,7 @@
  * (assets/models/bert-tiny-imdb-mlm, 2 layers, 128 wide, no pooler weights), two steps each: the
  * adapter folder loads back in @graft/peft with exactly the trained model's logits (its missing
  * pooler, drawn at random and frozen, saved with it), and `graft merge` writes an HF checkpoint
- * computing them within 1e-5.
+ * computing them within 1e-5 (LoRA, IA³ and BitFit alike).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,7 +51,7 @@ describe('on the embedded checkpoint', () => {
     [['--method', 'bitfit'], 128 + 2 * (7 * 128 + 512) + 128 + 258],
   ];
   it.each(cases)(
-    "%j: the adapter folder loads back with the trained model's logits, exactly",
+    "%j: the adapter folder loads back with the trained model's logits exactly, and merges to them",
     async (flags, trainable) => {
       const out = join(work, `embedded-${flags[1]}`);
       const { result, stderr } = await graftOk(
@@ -75,9 +75,8 @@ describe('on the embedded checkpoint', () => {
       expect([...b]).toEqual([...a]);
       // and the adapter did something
       expect(Math.max(...a.map((x, i) => Math.abs(x - c[i])))).toBeGreaterThan(1e-4);
-      if (flags[1] !== 'lora') return;
       // its merge is an HF checkpoint computing the same logits
-      const merged = join(work, 'embedded-merged');
+      const merged = join(work, `embedded-${flags[1]}-merged`);
       await graftOk(['merge', embedded, best, '--output', merged], work);
       const plain = await fromPretrained(merged);
       const m = noGrad(() => plain.eval().call(inputs()).logits!.dataSync() as Float32Array);

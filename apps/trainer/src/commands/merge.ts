@@ -1,5 +1,5 @@
 /**
- * `graft merge <base-model> <adapter> --output DIR`: folds a LoRA (or IA³) adapter into its base
+ * `graft merge <base-model> <adapter> --output DIR`: folds a LoRA, IA³ or BitFit adapter into its base
  * model and writes an ordinary HF checkpoint (config.json with the adapter's labels,
  * model.safetensors, the tokenizer files) that transformers and `graft predict` load without
  * PEFT. The merged model computes what the base model with the adapter computes (tested within
@@ -47,9 +47,9 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
 /** `graft merge`. */
 export const mergeCommand = defineCommand({
   name: 'merge',
-  summary: 'merge a LoRA adapter into its base model (an HF checkpoint)',
+  summary: 'merge a LoRA, IA3 or BitFit adapter into its base model (an HF checkpoint)',
   description:
-    'Folds a PEFT adapter (LoRA, IA3) into its base model and writes a plain Hugging Face checkpoint (config.json with the labels, model.safetensors, tokenizer files) that loads without PEFT.',
+    'Folds a PEFT adapter (LoRA, IA3, BitFit) into its base model and writes a plain Hugging Face checkpoint (config.json with the labels, model.safetensors, tokenizer files) that loads without PEFT.',
   arguments: [
     { name: 'base', description: 'the base model folder the adapter was trained on', required: false },
     { name: 'adapter', description: 'the adapter folder (adapter_config.json, adapter_model.safetensors)', required: false },

@@ -33,7 +33,8 @@ export const distillOptions: OptionSpec[] = [
     name: 'init-from-teacher',
     type: 'boolean',
     negatable: true,
-    description: "start the student from the teacher's embeddings, head and kept layers (default: for a built student when the shapes allow)",
+    description:
+      "start the student from the teacher's embeddings, head and kept layers (default: for a built student when the shapes allow; --no-init-from-teacher keeps the student's own)",
     group: GROUP,
   },
   { name: 'alpha', valueName: 'a|linear:A:B', description: 'weight of the teacher term in [0, 1], constant or scheduled (default 0.5)', group: GROUP },
