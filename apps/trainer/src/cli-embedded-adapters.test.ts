@@ -59,7 +59,9 @@ describe('on the embedded checkpoint', () => {
         work,
       );
       expect(result.trainableParameters).toBe(trainable);
-      expect(stderr).toContain('bert.pooler.dense: not in the base checkpoint, so initialised at random; kept frozen but saved with the adapter');
+      expect(stderr).toMatch(
+        /bert\.pooler\.dense: not in the base checkpoint, so initialised at random; kept (frozen|as BitFit trains it) but saved with the adapter/,
+      );
       const best = join(out, 'best');
       const config = JSON.parse(readFileSync(join(best, 'adapter_config.json'), 'utf8'));
       expect(config.modules_to_save).toEqual(expect.arrayContaining(['classifier', 'bert.pooler.dense']));
@@ -84,4 +86,16 @@ describe('on the embedded checkpoint', () => {
     },
     60_000,
   );
+  it('warns when an adapter targets a module the checkpoint lacks, and leaves PEFT’s targets as they are', async () => {
+    const out = join(work, 'embedded-all-linear');
+    const { stderr } = await graftOk(
+      ['train', embedded, 'sst2', ...small, '--max-steps', '1', '--method', 'lora', '--target-modules', 'all-linear', '--output-dir', out],
+      work,
+    );
+    expect(stderr).toMatch(/bert\.pooler\.dense: not in the base checkpoint \(initialised at random\) and adapted by lora/);
+    const config = JSON.parse(readFileSync(join(out, 'best', 'adapter_config.json'), 'utf8'));
+    expect(config.modules_to_save).not.toContain('bert.pooler.dense');
+    const { tensors } = loadSafetensors(new Uint8Array(readFileSync(join(out, 'best', 'adapter_model.safetensors'))));
+    expect([...tensors.keys()]).toContain('base_model.model.bert.pooler.dense.lora_A.weight');
+  }, 60_000);
 });

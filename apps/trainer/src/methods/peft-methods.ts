@@ -118,17 +118,25 @@ function checkAdapter(peftType: string): (value: string, options: Readonly<Recor
 function prepareAdapter(peftType: string): (input: MethodInput) => PreparedMethod {
   return (input) => {
     const config = peftConfigFromFlags(peftType, input.options, input.modelDir);
-    const fresh = freshModules(input.model, config.modules_to_save as string[] | undefined);
-    if (fresh.length > 0) config.modules_to_save = [...((config.modules_to_save as string[] | undefined) ?? []), ...fresh];
-    const peft: PeftModel = asFlagErrors(input.value, () =>
-      getPeftModel(input.model, config, { generator: new Generator(input.seed), warn: (m) => input.ctx.warn(m) }),
-    );
-    if (fresh.length > 0) {
-      freezeSavedCopies(peft, fresh, peftType === 'BITFIT');
+    const create = (c: typeof config): PeftModel =>
+      asFlagErrors(input.value, () => getPeftModel(input.model, c, { generator: new Generator(input.seed), warn: (m) => input.ctx.warn(m) }));
+    let peft = create(config);
+    const { unsaved, adapted } = unsavedFreshModules(peft, input.model);
+    // BitFit on a fresh module trains its bias: a saved copy whose bias trains is the same method
+    const extra = peftType === 'BITFIT' ? [...unsaved, ...adapted] : unsaved;
+    if (extra.length > 0) {
+      // again with them in modules_to_save (same seed: the same adapter draw)
+      peft.unload();
+      peft = create({ ...config, modules_to_save: [...((config.modules_to_save as string[] | undefined) ?? []), ...extra] });
+      freezeSavedCopies(peft, extra, peftType === 'BITFIT');
       input.ctx.info(
-        `${fresh.join(', ')}: not in the base checkpoint, so initialised at random; kept frozen but saved with the adapter (in modules_to_save) so that it reproduces the trained model`,
+        `${extra.join(', ')}: not in the base checkpoint, so initialised at random; kept ${peftType === 'BITFIT' ? 'as BitFit trains it' : 'frozen'} but saved with the adapter (in modules_to_save) so that it reproduces the trained model`,
       );
     }
+    if (peftType !== 'BITFIT' && adapted.length > 0)
+      input.ctx.warn(
+        `${adapted.join(', ')}: not in the base checkpoint (initialised at random) and adapted by ${input.value}, so the adapter reproduces the trained model only on these same random weights; leave it out (--exclude-modules) or train it in full (--modules-to-save)`,
+      );
     const { peft_type: _t, base_model_name_or_path: _b, ...settings } = peft.peftConfig.default as unknown as Record<string, unknown>;
     return {
       model: peft as unknown as TrainableModel<TextBatch>,
@@ -148,16 +156,20 @@ function prepareAdapter(peftType: string): (input: MethodInput) => PreparedMetho
 
 /**
  * Modules of the base model that the checkpoint did not hold (BERT's pooler, on a checkpoint
- * pretrained without next-sentence prediction), outside the task head and `modulesToSave`. They
- * start at random with the run's seed; PEFT's adapter would not save them, so the adapter would
- * only reproduce the trained model with that same draw (and never in Python).
+ * pretrained without next-sentence prediction) and that the adapter would not save: they start
+ * at random with the run's seed, so the adapter would only reproduce the trained model with that
+ * same draw (and never in Python). `unsaved`: outside adapters and `modules_to_save`; `adapted`:
+ * adapter targets themselves (their random base weights are not in the adapter either).
  */
-function freshModules(model: MethodInput['model'], modulesToSave: readonly string[] | undefined): string[] {
+function unsavedFreshModules(peft: PeftModel, model: MethodInput['model']): { unsaved: string[]; adapted: string[] } {
   const keys = model.loadingInfo?.newlyInitialized ?? [];
-  const paths = new Set(keys.map((k) => k.slice(0, k.lastIndexOf('.'))));
-  const saved = [...(modulesToSave ?? []), 'classifier', 'score'];
-  const covered = (path: string) => saved.some((m) => path === m || path.endsWith(`.${m}`) || path.startsWith(`${m}.`) || path.includes(`.${m}.`));
-  return [...paths].filter((p) => p !== '' && !covered(p)).sort();
+  const paths = [...new Set(keys.map((k) => k.slice(0, k.lastIndexOf('.'))))].filter((p) => p !== '').sort();
+  const names = [...peft.namedParameters()].map(([name]) => name.replace(/^base_model\.model\./, ''));
+  const ancestors = (path: string) => path.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'));
+  const saved = (path: string) => ancestors(path).some((a) => names.some((n) => n.startsWith(`${a}.modules_to_save.`)));
+  const isAdapted = (path: string) => names.some((n) => n.startsWith(`${path}.base_layer.`));
+  const open = paths.filter((p) => !saved(p));
+  return { unsaved: open.filter((p) => !isAdapted(p)), adapted: open.filter(isAdapted) };
 }
 
 /**
