@@ -140,6 +140,22 @@ describe('graft train --method', () => {
   }, 60_000);
 });
 
+describe('graft inspect --method', () => {
+  it('reports what a method would train, in PEFT’s counts, and its table shows it', async () => {
+    const head = (await graftOk(['inspect', bert, '--method', 'head'], work)).result;
+    expect(head).toMatchObject({ method: 'head', trainableParameters: 66, parameters: 53_154 });
+    const layers = head.layers as { path: string; trainable: number; parameters: number }[];
+    expect(layers.find((r) => r.path === 'classifier')).toMatchObject({ trainable: 66, parameters: 66 });
+    expect(layers.find((r) => r.path === 'bert')?.trainable).toBe(0);
+    const { result: lora, stderr } = await graftJson(['inspect', bert, '--method', 'lora', '--lora-r', '4'], work);
+    expect(lora).toMatchObject({ method: 'lora', trainableParameters: 2 * 2 * 256 + 66, parameters: 53_154 });
+    expect(stderr).toContain('method lora: trainable params: 1,090 || all params: 53,154 || trainable%: 2.0506');
+    const wrong = await graftJson(['inspect', bert, '--method', 'lora', '--task', 'masked-lm'], work);
+    expect(wrong.code).toBe(EXIT.usage);
+    expect(wrong.stderr).toMatch(/--method sets a method up for sequence classification; it does not go with --task masked-lm/);
+  });
+});
+
 describe('graft merge', () => {
   it('writes an HF checkpoint whose logits equal the adapter model’s within 1e-5', async () => {
     const out = join(work, 'merge-run');
