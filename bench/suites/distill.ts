@@ -1,15 +1,15 @@
 /**
  * Distillation (issue 11's target): does a small student learn more from a teacher than from the
  * labels alone? Teacher: the embedded checkpoint (2 layers, width 128) fine-tuned on SST-2 with
- * Graft (full fine-tuning, lr 1e-4, seed 0). Student: the same config with one layer, started from
+ * Graft (full fine-tuning at the demo's lr 3e-4, seed 0). Student: the same config with one layer, started from
  * the teacher's first layer, embeddings, pooler and classifier (`initStudentFromTeacher`, the
  * DistilBERT recipe). Each seed trains that student twice on the same data and batches: with the
  * teacher (α·T²·KL + (1−α)·CE, α = 0.5, T = 2) and without it (CE alone, the same Trainer recipe);
  * both are scored on the whole dev set.
  *
- * A CPU budget protocol, printed with the table: GRAFT_BENCH_SAMPLES training examples (default
- * 8,000), GRAFT_EPOCHS (default 2; the teacher gets the same), max length GRAFT_MAX_LENGTH (default
- * 64), seeds GRAFT_SEEDS (default 0,1,2). The teacher is trained once and kept in the OS temp
+ * A CPU budget protocol, printed with the table: the demo's (`npm run demo`): GRAFT_BENCH_SAMPLES
+ * training examples (default 20,000), GRAFT_EPOCHS (default 1; the teacher gets the same), max
+ * length GRAFT_MAX_LENGTH (default 64), lr GRAFT_LR (default 3e-4), seeds GRAFT_SEEDS (default 0,1,2). The teacher is trained once and kept in the OS temp
  * folder, keyed by the protocol. Results: bench/results/distill.json.
  */
 import { existsSync } from 'node:fs';
@@ -25,8 +25,9 @@ import { saveResults, table } from '../harness';
 import { MODEL_DIR, type Row, sst2 } from '../finetune/sst2';
 
 const env = process.env;
-const samples = Number(env.GRAFT_BENCH_SAMPLES) || 8000;
-const epochs = Number(env.GRAFT_EPOCHS) || 2;
+const samples = Number(env.GRAFT_BENCH_SAMPLES) || 20_000;
+const epochs = Number(env.GRAFT_EPOCHS) || 1;
+const lr = Number(env.GRAFT_LR) || 3e-4;
 const maxLength = Number(env.GRAFT_MAX_LENGTH) || 64;
 const seeds = (env.GRAFT_SEEDS ?? '0,1,2').split(',').map(Number);
 const ALPHA = 0.5;
@@ -35,7 +36,7 @@ const TEMPERATURE = 2;
 function args(name: string, seed: number): TrainerOptions<Row>['args'] {
   return {
     outputDir: join(tmpdir(), `graft-distill-${name}-${seed}`),
-    learningRate: 1e-4,
+    learningRate: lr,
     weightDecay: 0.01,
     warmupRatio: 0.1,
     maxGradNorm: 1.0,
@@ -55,7 +56,7 @@ async function accuracyOf(trainer: Trainer<Row>, dev: Dataset<Row>): Promise<num
 
 /** The fine-tuned teacher, trained once per protocol and reloaded from the temp folder after that. */
 async function teacherFor(train: Dataset<Row>, dev: Dataset<Row>): Promise<{ teacher: BertForSequenceClassification; accuracy: number }> {
-  const dir = join(tmpdir(), `graft-distill-teacher-${samples}-${epochs}-${maxLength}`);
+  const dir = join(tmpdir(), `graft-distill-teacher-${samples}-${epochs}-${maxLength}-${lr}`);
   const collate = padCollate({ padTokenId: 0 });
   if (!existsSync(join(dir, 'model.safetensors'))) {
     console.log(`teacher: fine-tuning the embedded checkpoint (seed 0) into ${dir}`);
@@ -94,7 +95,7 @@ async function main() {
   await initCpu();
   const data = await sst2(maxLength);
   const train = data.train.select([...Array(Math.min(samples, data.train.length)).keys()]);
-  console.log(`protocol: ${train.length} SST-2 training examples, ${epochs} epochs, max length ${maxLength}; dev: all ${data.dev.length}`);
+  console.log(`protocol: ${train.length} SST-2 training examples, ${epochs} epoch(s), max length ${maxLength}, lr ${lr}; dev: all ${data.dev.length}`);
   const { teacher, accuracy: teacherAccuracy } = await teacherFor(train, data.dev);
   console.log(`teacher dev accuracy ${teacherAccuracy.toFixed(2)}%`);
   const runs: { seed: number; distilled: number; alone: number; distilledSeconds: number; aloneSeconds: number }[] = [];
@@ -105,7 +106,7 @@ async function main() {
     runs.push({ seed, distilled: distilled.accuracy, alone: alone.accuracy, distilledSeconds: distilled.seconds, aloneSeconds: alone.seconds });
     console.log(`  distilled ${distilled.accuracy.toFixed(2)}%, without the teacher ${alone.accuracy.toFixed(2)}%`);
     saveResults('distill', {
-      protocol: { samples: train.length, epochs, maxLength, alpha: ALPHA, temperature: TEMPERATURE },
+      protocol: { samples: train.length, epochs, maxLength, lr, alpha: ALPHA, temperature: TEMPERATURE },
       teacherAccuracy,
       runs,
       loadAverage: loadavg(),

@@ -9,10 +9,13 @@
  *
  * Each method runs in its own process (this file re-invoked with GRAFT_METHOD set), so peak memory
  * is the method's own and no JIT or heap state carries over. A CPU budget protocol, stated in the
- * table: GRAFT_BENCH_SAMPLES training examples (default 8,000 of 67,349), GRAFT_EPOCHS (default 2),
- * max length GRAFT_MAX_LENGTH (default 64), seeds GRAFT_SEEDS (default 0). Learning rates: 1e-4 for
- * the methods that train the encoder's own weights (the seed recipe), 1e-3 for the head and the
- * adapters (PEFT's usual rate, and the LoRA fidelity recipe). GRAFT_METHODS=lora,ia3 picks methods.
+ * table: the demo's budget by default (`npm run demo`: 20,000 of the 67,349 training examples, 1
+ * epoch, max length 64; GRAFT_BENCH_SAMPLES, GRAFT_EPOCHS, GRAFT_MAX_LENGTH change them), seeds
+ * GRAFT_SEEDS (default 0). Learning rates: GRAFT_LR (default the demo's 3e-4) for the methods that
+ * train the encoder's own weights, ten times that for the head and the adapters (the ratio of the
+ * reference recipes: 1e-4 for full fine-tuning, 1e-3 for LoRA). 8,000 examples × 2 epochs at 1e-4
+ * was tried first: 250 steps left every method predicting one class. GRAFT_METHODS=lora,ia3 picks
+ * methods.
  *
  * Results: bench/results/peft-methods.json.
  */
@@ -29,6 +32,12 @@ import { applyFreezing, getPeftModel, type ParameterCounts } from '@graft/peft';
 import { classificationMetrics, Trainer, type TrainerCallback } from '@graft/train';
 import { saveResults, table } from '../harness';
 import { MODEL_DIR, sst2 } from '../finetune/sst2';
+
+const env = process.env;
+const samples = Number(env.GRAFT_BENCH_SAMPLES) || 20_000;
+const epochs = Number(env.GRAFT_EPOCHS) || 1;
+const maxLength = Number(env.GRAFT_MAX_LENGTH) || 64;
+const BASE_LR = Number(env.GRAFT_LR) || 3e-4;
 
 /** One way to train, as the Trainer is given it. */
 interface Method {
@@ -53,7 +62,7 @@ const freezing = (name: Parameters<typeof applyFreezing>[1], lr: number, describ
 });
 
 const peft = (config: Record<string, unknown>, describe: string): Method => ({
-  lr: 1e-3,
+  lr: 10 * BASE_LR,
   describe,
   prepare(model) {
     const wrapped = getPeftModel(model as never, { task_type: 'SEQ_CLS', ...config } as never);
@@ -62,10 +71,10 @@ const peft = (config: Record<string, unknown>, describe: string): Method => ({
 });
 
 const METHODS: Record<string, Method> = {
-  full: freezing('full', 1e-4, 'every parameter'),
-  head: freezing('head', 1e-3, 'classifier only (pooler frozen)'),
-  'freeze:1': freezing('freeze:1', 1e-4, 'embeddings and layer 0 frozen'),
-  gradual: freezing('gradual', 1e-4, 'unfreeze top-down in 4 stages'),
+  full: freezing('full', BASE_LR, 'every parameter'),
+  head: freezing('head', 10 * BASE_LR, 'classifier only (pooler frozen)'),
+  'freeze:1': freezing('freeze:1', BASE_LR, 'embeddings and layer 0 frozen'),
+  gradual: freezing('gradual', BASE_LR, 'unfreeze top-down in 4 stages'),
   lora: peft({ peft_type: 'LORA', r: 8, lora_alpha: 32, lora_dropout: 0.1 }, "PEFT's defaults: r 8, alpha 32, query+value"),
   'lora+pooler': peft({ peft_type: 'LORA', r: 8, lora_alpha: 32, lora_dropout: 0.1, modules_to_save: ['classifier', 'pooler'] }, 'the same, pooler trained'),
   ia3: peft({ peft_type: 'IA3' }, "PEFT's defaults: key, value, output.dense"),
@@ -83,11 +92,6 @@ interface MethodResult {
   peakRssMiB: number;
   lr: number;
 }
-
-const env = process.env;
-const samples = Number(env.GRAFT_BENCH_SAMPLES) || 8000;
-const epochs = Number(env.GRAFT_EPOCHS) || 2;
-const maxLength = Number(env.GRAFT_MAX_LENGTH) || 64;
 
 /** The child: trains one method with one seed and writes its result as JSON to GRAFT_RESULT. */
 async function child(name: string, seed: number, out: string): Promise<void> {
@@ -167,8 +171,10 @@ async function parent(): Promise<void> {
   const resultsFile = join(fileURLToPath(new URL('..', import.meta.url)), 'results', 'peft-methods.json');
   const earlier: MethodResult[] = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')).results?.runs ?? []) : [];
   const runs = earlier.filter((r) => !names.includes(r.method) || !seeds.includes(r.seed));
-  const protocol = { samples, epochs, maxLength };
-  console.log(`protocol: ${samples} SST-2 training examples, ${epochs} epochs, max length ${maxLength}; dev: all 872`);
+  const protocol = { samples, epochs, maxLength, lr: BASE_LR };
+  console.log(
+    `protocol: ${samples} SST-2 training examples, ${epochs} epoch(s), max length ${maxLength}, lr ${BASE_LR} (×10 for head and adapters); dev: all 872`,
+  );
   for (const name of names) {
     for (const seed of seeds) {
       const out = join(tmpdir(), `graft-peft-methods-${process.pid}-${name}-${seed}.json`);

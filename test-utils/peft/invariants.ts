@@ -9,9 +9,11 @@
  * 2. with adapters disabled the model computes the base model's outputs exactly (bit for bit);
  * 3. the adapter saved in PEFT's files and loaded onto a fresh base model gives identical outputs,
  *    and saving it again gives the same bytes;
- * 4. where the method can merge: merged outputs equal unmerged ones (float tolerance), unmerging
- *    restores the base weights (float tolerance), and mergeAndUnload returns a model of the base
- *    model's class with the base model's keys and the adapted outputs.
+ * 4. where the method can merge (its `canMerge`): merged outputs equal unmerged ones (float
+ *    tolerance), unmerging restores the base weights (float tolerance), and mergeAndUnload returns
+ *    a model of the base model's class with the base model's keys and the adapted outputs; where
+ *    it cannot (bottleneck adapters, prefix and prompt tuning), that test is reported as skipped
+ *    and merging must instead be refused with `peft_merge_unsupported`, the outputs unchanged.
  *
  * Training runs a few AdamW steps with a large learning rate, so every adapter tensor moves off
  * its initialisation (LoRA's B starts at zero, a DoRA magnitude at the weight norm) and the
@@ -19,7 +21,7 @@
  */
 import { noGrad, scope, type Tensor } from '@graft/core';
 import { AdamW, type AnyModule } from '@graft/nn';
-import { getPeftModel, type PeftConfigInput, PeftModel, peftMethod } from '@graft/peft';
+import { getPeftModel, PeftAdapterError, type PeftConfigInput, PeftModel, peftMethod } from '@graft/peft';
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../close';
 
@@ -94,11 +96,13 @@ async function trained(c: PeftInvariantCase, device: string) {
 export function describePeftInvariants(c: PeftInvariantCase, device = 'cpu'): void {
   const atol = c.atol ?? (device === 'cpu' ? 1e-5 : 1e-4);
   const peftType = (c.config as { peft_type: string }).peft_type;
+  // a capability of the method: cases of methods that cannot merge run the refusal test instead, and report the merge test as skipped
+  const canMerge = peftMethod(peftType).canMerge;
 
   describe(`${peftType} invariants: ${c.name} (${device})`, () => {
     it('training changes only the adapter’s tensors, which are exactly the trainable ones', async () => {
       const { peft, before, trainable } = await trained(c, device);
-      const adapter = new Set(peft.base_model.adapterTensors('default').map((t) => `base_model.model.${t.key}`));
+      const adapter = new Set(peft.base_model.adapterParameters('default').keys());
       expect([...trainable].sort()).toEqual([...adapter].sort());
       const after = await snapshot(peft);
       const changed = [...after].filter(([k, v]) => before.get(k)!.some((x, i) => x !== v[i])).map(([k]) => k);
@@ -127,8 +131,9 @@ export function describePeftInvariants(c: PeftInvariantCase, device = 'cpu'): vo
       loaded.dispose();
     });
 
-    if (peftMethod(peftType).canMerge) {
-      it('merged equals unmerged, unmerge restores the base weights, mergeAndUnload gives the base model’s class', async () => {
+    it.skipIf(!canMerge)(
+      `merged equals unmerged, unmerge restores the base weights, mergeAndUnload gives the base model’s class${canMerge ? '' : ` (skipped: ${peftType} declares canMerge false)`}`,
+      async () => {
         const { peft, batch } = await trained(c, device);
         const fresh = await c.model(device);
         const baseKeys = Object.keys(fresh.stateDict());
@@ -146,7 +151,28 @@ export function describePeftInvariants(c: PeftInvariantCase, device = 'cpu'): vo
         expectClose(await logits(merged, batch), adapted, { atol, rtol: 0 });
         noGrad(() => merged.dispose());
         fresh.dispose();
-      });
-    }
+      },
+    );
+
+    it.skipIf(canMerge)(
+      `merge and mergeAndUnload are refused (peft_merge_unsupported), leaving the adapted model as it was${canMerge ? ' (skipped: the method merges)' : ''}`,
+      async () => {
+        const { peft, batch } = await trained(c, device);
+        const adapted = await logits(peft, batch);
+        for (const attempt of [() => peft.merge(), () => peft.mergeAndUnload()]) {
+          let error: unknown;
+          try {
+            attempt();
+          } catch (e) {
+            error = e;
+          }
+          expect(error).toBeInstanceOf(PeftAdapterError);
+          expect((error as PeftAdapterError).code).toBe('peft_merge_unsupported');
+        }
+        await expect(peft.mergeAsync()).rejects.toThrow(PeftAdapterError);
+        expect(await logits(peft, batch)).toEqual(adapted);
+        peft.dispose();
+      },
+    );
   });
 }

@@ -29,7 +29,7 @@ export { ACTIVATION_NAMES, activation, type Activation } from './modeling/activa
 
 // ---- models ----
 export { PreTrainedModel, type AnyPreTrainedModel, type ModelClass, type ModelOptions, type ModelTask } from './modeling/pretrained-model';
-export type { BaseModelOutput, ModelInputs, ModelOutput } from './modeling/model-io';
+export type { BaseModelOutput, ModelInputs, ModelOutput, PastKeyValue } from './modeling/model-io';
 export {
   BertModel,
   BertForSequenceClassification,
@@ -52,6 +52,7 @@ export {
   BertIntermediate,
   BertPooler,
   type EmbeddingInputs,
+  type EncoderOptions,
   type EncoderOutput,
 } from './modeling/bert-layers';
 export {

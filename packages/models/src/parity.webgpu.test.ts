@@ -1,16 +1,18 @@
 /**
  * Parity with transformers on WebGPU (Dawn on lavapipe under Node): the same fixtures and bounds
  * as the CPU test (logits and hidden states 1e-4, loss 1e-5, gradients 1e-3 relative), then
- * saving from the GPU, float16 weights, and a pipeline. With CI=true a missing adapter fails the
+ * saving from the GPU, float16 weights, prefix keys/values and input embeddings, and a pipeline. With CI=true a missing adapter fails the
  * run; elsewhere the tests are skipped.
  */
-import { parseSafetensors } from '@graft/core';
+import { concat, Generator, noGrad, ones, parseSafetensors, type Tensor, tensor } from '@graft/core';
 import { registerWebGPU } from '@graft/core/webgpu';
 import { describe, expect, inject, it } from 'vitest';
 import { assetPath } from '../../../test-utils/assets';
+import { expectClose } from '../../../test-utils/close';
 import { fixtureFiles, fixtureIO, MODEL_FIXTURES, runParity } from '../../../test-utils/models/parity';
 import { fromPretrained } from './auto';
-import type { ModelOutput } from './modeling/model-io';
+import type { BertForSequenceClassification } from './modeling/bert';
+import type { ModelOutput, PastKeyValue } from './modeling/model-io';
 import { pipeline } from './node';
 
 // priority -1: WebGPU serves tensors that ask for it, but never becomes the default device
@@ -65,6 +67,32 @@ describe.skipIf(!backend)('models on webgpu', () => {
     expect(again.parameters()[0].dtype).toBe('float16');
     half.dispose();
     again.dispose();
+  });
+
+  it('take pastKeyValues (fused attention over P + L keys) and inputsEmbeds as the CPU does', async () => {
+    const io = fixtureIO('bert-seqcls');
+    const [ids, mask, types] = [io.get('input_ids')!, io.get('attention_mask')!, io.get('token_type_ids')!];
+    const [b, p] = [ids.shape[0], 3];
+    const g = new Generator(5);
+    const past = [0, 1].map(() => [0, 1].map(() => tensor(g.normal(b * 4 * p * 8), { shape: [b, 4, p, 8] }))) as unknown as PastKeyValue[];
+    const longMask = concat([ones([b, p], { dtype: 'int32' }), mask], 1);
+    const run = async (device: string, dtype?: 'float16') => {
+      const model = (await fromPretrained(fixtureFiles('bert-seqcls'), { device, dtype })) as BertForSequenceClassification;
+      const on = (t: Tensor) => t.to(device);
+      const embeds = noGrad(() => model.bert.embeddings.word_embeddings.call(on(ids)));
+      const pastOn = past.map(([k, v]) => [on(k), on(v)] as const);
+      const withPast = (model.call({ inputIds: on(ids), attentionMask: on(longMask), pastKeyValues: pastOn }) as ModelOutput).logits;
+      const withEmbeds = (model.call({ inputsEmbeds: embeds, attentionMask: on(mask), tokenTypeIds: on(types) }) as ModelOutput).logits;
+      const out = [Array.from(await withPast.cast('float32').data()), Array.from(await withEmbeds.cast('float32').data())];
+      model.dispose();
+      return out;
+    };
+    const [cpu, gpu] = [await run('cpu'), await run('webgpu')];
+    expectClose(gpu[0], cpu[0], { atol: 1e-4, rtol: 0 });
+    expectClose(gpu[1], cpu[1], { atol: 1e-4, rtol: 0 });
+    expectClose(cpu[1], Array.from(io.get('logits')!.dataSync()), { atol: 1e-5, rtol: 0 });
+    // a float16 model takes the float32 prefix (cast in the attention)
+    if (backend?.dtypes.includes('float16')) expectClose((await run('webgpu', 'float16'))[0], cpu[0], { atol: 2e-2, rtol: 0 });
   });
 
   it('run the fill-mask pipeline as on the CPU', async () => {

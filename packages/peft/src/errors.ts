@@ -65,7 +65,9 @@ export type PeftAdapterErrorCode =
   /** The model was already unloaded (`mergeAndUnload`, `unload`): use the model those returned. */
   | 'peft_unloaded'
   /** An operation that needs one active adapter found several or none. */
-  | 'peft_adapter_active';
+  | 'peft_adapter_active'
+  /** A prompt-learning adapter cannot prepare the call's inputs (not one object with `inputIds` or `inputsEmbeds`). */
+  | 'peft_adapter_inputs';
 
 /** Managing a model's adapters failed (unknown name, merged state, a method that cannot merge …). */
 export class PeftAdapterError extends GraftError {

@@ -1,7 +1,8 @@
 /**
  * @graft/peft: parameter-efficient fine-tuning with Hugging Face PEFT's semantics and files.
- * LoRA (with rsLoRA, DoRA, rank/alpha patterns, Linear and Embedding layers), (IA)³ and BitFit
- * are methods on a public registry keyed by PEFT's `peft_type`; `getPeftModel` adds an adapter
+ * LoRA (with rsLoRA, DoRA, rank/alpha patterns, Linear and Embedding layers), (IA)³, BitFit,
+ * bottleneck (Houlsby) adapters, prefix tuning and prompt tuning are methods on a public registry
+ * keyed by PEFT's `peft_type`; `getPeftModel` adds an adapter
  * to any nn model whose module names are Hugging Face's, and adapters move to and from PEFT's
  * `adapter_config.json` + `adapter_model.safetensors`. This entry uses no Node API: files come and
  * go as maps of bytes; directories are in `@graft/peft/node`. Every export is listed by name.
@@ -60,7 +61,7 @@ export { configJsonText } from './config/config-json';
 
 // ---- the registry and the method contract ----
 export { parsePeftConfig, peftMethod, peftMethods, registerPeftMethod } from './registry';
-export type { AdaptContext, InjectContext, PeftMethod } from './method';
+export type { AdaptContext, InjectContext, PeftMethod, PromptForwardContext, PromptLearning } from './method';
 
 // ---- the model ----
 export {
@@ -74,7 +75,8 @@ export {
   type PeftModelOptions,
 } from './peft-model';
 export { formatTrainableParameters, groupThousands, type ParameterCounts } from './parameter-counts';
-export { TunerModel, checkAdapterName, type AddAdapterOptions } from './tuners/tuner-model';
+export { TunerModel, checkAdapterName, PROMPT_LEARNING_PREFIX, type AdapterTensor, type AddAdapterOptions } from './tuners/tuner-model';
+export { PromptEncoder, type PromptFileTensor } from './tuners/prompt-encoder';
 export { AdapterLayer, type LayerTensor, type MergeOptions, type WeightUpdate } from './tuners/adapter-layer';
 export { ModulesToSaveWrapper, ModuleCopy } from './tuners/modules-to-save';
 export { ParameterDict } from './tuners/parameter-dict';
@@ -141,6 +143,55 @@ export {
   type IA3LayerOptions,
 } from './ia3/index';
 export { BITFIT_FIELDS, BitFitLayer, bitfitConfig, bitfitMethod, holdsBias, ownBias, type BitFitConfig } from './bitfit/index';
+export {
+  BOTTLENECK_FIELDS,
+  BOTTLENECK_INITS,
+  BOTTLENECK_NON_LINEARITIES,
+  BOTTLENECK_PLACEMENTS,
+  BOTTLENECK_TARGET_MODULES,
+  BottleneckLayer,
+  DEFAULT_REDUCTION_FACTOR,
+  bottleneckAdapterConfig,
+  bottleneckMethod,
+  bottleneckWidth,
+  houlsbyTargets,
+  nonLinearity,
+  validateBottleneckConfig,
+  type BottleneckAdapterConfig,
+  type BottleneckInit,
+  type BottleneckLayerOptions,
+  type BottleneckNonLinearity,
+} from './bottleneck/index';
+export {
+  PROMPT_LEARNING_FIELDS,
+  preparePromptLearningConfig,
+  validatePromptLearningConfig,
+  type PromptLearningConfig,
+} from './prompt-learning/config';
+export { maskWithPrompt, modelDevice, promptInputs, type PreparedInputs, type PromptInputs } from './prompt-learning/inputs';
+export {
+  PREFIX_TUNING_FIELDS,
+  PREFIX_TUNING_MODEL_TYPES,
+  PrefixEncoder,
+  prefixKeyValues,
+  prefixTuningConfig,
+  prefixTuningMethod,
+  validatePrefixTuningConfig,
+  type PrefixEncoderOptions,
+  type PrefixTuningConfig,
+} from './prefix-tuning/index';
+export {
+  PROMPT_TUNING_FIELDS,
+  PromptEmbedding,
+  promptTuningConfig,
+  promptTuningMethod,
+  repeatTo,
+  validatePromptTuningConfig,
+  wordEmbeddingsPath,
+  type PromptEmbeddingOptions,
+  type PromptTuningConfig,
+  type PromptTuningInit,
+} from './prompt-tuning/index';
 
 // ---- freezing strategies (src/freezing/) ----
 export {

@@ -12,6 +12,7 @@ import type { AnyModule, Parameter } from '@graft/nn';
 import type { FieldSpecs } from './config/fields';
 import type { PeftConfig } from './config/peft-config';
 import type { AdapterLayer } from './tuners/adapter-layer';
+import type { PromptEncoder } from './tuners/prompt-encoder';
 
 /** What injecting one adapter into a model knows. */
 export interface InjectContext<C extends PeftConfig = PeftConfig> {
@@ -32,6 +33,35 @@ export interface InjectContext<C extends PeftConfig = PeftConfig> {
 export interface AdaptContext<C extends PeftConfig = PeftConfig> extends InjectContext<C> {
   /** The module's dotted path in the base model. */
   key: string;
+}
+
+/** What running a prompt-learning adapter knows. */
+export interface PromptForwardContext<C extends PeftConfig = PeftConfig> {
+  /** The base model (its own call runs the prepared inputs). */
+  model: AnyModule;
+  /** The active adapter's encoder. */
+  encoder: PromptEncoder;
+  config: C;
+  /** The model's call arguments, as the PeftModel received them. */
+  args: unknown[];
+  /** Where warnings go (PEFT's `warnings.warn`). */
+  warn: (message: string) => void;
+}
+
+/**
+ * A prompt-learning method (PEFT's `is_prompt_learning`): each adapter is an encoder the
+ * TunerModel keeps beside the model (`prompt_encoder.<adapter>`), and the forward pass prepares
+ * the model's inputs from the active one. One adapter runs at a time, as in PEFT.
+ */
+export interface PromptLearning<C extends PeftConfig = PeftConfig> {
+  /**
+   * Builds adapter `ctx.adapterName`'s encoder, completing the config from the model first
+   * (PEFT's `_prepare_prompt_learning_config`: layers, heads, widths); initialised unless
+   * `ctx.init` is false (weights are loaded next).
+   */
+  createEncoder(ctx: InjectContext<C>): PromptEncoder;
+  /** Runs the model with the encoder's prompt: what the PeftModel's call returns while the adapter is active. */
+  forward(ctx: PromptForwardContext<C>): unknown;
 }
 
 /** A PEFT method: register it with `registerPeftMethod`. `C` is its config type. */
@@ -63,6 +93,8 @@ export interface PeftMethod<C extends PeftConfig = PeftConfig> {
   selectsByDefault?(key: string, module: AnyModule, config: C): boolean;
   /** Replaces the shared module loop (methods that do not wrap matched modules). */
   inject?(ctx: InjectContext<C>): void;
+  /** Makes this a prompt-learning method: adapters are encoders beside the model that prepare its inputs (no module loop). */
+  readonly promptLearning?: PromptLearning<C>;
   /**
    * Unfreezes base-model parameters the method trains besides its own (LoRA's `bias`), called
    * after the base is frozen with `base`: the base model's own parameters by path (adapter

@@ -71,7 +71,7 @@ export class PeftModel<M extends AnyModule = AnyModule> extends Module<CallArgs<
 
   /** Runs the model (with the active adapters unless disabled). */
   forward(...args: CallArgs<M>): CallOutput<M> {
-    return this.#tuner().model.call(...args) as CallOutput<M>;
+    return this.#tuner().call(...args) as CallOutput<M>;
   }
 
   /** The base model with its adapter layers in place (PEFT's `get_base_model`). */

@@ -1,13 +1,16 @@
 /**
  * A third-party method added through the public registry only, as a plugin package would: it
  * gets configs with PEFT's checks, injection, freezing, modules_to_save, files in PEFT's layout,
- * merging, and it passes the shared invariant suite. Bad registrations fail with typed errors.
+ * merging, and it passes the shared invariant suite. A prompt-learning method registers with its
+ * `promptLearning` hook alone. Bad registrations fail with typed errors.
  */
-import { type Tensor, scope, zeros } from '@graft/core';
+import { Generator, type Tensor, scope, tensor, zeros } from '@graft/core';
+import { fromPretrained } from '@graft/models';
 import { type AnyModule, Linear, Parameter } from '@graft/nn';
 import { describe, expect, it } from 'vitest';
 import { describePeftInvariants } from '../../../test-utils/peft/invariants';
 import { TinyNet, tinyBatch } from '../../../test-utils/peft/tiny';
+import { fixtureFiles } from '../../../test-utils/models/parity';
 import { thrown } from '../../../test-utils/thrown';
 import {
   AdapterLayer,
@@ -21,9 +24,11 @@ import {
   ParameterDict,
   type PeftConfig,
   PeftConfigError,
+  type PeftMethod,
   PeftMethodError,
   PeftTargetError,
   parsePeftConfig,
+  promptTuningMethod,
   registerPeftMethod,
   stringList,
   type WeightUpdate,
@@ -133,8 +138,31 @@ describe('a third-party method', () => {
 
   it('refuses malformed registrations', () => {
     expect(thrown(() => registerPeftMethod({ ...scaleMethod, peftType: 'scale' }), PeftMethodError).message).toMatch(/upper case/);
-    expect(thrown(() => registerPeftMethod({ ...scaleMethod, adaptModule: undefined }), PeftMethodError).message).toMatch(/adaptModule/);
+    expect(thrown(() => registerPeftMethod({ ...scaleMethod, adaptModule: undefined }), PeftMethodError).message).toMatch(
+      /adaptModule.*inject.*promptLearning/,
+    );
     expect(thrown(() => registerPeftMethod({ ...scaleMethod, canMerge: undefined as never }), PeftMethodError).message).toMatch(/canMerge/);
+  });
+});
+
+describe('a third-party prompt-learning method', () => {
+  it('needs only a promptLearning hook: its encoders sit beside the model and its forward runs the call', async () => {
+    registerPeftMethod({ ...promptTuningMethod, peftType: 'PLUGIN_PROMPT', fields: { ...promptTuningMethod.fields } } as PeftMethod<PeftConfig>);
+    const run = async (peftType: string) => {
+      const peft = getPeftModel(
+        await fromPretrained(fixtureFiles('bert-seqcls')),
+        { peft_type: peftType, num_virtual_tokens: 3 },
+        { warn: () => {}, generator: new Generator(4) },
+      );
+      const ids = tensor([[2, 15, 27, 40]], { dtype: 'int32' });
+      const logits = Array.from((peft as unknown as { call(i: object): { logits: Tensor } }).call({ inputIds: ids }).logits.dataSync());
+      const names = [...peft.namedParameters()].filter(([, p]) => p.requiresGrad).map(([k]) => k);
+      return { logits, names, config: JSON.parse(new TextDecoder().decode(peft.toAdapterFiles().get('adapter_config.json'))).peft_type };
+    };
+    const [plugin, builtIn] = [await run('PLUGIN_PROMPT'), await run('PROMPT_TUNING')];
+    expect(plugin.logits).toEqual(builtIn.logits);
+    expect(plugin.names).toEqual(['base_model.prompt_encoder.default.embedding.weight']);
+    expect([plugin.config, builtIn.config]).toEqual(['PLUGIN_PROMPT', 'PROMPT_TUNING']);
   });
 });
 

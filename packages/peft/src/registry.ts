@@ -5,17 +5,23 @@
  * so adapter_config.json files of a registered third-party method load like PEFT's own.
  */
 import { bitfitMethod } from './bitfit/method';
+import { bottleneckMethod } from './bottleneck/method';
 import { type ConfigSource, type PeftConfig, parseFields } from './config/peft-config';
 import { PeftConfigError, PeftMethodError } from './errors';
 import { ia3Method } from './ia3/method';
 import { loraMethod } from './lora/method';
 import type { PeftMethod } from './method';
+import { prefixTuningMethod } from './prefix-tuning/method';
+import { promptTuningMethod } from './prompt-tuning/method';
 
 /** `peft_type` → method, for every registered method. */
 export const peftMethods: Record<string, PeftMethod> = {
   LORA: loraMethod as unknown as PeftMethod,
   IA3: ia3Method as unknown as PeftMethod,
   BITFIT: bitfitMethod as unknown as PeftMethod,
+  BOTTLENECK_ADAPTER: bottleneckMethod as unknown as PeftMethod,
+  PREFIX_TUNING: prefixTuningMethod as unknown as PeftMethod,
+  PROMPT_TUNING: promptTuningMethod as unknown as PeftMethod,
 };
 
 /** Registers (or replaces) a method under its `peftType`. */
@@ -28,8 +34,10 @@ export function registerPeftMethod<C extends PeftConfig>(method: PeftMethod<C>):
   if (typeof method.fields !== 'object' || method.fields === null || typeof method.canMerge !== 'boolean') {
     throw new PeftMethodError(`registerPeftMethod('${method.peftType}'): the method needs its config fields and canMerge`);
   }
-  if (typeof method.adaptModule !== 'function' && typeof method.inject !== 'function') {
-    throw new PeftMethodError(`registerPeftMethod('${method.peftType}'): the method needs adaptModule (to wrap matched modules) or inject`);
+  if (typeof method.adaptModule !== 'function' && typeof method.inject !== 'function' && typeof method.promptLearning?.createEncoder !== 'function') {
+    throw new PeftMethodError(
+      `registerPeftMethod('${method.peftType}'): the method needs adaptModule (to wrap matched modules), inject, or promptLearning (for prompt learning)`,
+    );
   }
   peftMethods[method.peftType] = method as unknown as PeftMethod;
 }

@@ -6,9 +6,14 @@
  * mask, where true means "may attend") keeps the fused kernel in play: core falls back to the
  * composite for bool masks. The lowest finite value rather than -Infinity keeps a row whose keys
  * are all padding finite (uniform weights, as in transformers) instead of NaN.
+ *
+ * Keys and values of earlier positions (`pastKeyValues`, prefix tuning's prefix) are put before
+ * the input's own, per head, as transformers' `torch.cat([past_key, key], dim=2)`: every query
+ * attends to them, and the mask then covers them first.
  */
-import { type DType, scaledDotProductAttention, scope, softmax, type Tensor, dropout } from '@graft/core';
+import { concat, type DType, dropout, scaledDotProductAttention, scope, softmax, type Tensor } from '@graft/core';
 import { ModelInputError } from '../errors';
+import type { PastKeyValue } from './model-io';
 
 /** The lowest finite value of a float dtype (`torch.finfo(dtype).min`). */
 export function lowestValue(dtype: DType): number {
@@ -34,13 +39,15 @@ export function additiveAttentionMask(mask: Tensor | null | undefined, dtype: DT
 /** Options of {@link selfAttention}. */
 export interface SelfAttentionOptions {
   numHeads: number;
-  /** Additive mask broadcastable to `[B, heads, L, L]`, or null. */
+  /** Additive mask broadcastable to `[B, heads, L, P + L]`, or null. */
   mask: Tensor | null;
   /** Dropout on the attention probabilities (applied only while training). */
   dropoutP: number;
   training: boolean;
-  /** Also return the probabilities `[B, heads, L, L]`; computed unfused. */
+  /** Also return the probabilities `[B, heads, L, P + L]`; computed unfused. */
   outputAttentions?: boolean;
+  /** Keys and values `[B, heads, P, headDim]` of P earlier positions, attended to before the input's own; null for none. */
+  past?: PastKeyValue | null;
 }
 
 /** `[B, L, hidden]` → `[B, heads, L, headDim]`. */
@@ -50,13 +57,21 @@ function splitHeads(x: Tensor, numHeads: number): Tensor {
 }
 
 /**
- * Attention of already projected queries, keys and values `[B, L, hidden]`: the context
- * `[B, L, hidden]` (heads merged back), and the probabilities when asked for.
+ * Attention of already projected queries, keys and values `[B, L, hidden]` (after `o.past`'s
+ * keys and values when given): the context `[B, L, hidden]` (heads merged back), and the
+ * probabilities when asked for.
  */
 export function selfAttention(q: Tensor, k: Tensor, v: Tensor, o: SelfAttentionOptions): { context: Tensor; probs?: Tensor } {
   return scope(() => {
     const [b, l, h] = q.shape;
-    const [qh, kh, vh] = [splitHeads(q, o.numHeads), splitHeads(k, o.numHeads), splitHeads(v, o.numHeads)];
+    const qh = splitHeads(q, o.numHeads);
+    let [kh, vh] = [splitHeads(k, o.numHeads), splitHeads(v, o.numHeads)];
+    if (o.past) {
+      // a prefix kept in float32 (PEFT's adapters) joins a float16 model in the model's dtype
+      const [pk, pv] = o.past.map((t) => (t.dtype === kh.dtype ? t : t.cast(kh.dtype)));
+      kh = concat([pk, kh], 2);
+      vh = concat([pv, vh], 2);
+    }
     const p = o.training ? o.dropoutP : 0;
     let ctx: Tensor;
     let probs: Tensor | undefined;

@@ -11,16 +11,30 @@ import type { BertConfig } from '../config/bert-config';
 import { ModelInputError } from '../errors';
 import { type Activation, activation } from './activations';
 import { selfAttention } from './attention';
-import type { BaseModelOutput } from './model-io';
+import type { BaseModelOutput, PastKeyValue } from './model-io';
 import { LAYER_INIT } from './init-weights';
 
 const opts = { generator: LAYER_INIT };
 
-/** What the embeddings take. */
+/** What the embeddings take: `inputIds` or `inputsEmbeds` (one of them). */
 export interface EmbeddingInputs {
-  inputIds: Tensor;
+  inputIds?: Tensor | null;
+  /** `[B, L, hidden]` word embeddings to use instead of looking `inputIds` up. */
+  inputsEmbeds?: Tensor | null;
   tokenTypeIds?: Tensor | null;
   positionIds?: Tensor | null;
+  /** Earlier positions (`pastKeyValues`): default position ids start after them. */
+  pastLength?: number;
+}
+
+/** `[B, L]` and the device of the embeddings' inputs, checking an `inputsEmbeds` width against `hidden`. */
+export function embeddingShape(inputs: EmbeddingInputs, hidden: number): { batch: number; length: number; device: string } {
+  const ref = inputs.inputIds ?? inputs.inputsEmbeds;
+  if (!ref) throw new ModelInputError('inputIds', 'the embeddings need inputIds or inputsEmbeds');
+  if (!inputs.inputIds && ref.shape[2] !== hidden) {
+    throw new ModelInputError('inputsEmbeds', `is ${ref.shape[2]} wide, but the model's hidden size is ${hidden}`);
+  }
+  return { batch: ref.shape[0], length: ref.shape[1], device: ref.device };
 }
 
 /** Word + position + token-type embeddings, then LayerNorm and dropout. */
@@ -41,30 +55,32 @@ export class BertEmbeddings extends Module<[EmbeddingInputs], Tensor> {
     this.dropout = new Dropout(config.hidden_dropout_prob);
   }
 
-  /** Position ids `0 … L-1` (as `[L]`, broadcast over the batch). */
-  protected defaultPositions(ids: Tensor): Tensor {
-    const l = ids.shape[1];
-    if (l > this.config.max_position_embeddings) {
+  /** Position ids `P … P+L-1` after `past` earlier positions (as `[L]`, broadcast over the batch), as transformers' `position_ids[:, past:past + L]`. */
+  protected defaultPositions(length: number, past: number, device: string): Tensor {
+    if (past + length > this.config.max_position_embeddings) {
+      const what = past > 0 ? `${past} earlier positions and the sequence length ${length} exceed` : `the sequence length ${length} exceeds`;
       throw new ModelInputError(
         'inputIds',
-        `the sequence length ${l} exceeds max_position_embeddings (${this.config.max_position_embeddings}); truncate the inputs (the tokenizer's model_max_length)`,
+        `${what} max_position_embeddings (${this.config.max_position_embeddings}); truncate the inputs (the tokenizer's model_max_length)`,
       );
     }
-    return arange(l, undefined, 1, { dtype: 'int32', device: ids.device });
+    return arange(past, past + length, 1, { dtype: 'int32', device });
   }
 
-  forward({ inputIds, tokenTypeIds, positionIds }: EmbeddingInputs): Tensor {
+  forward(inputs: EmbeddingInputs): Tensor {
+    const { batch, length, device } = embeddingShape(inputs, this.config.hidden_size);
     return scope(() => {
-      const positions = positionIds ?? this.defaultPositions(inputIds);
-      const types = tokenTypeIds ?? zeros(inputIds.shape, { dtype: 'int32', device: inputIds.device });
-      const sum = this.word_embeddings.call(inputIds).add(this.token_type_embeddings.call(types)).add(this.position_embeddings.call(positions));
+      const positions = inputs.positionIds ?? this.defaultPositions(length, inputs.pastLength ?? 0, device);
+      const types = inputs.tokenTypeIds ?? zeros([batch, length], { dtype: 'int32', device });
+      const words = inputs.inputsEmbeds ?? this.word_embeddings.call(inputs.inputIds as Tensor);
+      const sum = words.add(this.token_type_embeddings.call(types)).add(this.position_embeddings.call(positions));
       return this.dropout.call(this.LayerNorm.call(sum));
     });
   }
 }
 
-/** Query, key and value projections and the attention itself (`attention.self`). */
-export class BertSelfAttention extends Module<[Tensor, Tensor | null, boolean], { context: Tensor; probs?: Tensor }> {
+/** Query, key and value projections and the attention itself (`attention.self`); `past` keys and values are attended to first. */
+export class BertSelfAttention extends Module<[Tensor, Tensor | null, boolean, (PastKeyValue | null)?], { context: Tensor; probs?: Tensor }> {
   query: Linear;
   key: Linear;
   value: Linear;
@@ -77,13 +93,14 @@ export class BertSelfAttention extends Module<[Tensor, Tensor | null, boolean], 
     this.value = new Linear(h, h, opts);
   }
 
-  forward(x: Tensor, mask: Tensor | null, outputAttentions: boolean): { context: Tensor; probs?: Tensor } {
+  forward(x: Tensor, mask: Tensor | null, outputAttentions: boolean, past: PastKeyValue | null = null): { context: Tensor; probs?: Tensor } {
     return selfAttention(this.query.call(x), this.key.call(x), this.value.call(x), {
       numHeads: this.config.num_attention_heads,
       mask,
       dropoutP: this.config.attention_probs_dropout_prob,
       training: this.training,
       outputAttentions,
+      past,
     });
   }
 }
@@ -107,7 +124,7 @@ export class BertResidualOutput extends Module<[Tensor, Tensor], Tensor> {
 }
 
 /** `attention.self` and `attention.output`. */
-export class BertAttention extends Module<[Tensor, Tensor | null, boolean], { output: Tensor; probs?: Tensor }> {
+export class BertAttention extends Module<[Tensor, Tensor | null, boolean, (PastKeyValue | null)?], { output: Tensor; probs?: Tensor }> {
   self: BertSelfAttention;
   output: BertResidualOutput;
 
@@ -117,9 +134,9 @@ export class BertAttention extends Module<[Tensor, Tensor | null, boolean], { ou
     this.output = new BertResidualOutput(config, config.hidden_size);
   }
 
-  forward(x: Tensor, mask: Tensor | null, outputAttentions: boolean): { output: Tensor; probs?: Tensor } {
+  forward(x: Tensor, mask: Tensor | null, outputAttentions: boolean, past: PastKeyValue | null = null): { output: Tensor; probs?: Tensor } {
     return scope(() => {
-      const { context, probs } = this.self.call(x, mask, outputAttentions);
+      const { context, probs } = this.self.call(x, mask, outputAttentions, past);
       const output = this.output.call(context, x);
       return probs ? { output, probs } : { output };
     });
@@ -142,8 +159,8 @@ export class BertIntermediate extends Module {
   }
 }
 
-/** One transformer layer: attention, then the feed-forward block. */
-export class BertLayer extends Module<[Tensor, Tensor | null, boolean], { hidden: Tensor; probs?: Tensor }> {
+/** One transformer layer: attention (to `past` keys and values too, when given), then the feed-forward block. */
+export class BertLayer extends Module<[Tensor, Tensor | null, boolean, (PastKeyValue | null)?], { hidden: Tensor; probs?: Tensor }> {
   attention: BertAttention;
   intermediate: BertIntermediate;
   output: BertResidualOutput;
@@ -155,9 +172,9 @@ export class BertLayer extends Module<[Tensor, Tensor | null, boolean], { hidden
     this.output = new BertResidualOutput(config, config.intermediate_size);
   }
 
-  forward(x: Tensor, mask: Tensor | null, outputAttentions: boolean): { hidden: Tensor; probs?: Tensor } {
+  forward(x: Tensor, mask: Tensor | null, outputAttentions: boolean, past: PastKeyValue | null = null): { hidden: Tensor; probs?: Tensor } {
     return scope(() => {
-      const { output, probs } = this.attention.call(x, mask, outputAttentions);
+      const { output, probs } = this.attention.call(x, mask, outputAttentions, past);
       const hidden = this.output.call(this.intermediate.call(output), output);
       return probs ? { hidden, probs } : { hidden };
     });
@@ -171,8 +188,16 @@ export interface EncoderOutput {
   attentions?: Tensor[];
 }
 
+/** What the encoder's layers are asked for besides the hidden states: extra outputs, and earlier positions' keys and values per layer. */
+export interface EncoderOptions {
+  outputHiddenStates?: boolean;
+  outputAttentions?: boolean;
+  /** One `[key, value]` pair per layer (checked by the model). */
+  pastKeyValues?: readonly PastKeyValue[] | null;
+}
+
 /** `encoder.layer.0 … N-1`. */
-export class BertEncoder extends Module<[Tensor, Tensor | null, { outputHiddenStates?: boolean; outputAttentions?: boolean }], EncoderOutput> {
+export class BertEncoder extends Module<[Tensor, Tensor | null, EncoderOptions], EncoderOutput> {
   layer: BertLayer[];
 
   constructor(config: BertConfig) {
@@ -180,13 +205,13 @@ export class BertEncoder extends Module<[Tensor, Tensor | null, { outputHiddenSt
     this.layer = Array.from({ length: config.num_hidden_layers }, () => new BertLayer(config));
   }
 
-  forward(x: Tensor, mask: Tensor | null, o: { outputHiddenStates?: boolean; outputAttentions?: boolean }): EncoderOutput {
+  forward(x: Tensor, mask: Tensor | null, o: EncoderOptions): EncoderOutput {
     return scope(() => {
       const hiddenStates = o.outputHiddenStates ? [x] : undefined;
       const attentions: Tensor[] | undefined = o.outputAttentions ? [] : undefined;
       let h = x;
-      for (const layer of this.layer) {
-        const out = layer.call(h, mask, !!attentions);
+      for (const [i, layer] of this.layer.entries()) {
+        const out = layer.call(h, mask, !!attentions, o.pastKeyValues?.[i] ?? null);
         h = out.hidden;
         hiddenStates?.push(h);
         if (attentions && out.probs) attentions.push(out.probs);

@@ -12,7 +12,7 @@ import { additiveAttentionMask } from './attention';
 import { BertEmbeddings, BertEncoder, BertPooler, baseOutput } from './bert-layers';
 import { LAYER_INIT } from './init-weights';
 import { sequenceClassificationLoss, spanLoss, tokenLoss } from './losses';
-import { type BaseModelOutput, checkInputs, type ModelInputs, type ModelOutput } from './model-io';
+import { type BaseModelOutput, checkInputs, checkPastShape, type ModelInputs, type ModelOutput, pastLength } from './model-io';
 import { type ModelOptions, PreTrainedModel } from './pretrained-model';
 
 const layerOpts = { generator: LAYER_INIT };
@@ -48,8 +48,16 @@ export class BertModel extends PreTrainedModel<BertConfig, BaseModelOutput> {
 
   forward(inputs: ModelInputs): BaseModelOutput {
     checkInputs(inputs, this.architecture);
+    const c = this.config;
+    checkPastShape(inputs.pastKeyValues, { numLayers: c.num_hidden_layers, numHeads: c.num_attention_heads, headDim: c.hidden_size / c.num_attention_heads });
     return scope(() => {
-      const hidden = this.embeddings.call({ inputIds: inputs.inputIds, tokenTypeIds: inputs.tokenTypeIds, positionIds: inputs.positionIds });
+      const hidden = this.embeddings.call({
+        inputIds: inputs.inputIds,
+        inputsEmbeds: inputs.inputsEmbeds,
+        tokenTypeIds: inputs.tokenTypeIds,
+        positionIds: inputs.positionIds,
+        pastLength: pastLength(inputs.pastKeyValues),
+      });
       const mask = additiveAttentionMask(inputs.attentionMask, hidden.dtype);
       const enc = this.encoder.call(hidden, mask, inputs);
       return baseOutput(enc, this.pooler?.call(enc.lastHiddenState));

@@ -13,10 +13,10 @@ import { ModelInputError } from '../errors';
 import { type Activation, activation } from './activations';
 import { additiveAttentionMask, selfAttention } from './attention';
 import { tiedDecoder, withLoss } from './bert';
-import type { EncoderOutput } from './bert-layers';
+import { type EmbeddingInputs, type EncoderOptions, type EncoderOutput, embeddingShape } from './bert-layers';
 import { initParameter, LAYER_INIT } from './init-weights';
 import { sequenceClassificationLoss, tokenLoss } from './losses';
-import { type BaseModelOutput, checkInputs, type ModelInputs, type ModelOutput } from './model-io';
+import { type BaseModelOutput, checkInputs, checkPastShape, type ModelInputs, type ModelOutput, type PastKeyValue, pastLength } from './model-io';
 import { type ModelOptions, PreTrainedModel } from './pretrained-model';
 
 const layerOpts = { generator: LAYER_INIT };
@@ -43,8 +43,8 @@ export class SinusoidalEmbedding extends Embedding {
   }
 }
 
-/** Word + position embeddings, LayerNorm, dropout. */
-export class DistilBertEmbeddings extends Module<[{ inputIds: Tensor; positionIds?: Tensor | null }], Tensor> {
+/** Word + position embeddings, LayerNorm, dropout (token types are not used). */
+export class DistilBertEmbeddings extends Module<[EmbeddingInputs], Tensor> {
   word_embeddings: Embedding;
   position_embeddings: Embedding;
   LayerNorm: LayerNorm;
@@ -59,23 +59,24 @@ export class DistilBertEmbeddings extends Module<[{ inputIds: Tensor; positionId
     this.dropout = new Dropout(config.dropout);
   }
 
-  forward({ inputIds, positionIds }: { inputIds: Tensor; positionIds?: Tensor | null }): Tensor {
-    const l = inputIds.shape[1];
-    if (!positionIds && l > this.config.max_position_embeddings) {
-      throw new ModelInputError(
-        'inputIds',
-        `the sequence length ${l} exceeds max_position_embeddings (${this.config.max_position_embeddings}); truncate the inputs`,
-      );
+  forward(inputs: EmbeddingInputs): Tensor {
+    const { length: l, device } = embeddingShape(inputs, this.config.dim);
+    // transformers' DistilBERT has no past_key_values; Graft's continues positions after them, as BERT does
+    const past = inputs.pastLength ?? 0;
+    if (!inputs.positionIds && past + l > this.config.max_position_embeddings) {
+      const what = past > 0 ? `${past} earlier positions and the sequence length ${l} exceed` : `the sequence length ${l} exceeds`;
+      throw new ModelInputError('inputIds', `${what} max_position_embeddings (${this.config.max_position_embeddings}); truncate the inputs`);
     }
     return scope(() => {
-      const positions = positionIds ?? arange(l, undefined, 1, { dtype: 'int32', device: inputIds.device });
-      return this.dropout.call(this.LayerNorm.call(this.word_embeddings.call(inputIds).add(this.position_embeddings.call(positions))));
+      const positions = inputs.positionIds ?? arange(past, past + l, 1, { dtype: 'int32', device });
+      const words = inputs.inputsEmbeds ?? this.word_embeddings.call(inputs.inputIds as Tensor);
+      return this.dropout.call(this.LayerNorm.call(words.add(this.position_embeddings.call(positions))));
     });
   }
 }
 
-/** `attention.{q,k,v,out}_lin` with dropout `attention_dropout` on the weights. */
-export class MultiHeadSelfAttention extends Module<[Tensor, Tensor | null, boolean], { context: Tensor; probs?: Tensor }> {
+/** `attention.{q,k,v,out}_lin` with dropout `attention_dropout` on the weights; `past` keys and values are attended to first. */
+export class MultiHeadSelfAttention extends Module<[Tensor, Tensor | null, boolean, (PastKeyValue | null)?], { context: Tensor; probs?: Tensor }> {
   q_lin: Linear;
   k_lin: Linear;
   v_lin: Linear;
@@ -90,7 +91,7 @@ export class MultiHeadSelfAttention extends Module<[Tensor, Tensor | null, boole
     this.out_lin = new Linear(d, d, layerOpts);
   }
 
-  forward(x: Tensor, mask: Tensor | null, outputAttentions: boolean): { context: Tensor; probs?: Tensor } {
+  forward(x: Tensor, mask: Tensor | null, outputAttentions: boolean, past: PastKeyValue | null = null): { context: Tensor; probs?: Tensor } {
     return scope(() => {
       const { context, probs } = selfAttention(this.q_lin.call(x), this.k_lin.call(x), this.v_lin.call(x), {
         numHeads: this.config.n_heads,
@@ -98,6 +99,7 @@ export class MultiHeadSelfAttention extends Module<[Tensor, Tensor | null, boole
         dropoutP: this.config.attention_dropout,
         training: this.training,
         outputAttentions,
+        past,
       });
       const out = this.out_lin.call(context);
       return probs ? { context: out, probs } : { context: out };
@@ -126,7 +128,7 @@ export class FFN extends Module {
 }
 
 /** One block: attention + `sa_layer_norm`, then the FFN + `output_layer_norm`. */
-export class TransformerBlock extends Module<[Tensor, Tensor | null, boolean], { hidden: Tensor; probs?: Tensor }> {
+export class TransformerBlock extends Module<[Tensor, Tensor | null, boolean, (PastKeyValue | null)?], { hidden: Tensor; probs?: Tensor }> {
   attention: MultiHeadSelfAttention;
   sa_layer_norm: LayerNorm;
   ffn: FFN;
@@ -140,9 +142,9 @@ export class TransformerBlock extends Module<[Tensor, Tensor | null, boolean], {
     this.output_layer_norm = new LayerNorm(config.dim, { eps, ...layerOpts });
   }
 
-  forward(x: Tensor, mask: Tensor | null, outputAttentions: boolean): { hidden: Tensor; probs?: Tensor } {
+  forward(x: Tensor, mask: Tensor | null, outputAttentions: boolean, past: PastKeyValue | null = null): { hidden: Tensor; probs?: Tensor } {
     return scope(() => {
-      const { context, probs } = this.attention.call(x, mask, outputAttentions);
+      const { context, probs } = this.attention.call(x, mask, outputAttentions, past);
       const sa = this.sa_layer_norm.call(context.add(x));
       const hidden = this.output_layer_norm.call(this.ffn.call(sa).add(sa));
       return probs ? { hidden, probs } : { hidden };
@@ -151,7 +153,7 @@ export class TransformerBlock extends Module<[Tensor, Tensor | null, boolean], {
 }
 
 /** `transformer.layer.0 … n_layers-1`. */
-export class Transformer extends Module<[Tensor, Tensor | null, { outputHiddenStates?: boolean; outputAttentions?: boolean }], EncoderOutput> {
+export class Transformer extends Module<[Tensor, Tensor | null, EncoderOptions], EncoderOutput> {
   layer: TransformerBlock[];
 
   constructor(config: DistilBertConfig) {
@@ -159,13 +161,13 @@ export class Transformer extends Module<[Tensor, Tensor | null, { outputHiddenSt
     this.layer = Array.from({ length: config.n_layers }, () => new TransformerBlock(config));
   }
 
-  forward(x: Tensor, mask: Tensor | null, o: { outputHiddenStates?: boolean; outputAttentions?: boolean }): EncoderOutput {
+  forward(x: Tensor, mask: Tensor | null, o: EncoderOptions): EncoderOutput {
     return scope(() => {
       const hiddenStates = o.outputHiddenStates ? [x] : undefined;
       const attentions: Tensor[] | undefined = o.outputAttentions ? [] : undefined;
       let h = x;
-      for (const layer of this.layer) {
-        const out = layer.call(h, mask, !!attentions);
+      for (const [i, layer] of this.layer.entries()) {
+        const out = layer.call(h, mask, !!attentions, o.pastKeyValues?.[i] ?? null);
         h = out.hidden;
         hiddenStates?.push(h);
         if (attentions && out.probs) attentions.push(out.probs);
@@ -203,8 +205,15 @@ export class DistilBertModel extends DistilBertPreTrainedModel<BaseModelOutput> 
 
   forward(inputs: ModelInputs): BaseModelOutput {
     checkInputs(inputs, this.architecture);
+    const c = this.config;
+    checkPastShape(inputs.pastKeyValues, { numLayers: c.n_layers, numHeads: c.n_heads, headDim: c.dim / c.n_heads });
     return scope(() => {
-      const hidden = this.embeddings.call({ inputIds: inputs.inputIds, positionIds: inputs.positionIds });
+      const hidden = this.embeddings.call({
+        inputIds: inputs.inputIds,
+        inputsEmbeds: inputs.inputsEmbeds,
+        positionIds: inputs.positionIds,
+        pastLength: pastLength(inputs.pastKeyValues),
+      });
       return this.transformer.call(hidden, additiveAttentionMask(inputs.attentionMask, hidden.dtype), inputs);
     });
   }

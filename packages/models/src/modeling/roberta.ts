@@ -6,11 +6,11 @@
  * a matmul with an upper-triangular ones matrix (exact in float32 up to 2^24 tokens), so it runs
  * on any device without reading the ids back.
  */
-import { gelu, ones, scope, type Tensor, zeros } from '@graft/core';
+import { arange, gelu, ones, scope, type Tensor, zeros } from '@graft/core';
 import { Dropout, Embedding, LayerNorm, Linear, Module, Parameter } from '@graft/nn';
 import { RobertaConfig } from '../config/bert-config';
 import { ModelInputError } from '../errors';
-import { BertEmbeddings, type EmbeddingInputs } from './bert-layers';
+import { BertEmbeddings, type EmbeddingInputs, embeddingShape } from './bert-layers';
 import { BertModel, type BertModelOptions, tiedDecoder, withLoss } from './bert';
 import { LAYER_INIT } from './init-weights';
 import { sequenceClassificationLoss, tokenLoss } from './losses';
@@ -20,15 +20,17 @@ import { type ModelOptions, PreTrainedModel } from './pretrained-model';
 const layerOpts = { generator: LAYER_INIT };
 
 /**
- * RoBERTa's position ids for `inputIds` `[B, L]`: `padding_idx + cumsum(mask)·mask` with
- * `mask = inputIds != padding_idx` (transformers' `create_position_ids_from_input_ids`).
+ * RoBERTa's position ids for `inputIds` `[B, L]`: `padding_idx + (cumsum(mask) + past)·mask`
+ * with `mask = inputIds != padding_idx` (transformers' `create_position_ids_from_input_ids`,
+ * `past` being the number of earlier positions in `pastKeyValues`).
  */
-export function positionIdsFromInputIds(inputIds: Tensor, paddingIdx: number): Tensor {
+export function positionIdsFromInputIds(inputIds: Tensor, paddingIdx: number, past = 0): Tensor {
   return scope(() => {
     const l = inputIds.shape[1];
     const mask = inputIds.ne(paddingIdx).cast('float32');
     const upper = ones([l, l], { device: inputIds.device }).triu();
-    return mask.matmul(upper).mul(mask).add(paddingIdx).cast('int32');
+    const counts = mask.matmul(upper);
+    return (past > 0 ? counts.add(past) : counts).mul(mask).add(paddingIdx).cast('int32');
   });
 }
 
@@ -44,15 +46,20 @@ export class RobertaEmbeddings extends BertEmbeddings {
   override forward(inputs: EmbeddingInputs): Tensor {
     if (inputs.positionIds) return super.forward(inputs);
     const pad = this.config.pad_token_id!;
-    const l = inputs.inputIds.shape[1];
+    const { length, device } = embeddingShape(inputs, this.config.hidden_size);
+    // embeddings given directly have no padding to skip: transformers numbers them pad+1 … pad+L, whatever the past
+    const past = inputs.inputIds ? (inputs.pastLength ?? 0) : 0;
     const limit = this.config.max_position_embeddings - pad - 1;
-    if (l > limit) {
+    if (past + length > limit) {
+      const what = past > 0 ? `${past} earlier positions and the sequence length ${length} exceed` : `the sequence length ${length} exceeds`;
       throw new ModelInputError(
         'inputIds',
-        `the sequence length ${l} exceeds what RoBERTa's positions allow (max_position_embeddings ${this.config.max_position_embeddings} − pad_token_id − 1 = ${limit}); truncate the inputs`,
+        `${what} what RoBERTa's positions allow (max_position_embeddings ${this.config.max_position_embeddings} − pad_token_id − 1 = ${limit}); truncate the inputs`,
       );
     }
-    return scope(() => super.forward({ ...inputs, positionIds: positionIdsFromInputIds(inputs.inputIds, pad) }));
+    const positions = () =>
+      inputs.inputIds ? positionIdsFromInputIds(inputs.inputIds, pad, past) : arange(pad + 1, pad + 1 + length, 1, { dtype: 'int32', device });
+    return scope(() => super.forward({ ...inputs, positionIds: positions() }));
   }
 }
 

@@ -41,7 +41,7 @@ export async function runBatches(
   encodings: Encoding[],
   batchSize: number,
   padId: number,
-  pick: (out: ModelOutput, inputs: ModelInputs, batch: Encoding[], start: number) => Tensor,
+  pick: (out: ModelOutput, inputs: ModelInputs & { inputIds: Tensor }, batch: Encoding[], start: number) => Tensor,
   use: (values: Float32Array, batch: Encoding[], start: number) => void,
 ): Promise<void> {
   const wasTraining = model.training;
@@ -52,7 +52,7 @@ export async function runBatches(
       const batch = encodings.slice(start, start + batchSize);
       await scopeAsync(async () => {
         const { inputIds, attentionMask, tokenTypeIds } = encodingsToTensors(batch, { padId, device });
-        const inputs: ModelInputs = { inputIds, attentionMask, tokenTypeIds };
+        const inputs = { inputIds, attentionMask, tokenTypeIds };
         const picked = noGrad(() => pick(model.call(inputs) as ModelOutput, inputs, batch, start));
         use((await picked.cast('float32').data()) as Float32Array, batch, start);
       });

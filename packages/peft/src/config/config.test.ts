@@ -94,7 +94,9 @@ describe('LoraConfig', () => {
 describe('parsePeftConfig', () => {
   it('dispatches on peft_type and validates each method', () => {
     expect(parsePeftConfig({ peft_type: 'IA3' }).peft_type).toBe('IA3');
-    expect(thrown(() => parsePeftConfig({ peft_type: 'NOPE' }), PeftMethodError).message).toMatch(/registered: BITFIT, IA3, LORA/);
+    expect(thrown(() => parsePeftConfig({ peft_type: 'NOPE' }), PeftMethodError).message).toMatch(
+      /registered: BITFIT, BOTTLENECK_ADAPTER, IA3, LORA, PREFIX_TUNING, PROMPT_TUNING\)/,
+    );
     expect(thrown(() => parsePeftConfig({ r: 8 }), PeftConfigError).field).toBe('peft_type');
     expect(thrown(() => parsePeftConfig([1]), PeftConfigError).field).toBe('peft_type');
   });

@@ -18,6 +18,11 @@ export interface FieldSpec<T = unknown> {
   unsupported?: (value: T) => string | null;
   /** A Python float field: written with a decimal point (`0.0`). */
   float?: boolean;
+  /**
+   * A Graft-only input that PEFT computes itself (prompt tuning's init token ids, which PEFT gets
+   * from a tokenizer): accepted in configs, never written into adapter_config.json.
+   */
+  transient?: boolean;
 }
 
 /** The field specs of one config type, by field name. */

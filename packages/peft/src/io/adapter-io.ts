@@ -12,11 +12,10 @@ import { configJsonText } from '../config/config-json';
 import { COMMON_FIELDS, PEFT_FORMAT_VERSION, type PeftConfig } from '../config/peft-config';
 import { PeftFileError } from '../errors';
 import { parsePeftConfig } from '../registry';
-import type { TunerModel } from '../tuners/tuner-model';
+import { BASE_MODEL_PREFIX, type TunerModel } from '../tuners/tuner-model';
 import { ADAPTER_CONFIG_NAME, ADAPTER_PICKLE_NAME, ADAPTER_WEIGHTS_NAME, type AdapterFiles, inFolder } from './files';
 
-/** The prefix PEFT's files put before base-model paths. */
-export const BASE_MODEL_PREFIX = 'base_model.model.';
+export { BASE_MODEL_PREFIX };
 
 /** Options of saving adapters. */
 export interface SaveAdapterOptions {
@@ -53,16 +52,26 @@ export function adapterConfigText(tuner: TunerModel, name: string, opts: SaveAda
   const config = tuner.config(name);
   let base = opts.baseModelNameOrPath !== undefined ? opts.baseModelNameOrPath : config.base_model_name_or_path;
   if (base !== null && isAbsolutePath(base)) base = (opts.rebaseAbsolutePath ?? lastSegment)(base, folderOf(name));
-  const out = { ...config, inference_mode: true, peft_version: PEFT_FORMAT_VERSION, base_model_name_or_path: base };
-  return configJsonText(out, { ...COMMON_FIELDS, ...tuner.method.fields });
+  const specs = { ...COMMON_FIELDS, ...tuner.method.fields };
+  const out: Record<string, unknown> = { ...config, inference_mode: true, peft_version: PEFT_FORMAT_VERSION, base_model_name_or_path: base };
+  // Graft-only inputs (token ids PEFT would compute with a tokenizer) are not PEFT fields
+  for (const [field, spec] of Object.entries(specs)) if (spec.transient) delete out[field];
+  return configJsonText(out, specs);
 }
 
-/** Adapter `name`'s tensors by file key (`base_model.model.…lora_A.weight`). */
-export function adapterFileTensors(tuner: TunerModel, name: string): Map<string, Tensor> {
+/**
+ * Adapter `name`'s tensors by file key (`base_model.model.…lora_A.weight`, `prompt_embeddings`),
+ * and those among them computed for the file (a projected prefix), which the caller disposes.
+ */
+export function adapterFileTensors(tuner: TunerModel, name: string): { tensors: Map<string, Tensor>; computed: Set<Tensor> } {
   tuner.config(name);
-  const out = new Map<string, Tensor>();
-  for (const t of tuner.adapterTensors(name)) out.set(BASE_MODEL_PREFIX + t.fileKey, t.tensor);
-  return out;
+  const tensors = new Map<string, Tensor>();
+  const computed = new Set<Tensor>();
+  for (const t of tuner.adapterTensors(name)) {
+    tensors.set(t.fileKey, t.tensor);
+    if (t.computed) computed.add(t.tensor);
+  }
+  return { tensors, computed };
 }
 
 function writeList(tensors: Map<string, Tensor>, read: (t: Tensor, key: string) => ArrayLike<number>): TensorToWrite[] {
@@ -88,14 +97,19 @@ function folderOf(name: string): string | undefined {
 export function adapterFiles(tuner: TunerModel, opts: SaveAdapterOptions = {}): Map<string, Uint8Array> {
   const files = new Map<string, Uint8Array>();
   for (const name of selected(tuner, opts)) {
-    const list = writeList(adapterFileTensors(tuner, name), (t, key) => {
-      try {
-        return t.dataSync();
-      } catch (e) {
-        throw new GraftError('sync_read_unsupported', `cannot read '${key}' synchronously from ${t.device}; use toAdapterFilesAsync()`, { cause: e });
-      }
-    });
-    files.set(inFolder(folderOf(name), ADAPTER_WEIGHTS_NAME), serializeSafetensors(list, { format: 'pt' }));
+    const { tensors, computed } = adapterFileTensors(tuner, name);
+    try {
+      const list = writeList(tensors, (t, key) => {
+        try {
+          return t.dataSync();
+        } catch (e) {
+          throw new GraftError('sync_read_unsupported', `cannot read '${key}' synchronously from ${t.device}; use toAdapterFilesAsync()`, { cause: e });
+        }
+      });
+      files.set(inFolder(folderOf(name), ADAPTER_WEIGHTS_NAME), serializeSafetensors(list, { format: 'pt' }));
+    } finally {
+      for (const t of computed) t.dispose();
+    }
     files.set(inFolder(folderOf(name), ADAPTER_CONFIG_NAME), new TextEncoder().encode(adapterConfigText(tuner, name, opts)));
   }
   return files;
@@ -105,9 +119,13 @@ export function adapterFiles(tuner: TunerModel, opts: SaveAdapterOptions = {}): 
 export async function adapterFilesAsync(tuner: TunerModel, opts: SaveAdapterOptions = {}): Promise<Map<string, Uint8Array>> {
   const files = new Map<string, Uint8Array>();
   for (const name of selected(tuner, opts)) {
-    const tensors = adapterFileTensors(tuner, name);
+    const { tensors, computed } = adapterFileTensors(tuner, name);
     const values = new Map<Tensor, ArrayLike<number>>();
-    for (const t of tensors.values()) values.set(t, await t.data());
+    try {
+      for (const t of tensors.values()) values.set(t, await t.data());
+    } finally {
+      for (const t of computed) t.dispose();
+    }
     files.set(
       inFolder(folderOf(name), ADAPTER_WEIGHTS_NAME),
       serializeSafetensors(
@@ -165,8 +183,19 @@ export async function loadAdapterWeights(tuner: TunerModel, name: string, files:
   } catch (e) {
     throw new PeftFileError('peft_file_invalid', file, `${files.description}/${file} cannot be read: ${(e as Error).message}`, { cause: e });
   }
+  const { tensors: targets, computed } = adapterFileTensors(tuner, name);
   try {
-    const targets = adapterFileTensors(tuner, name);
+    if (computed.size > 0) {
+      // prompt-learning methods refuse to build such an adapter for loading; this guards a plugin that does not
+      throw new PeftFileError(
+        'peft_file_mismatch',
+        file,
+        `${files.description}/${file}: adapter '${name}' saves values computed from its parameters (${[...targets]
+          .filter(([, t]) => computed.has(t))
+          .map(([k]) => k)
+          .join(', ')}), which cannot be loaded back into them; load it for inference (isTrainable false)`,
+      );
+    }
     const missing = [...targets.keys()].filter((k) => !loaded.has(k));
     const unexpected = [...loaded.keys()].filter((k) => !targets.has(k));
     const shapes = [...targets]
@@ -191,5 +220,6 @@ export async function loadAdapterWeights(tuner: TunerModel, name: string, files:
     );
   } finally {
     for (const t of loaded.values()) t.dispose();
+    for (const t of computed) t.dispose();
   }
 }

@@ -103,7 +103,11 @@ describe('LoRA on a Linear', () => {
       data(layer.base_layer.bias!),
       before.map((v, i) => v + (8 / 2) * (i + 1)),
     );
-    expect(peft.base_model.adapterTensors('default').map((t) => t.fileKey)).toEqual(['fc.lora_A.weight', 'fc.lora_B.weight', 'fc.lora_B.bias']);
+    expect(peft.base_model.adapterTensors('default').map((t) => t.fileKey.replace('base_model.model.', ''))).toEqual([
+      'fc.lora_A.weight',
+      'fc.lora_B.weight',
+      'fc.lora_B.bias',
+    ]);
     expect(thrown(() => getPeftModel(new One(4, 3, false), { peft_type: 'LORA', target_modules: ['fc'], lora_bias: true }, quiet), PeftTargetError).code).toBe(
       'peft_target_unsupported',
     );
@@ -161,7 +165,11 @@ describe('DoRA', () => {
     expectClose(data(peft.call(x)), unmerged, { atol: 1e-5 });
     peft.unmerge();
     expectClose(data(layer.base_layer.weight), W, { atol: 1e-6 });
-    expect(peft.base_model.adapterTensors('default').map((t) => t.fileKey)).toEqual(['fc.lora_A.weight', 'fc.lora_B.weight', 'fc.lora_magnitude_vector']);
+    expect(peft.base_model.adapterTensors('default').map((t) => t.fileKey.replace('base_model.model.', ''))).toEqual([
+      'fc.lora_A.weight',
+      'fc.lora_B.weight',
+      'fc.lora_magnitude_vector',
+    ]);
   });
 });
 
@@ -188,7 +196,7 @@ describe('LoRA on an Embedding', () => {
       }
     });
     expect(peft.toAdapterFiles().has('adapter_model.safetensors')).toBe(true);
-    const keys = [...peft.base_model.adapterTensors('default')].map((t) => t.fileKey);
+    const keys = [...peft.base_model.adapterTensors('default')].map((t) => t.fileKey.replace('base_model.model.', ''));
     expect(keys).toEqual(['embed.lora_embedding_A', 'embed.lora_embedding_B']);
     const merged = peft.mergeAndUnload();
     expectClose(data(merged.embed.call(ids)), rows, { atol: 1e-6 });
@@ -250,7 +258,7 @@ describe('bias modes', () => {
       'proj.lora_A.default.weight',
       'proj.lora_B.default.weight',
     ]);
-    const saved = [...all.base_model.adapterTensors('default')].map((t) => t.fileKey).sort();
+    const saved = [...all.base_model.adapterTensors('default')].map((t) => t.fileKey.replace('base_model.model.', '')).sort();
     expect(saved).toEqual(['classifier.bias', 'norm.bias', 'out.bias', 'proj.base_layer.bias', 'proj.lora_A.weight', 'proj.lora_B.weight']);
     const only = getPeftModel(new TinyNet(), { peft_type: 'LORA', r: 2, target_modules: ['proj'], bias: 'lora_only' }, quiet);
     expect(

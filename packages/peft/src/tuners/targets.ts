@@ -7,6 +7,7 @@
  *   but the output layer;
  * - `exclude_modules` follows the same convention and wins;
  * - modules in `modules_to_save` (any path segment equal to a name) are never adapted;
+ * - `leave_out` (bottleneck adapters) excludes the modules of the given layers;
  * - `layers_to_transform` keeps list matches in the given layers, the layer index being the
  *   first number after `<layers_pattern>.` (any segment when the pattern is not given);
  * - `rank_pattern` / `alpha_pattern` keys are regular expressions matched as a dotted suffix,
@@ -26,6 +27,8 @@ export interface TargetFields {
   modules_to_save?: string[] | null;
   layers_to_transform?: number | number[] | null;
   layers_pattern?: string | string[] | null;
+  /** Layer indices that get no adapter whatever else matches (the `adapters` library's `leave_out`). */
+  leave_out?: readonly number[] | null;
   task_type?: TaskType | null;
 }
 
@@ -86,6 +89,10 @@ export function matchTarget(config: TargetFields, key: string, selectByDefault?:
   const exclude = config.exclude_modules;
   if (exclude && (typeof exclude === 'string' || exclude.length > 0) && matchesNamesOrPattern(exclude, key)) return 'excluded';
   if (insideModulesToSave(key, config.modules_to_save)) return 'excluded';
+  if (config.leave_out && config.leave_out.length > 0) {
+    const index = layerIndex(key, config.layers_pattern);
+    if (index !== null && config.leave_out.includes(index)) return 'excluded';
+  }
   const targets = config.target_modules;
   if (targets == null) return selectByDefault?.() ? 'match' : 'unmatched';
   if (typeof targets === 'string') return fullMatch(targets, key) ? 'match' : 'unmatched';

@@ -4,6 +4,8 @@
  * user's model as `model`, so in-memory keys are PEFT's (`base_model.model.bert.…lora_A.default.weight`).
  * It adds adapters (method injection, then freezing the base, then `modules_to_save`), switches,
  * disables, merges, deletes and unloads them, and lists each adapter's tensors for the files.
+ * A prompt-learning method's adapters are encoders kept here beside the model
+ * (`prompt_encoder.<adapter>`), and the forward pass lets the active one prepare the inputs.
  */
 import type { Generator, Tensor } from '@graft/core';
 import { type AnyModule, Module, ModuleDict, type Parameter } from '@graft/nn';
@@ -14,7 +16,29 @@ import { peftMethod } from '../registry';
 import { AdapterLayer, type MergeOptions } from './adapter-layer';
 import { injectModules } from './inject';
 import { ModulesToSaveWrapper } from './modules-to-save';
+import type { PromptEncoder } from './prompt-encoder';
 import { TASK_MODULES_TO_SAVE } from './targets';
+
+/** The prefix PEFT's files put before base-model paths. */
+export const BASE_MODEL_PREFIX = 'base_model.model.';
+
+/**
+ * The prefix of base-model paths in a prompt-learning adapter's file: PEFT's PeftModel holds the
+ * model itself at `base_model` for those methods (no tuner in between), so its modules_to_save
+ * are saved as `base_model.classifier.weight`.
+ */
+export const PROMPT_LEARNING_PREFIX = 'base_model.';
+
+/** One tensor of an adapter: its name in memory, its key in adapter_model.safetensors, the tensor. */
+export interface AdapterTensor {
+  /** The name in memory, relative to the PeftModel (`base_model.model.…query.lora_A.default.weight`, `base_model.prompt_encoder.default.embedding.weight`). */
+  key: string;
+  /** The key in adapter_model.safetensors, the adapter name stripped (`base_model.model.…query.lora_A.weight`, `prompt_embeddings`). */
+  fileKey: string;
+  tensor: Tensor;
+  /** A value computed for the file, not a parameter (a projected prefix): nothing loads into it, and the caller disposes it. */
+  computed?: boolean;
+}
 
 /** Options of adding an adapter. */
 export interface AddAdapterOptions {
@@ -43,6 +67,8 @@ export function checkAdapterName(name: unknown): asserts name is string {
 export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[], unknown> {
   /** The user's model, with adapter layers in place of the adapted modules. */
   model: M;
+  /** A prompt-learning method's adapters, by name (PEFT's `prompt_encoder`); absent for other methods. */
+  prompt_encoder?: ModuleDict<PromptEncoder>;
   #method: PeftMethod;
   #configs = new Map<string, PeftConfig>();
   #active: string[] = [];
@@ -54,10 +80,21 @@ export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[
     this.model = model;
     this.#method = peftMethod(peftType);
     this.#warn = warn;
+    if (this.#method.promptLearning) this.prompt_encoder = new ModuleDict<PromptEncoder>();
   }
 
+  /** The model's call, through the active prompt-learning adapter when there is one (and adapters are enabled). */
   forward(...args: unknown[]): unknown {
+    const prompt = this.#method.promptLearning;
+    const name = this.#active[0];
+    const encoder = prompt && !this.#disabled && name !== undefined ? this.prompt_encoder?.get(name) : undefined;
+    if (prompt && encoder) return prompt.forward({ model: this.model, encoder, config: this.config(name), args, warn: this.#warn });
     return this.model.call(...args);
+  }
+
+  /** How base-model paths start in this method's adapter files. */
+  get filePrefix(): string {
+    return this.#method.promptLearning ? PROMPT_LEARNING_PREFIX : BASE_MODEL_PREFIX;
   }
 
   /** The method of every adapter here (PEFT allows one method per model). */
@@ -112,7 +149,8 @@ export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[
     this.#configs.set(name, config);
     const ctx = { model: this.model, adapterName: name, config, init: opts.init ?? true, generator: opts.generator, warn: this.#warn };
     try {
-      if (this.#method.inject) this.#method.inject(ctx);
+      if (this.#method.promptLearning) this.prompt_encoder!.set(name, this.#method.promptLearning.createEncoder(ctx));
+      else if (this.#method.inject) this.#method.inject(ctx);
       else injectModules(this.#method, ctx);
     } catch (e) {
       this.#removeEverywhere(name);
@@ -130,6 +168,12 @@ export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[
     const list = typeof names === 'string' ? [names] : [...names];
     if (list.length === 0) throw new PeftAdapterError('peft_adapter_active', 'setAdapter needs at least one adapter name');
     for (const n of list) this.config(n);
+    if (list.length > 1 && this.#method.promptLearning) {
+      throw new PeftAdapterError(
+        'peft_adapter_active',
+        `${this.#method.peftType} runs one adapter at a time (each prepares the whole input); got ${JSON.stringify(list)}`,
+      );
+    }
     if (list.length > 1 && this.wrappers().length > 0) {
       throw new PeftAdapterError(
         'peft_adapter_active',
@@ -206,6 +250,7 @@ export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[
     for (const [path, w] of this.wrappers()) this.model.setSubmodule(path, w.unwrap(active));
     const after = new Set<Tensor>([...this.model.parameters(), ...[...this.model.namedBuffers()].map(([, b]) => b)]);
     for (const t of before) if (!after.has(t)) t.dispose();
+    this.#clearEncoders();
     this.#configs.clear();
     this.#active = [];
     return this.model;
@@ -217,22 +262,49 @@ export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[
     for (const [path, layer] of this.adapterLayers()) this.model.setSubmodule(path, layer.base_layer);
     for (const [path, w] of this.wrappers()) this.model.setSubmodule(path, w.original_module);
     for (const t of before) t.dispose();
+    this.#clearEncoders();
     this.#configs.clear();
     this.#active = [];
     return this.model;
   }
 
-  /** The tensors of adapter `name`'s layers and modules_to_save copies, by in-memory key relative to the model, with their file keys. */
-  adapterTensors(name: string): { key: string; fileKey: string; tensor: Tensor }[] {
-    const out: { key: string; fileKey: string; tensor: Tensor }[] = [];
+  /**
+   * Adapter `name`'s tensors (its layers', its modules_to_save copies', its encoder's, and the base
+   * tensors its config trains), with their names in memory and their keys in PEFT's file.
+   * Entries marked `computed` were made for the file: dispose them after use.
+   */
+  adapterTensors(name: string): AdapterTensor[] {
+    const out = this.#modelTensors(name);
+    const encoder = this.prompt_encoder?.get(name);
+    if (encoder) {
+      const params = new Map([...encoder.namedParameters()].map(([k, p]) => [p as Tensor, k]));
+      for (const t of encoder.fileTensors()) {
+        const key = `base_model.prompt_encoder.${name}${t.computed ? '' : `.${params.get(t.tensor)}`}`;
+        out.push({ key, fileKey: t.fileKey, tensor: t.tensor, computed: t.computed });
+      }
+    }
+    return out;
+  }
+
+  /** Every parameter adapter `name` trains, by in-memory name (a projected prefix's MLP included, which its file holds only as output). */
+  adapterParameters(name: string): Map<string, Parameter> {
+    const out = new Map(this.#modelTensors(name).map((t) => [t.key, t.tensor as Parameter]));
+    for (const [k, p] of this.prompt_encoder?.get(name)?.namedParameters() ?? []) out.set(`base_model.prompt_encoder.${name}.${k}`, p);
+    return out;
+  }
+
+  /** Adapter `name`'s tensors inside the model: its layers', its modules_to_save copies', and the base tensors its config trains. */
+  #modelTensors(name: string): AdapterTensor[] {
+    const out: AdapterTensor[] = [];
+    const [mem, file] = ['base_model.model.', this.filePrefix];
     for (const [path, layer] of this.adapterLayers()) {
-      for (const t of layer.adapterTensors(name)) out.push({ key: `${path}.${t.key}`, fileKey: `${path}.${t.fileKey}`, tensor: t.parameter });
+      for (const t of layer.adapterTensors(name)) out.push({ key: `${mem}${path}.${t.key}`, fileKey: `${file}${path}.${t.fileKey}`, tensor: t.parameter });
     }
     for (const [path, w] of this.wrappers()) {
-      for (const [k, t] of w.adapterTensors(name)) out.push({ key: `${path}.modules_to_save.${name}.${k}`, fileKey: `${path}.${k}`, tensor: t });
+      for (const [k, t] of w.adapterTensors(name)) out.push({ key: `${mem}${path}.modules_to_save.${name}.${k}`, fileKey: `${file}${path}.${k}`, tensor: t });
     }
     const extra = this.#method.extraTensors?.(this.model, this.config(name), this.baseParameters());
-    for (const [path, t] of extra ?? []) out.push({ key: path, fileKey: path, tensor: t });
+    for (const [path, t] of extra ?? []) out.push({ key: `${mem}${path}`, fileKey: `${file}${path}`, tensor: t });
     return out;
   }
 
@@ -241,6 +313,7 @@ export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[
     const owned = new Set<Tensor>();
     for (const [, layer] of this.adapterLayers()) for (const n of layer.adapterNames()) for (const t of layer.adapterTensors(n)) owned.add(t.parameter);
     for (const [, w] of this.wrappers()) for (const n of w.adapterNames()) for (const t of w.adapterTensors(n).values()) owned.add(t);
+    for (const p of this.prompt_encoder?.parameters() ?? []) owned.add(p);
     return owned;
   }
 
@@ -268,6 +341,7 @@ export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[
       w.setActiveAdapter(first !== null && w.adapterNames().includes(first) ? first : null);
       for (const n of w.adapterNames()) w.setAdapterTrainable(n, n === w.activeAdapter && trainable(n));
     }
+    for (const [n, encoder] of this.prompt_encoder?.entries() ?? []) encoder.requiresGrad_(n === first && trainable(n));
   }
 
   /** Freezes every base parameter, then lets the active adapters' configs unfreeze what their method trains besides (PEFT's `_mark_only_adapters_as_trainable`). */
@@ -304,6 +378,16 @@ export class TunerModel<M extends AnyModule = AnyModule> extends Module<unknown[
     for (const [path, w] of this.wrappers()) {
       w.deleteAdapter(name);
       if (w.adapterNames().length === 0) this.model.setSubmodule(path, w.original_module);
+    }
+    this.prompt_encoder?.get(name)?.dispose();
+    this.prompt_encoder?.delete(name);
+  }
+
+  /** Disposes and removes every prompt-learning encoder. */
+  #clearEncoders(): void {
+    for (const [n, encoder] of this.prompt_encoder?.entries() ?? []) {
+      encoder.dispose();
+      this.prompt_encoder!.delete(n);
     }
   }
 
