@@ -48,6 +48,12 @@ describe('graft train --method', () => {
     [['--method', 'ia3'], 2 * (32 + 32 + 32 + 64) + 66, 'adapter'],
     // every bias: embeddings' LayerNorm (32), per layer q, k, v, o, 2 LayerNorms, output (7 · 32) and intermediate (64), the pooler's (32), and the classifier
     [['--method', 'bitfit'], 32 + 2 * (7 * 32 + 64) + 32 + 66, 'adapter'],
+    // a bottleneck of 32 / 16 = 2 after both output projections of 2 layers: 4 · (32·2 + 2 + 2·32 + 32)
+    [['--method', 'adapter'], 4 * (32 * 2 + 2 + 2 * 32 + 32) + 66, 'adapter'],
+    // 4 virtual keys and values of width 32 in 2 layers
+    [['--method', 'prefix', '--num-virtual-tokens', '4'], 4 * 2 * 2 * 32 + 66, 'adapter'],
+    // 20 virtual tokens (the CLI's default) of width 32, started from a text's embeddings
+    [['--method', 'prompt', '--prompt-init-text', 'a great movie'], 20 * 32 + 66, 'adapter'],
   ];
 
   it.each(cases)(
@@ -94,6 +100,18 @@ describe('graft train --method', () => {
         expect((evaluation.metrics as Record<string, number>).accuracy).toBeCloseTo((result.metrics as Record<string, number>).accuracy, 6);
         expect((evaluation.metrics as Record<string, number>).loss).toBeCloseTo((result.metrics as Record<string, number>).loss, 5);
         expect(evaluation.baseModel).toBe(bert);
+        if (['adapter', 'prefix', 'prompt'].includes(flags[1])) {
+          // these change the inputs or add layers: nothing to fold into the weights
+          const merge = await graftJson(['merge', bert, best, '--output', join(out, 'merged')], work);
+          expect(merge.code).toBe(EXIT.usage);
+          expect(merge.stderr).toMatch(/does not merge into the base weights .*; use the adapter folder itself with graft predict and graft eval/);
+        }
+        if (flags[1] === 'prompt') {
+          // the text's token ids start the prompt; PEFT's fields are written, relative, and Graft's ids are not
+          expect(config).toMatchObject({ prompt_tuning_init: 'TEXT', prompt_tuning_init_text: 'a great movie', num_virtual_tokens: 20 });
+          expect(config.tokenizer_name_or_path).toBe(config.base_model_name_or_path);
+          expect(config).not.toHaveProperty('prompt_tuning_init_token_ids');
+        }
       }
     },
     60_000,
@@ -271,11 +289,16 @@ describe('wrong methods and flags', () => {
   /** [argv after `train <model> sst2`, stderr pattern]; all exit 2 before any data is read */
   const cases: [string[], RegExp][] = [
     [['--method', 'lorra'], /--method "lorra" is not a training method; allowed: full, head, freeze:N, gradual, lora, ia3, bitfit, adapter, prefix, prompt/],
-    [['--method', 'prefix'], /--method prefix \(prefix tuning\) is not built yet/],
-    [['--method', 'adapter'], /--method adapter \(bottleneck adapters, Houlsby\) is not built yet/],
+    [['--method', 'prefix', '--lora-r', '4'], /--lora-r applies to --method lora, not --method prefix/],
+    [['--method', 'prompt', '--prompt-init', 'TEXT'], /--prompt-init TEXT starts the prompt from the embeddings of a text: pass --prompt-init-text/],
+    [['--method', 'prompt', '--prompt-init', 'RANDOM', '--prompt-init-text', 'hi'], /--prompt-init-text goes with --prompt-init TEXT, not RANDOM/],
+    [['--method', 'prompt', '--num-virtual-tokens', '0'], /--num-virtual-tokens: /],
+    [['--method', 'adapter', '--leave-out', 'top'], /--leave-out takes layer indices/],
+    [['--method', 'adapter', '--reduction-factor', '0'], /--reduction-factor: /],
+    [['--method', 'adapter', '--non-linearity', 'mish'], /--non-linearity "mish" is invalid/],
     [['--method', 'head', '--lora-r', '4'], /--lora-r applies to --method lora, not --method head/],
     [['--method', 'lora', '--unfreeze-every', '2'], /--unfreeze-every applies to --method gradual, not --method lora/],
-    [['--target-modules', 'query'], /--target-modules applies to --method lora, ia3, bitfit, not --method full/],
+    [['--target-modules', 'query'], /--target-modules applies to --method lora, ia3, bitfit, adapter, not --method full/],
     [['--method', 'freeze:x'], /--method freeze:x: freeze:N needs N/],
     [['--method', 'freeze:3'], /--method freeze:3: freeze:3 freezes more layers than BertForSequenceClassification has \(2\)/],
     [['--method', 'gradual', '--unfreeze-every', 'often'], /--unfreeze-every must be a whole number of steps \(1 or more\) or epoch, got "often"/],

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { type CliContext, type CommandInput, type CommandResult, defineCommand, type OptionSpec } from '../command';
 import { isAdapterDir, loadAdapterModel, readAdapterDir } from '../adapter-dir';
 import { usageError } from '../errors';
+import { PeftMethodError, peftMethod } from '@graft/peft';
 import { tokenizerFiles, writeFiles } from '../run-directory';
 
 const options: OptionSpec[] = [
@@ -33,6 +34,12 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
     throw usageError(`--output ${output} holds files already; pass an empty or new folder, or --overwrite`, 'output_exists');
 
   const adapter = await readAdapterDir(adapterArg, ctx.cwd, baseArg);
+  const type = String(adapter.adapterConfig.peft_type ?? '');
+  if (!canMerge(type))
+    throw usageError(
+      `adapter ${adapterArg}: ${type} does not merge into the base weights (it changes the model's inputs or adds layers); use the adapter folder itself with graft predict and graft eval`,
+      'merge_unsupported',
+    );
   const { model } = await loadAdapterModel(adapter, ctx);
   const peftType = model.peftType;
   ctx.info(`merging ${peftType} adapter ${adapter.dir} into ${adapter.baseDir}`);
@@ -42,6 +49,16 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   await writeFiles(outDir, files);
   ctx.print(`merged checkpoint: ${outDir}`);
   return { output: outDir, base: adapter.baseDir, adapter: adapter.dir, peftType, labels: adapter.labels, files: [...files.keys()] };
+}
+
+/** Whether `peftType`'s method merges (an unknown type is left to the loader, which names the registered ones). */
+function canMerge(peftType: string): boolean {
+  try {
+    return peftMethod(peftType).canMerge;
+  } catch (e) {
+    if (e instanceof PeftMethodError) return true;
+    throw e;
+  }
 }
 
 /** `graft merge`. */

@@ -124,7 +124,17 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
     label: 'train',
     trainable: () => prepared!.currentCounts(),
   });
-  prepared = method.prepare({ model, value: methodName, options: opts, args: targs, seed, modelDir, ctx, note: (line) => progress.note(line) });
+  prepared = method.prepare({
+    model,
+    value: methodName,
+    options: opts,
+    args: targs,
+    seed,
+    modelDir,
+    ctx,
+    note: (line) => progress.note(line),
+    tokenize: (text) => tokenizer.encode(text).ids,
+  });
   ctx.info(`method ${methodName}: ${formatTrainableParameters(prepared.counts())}`);
 
   // ---- training ----

@@ -29,6 +29,8 @@ export interface MethodInput {
   ctx: CliContext;
   /** Prints a line above the progress bar (gradual unfreezing reports each stage). */
   note(line: string): void;
+  /** The run's tokenizer, special tokens included (prompt tuning's `TEXT` start); absent where there is none. */
+  tokenize?(text: string): number[];
 }
 
 /** What `best/` holds, and what else the run reports about the method. */

@@ -1,11 +1,13 @@
 /**
- * The methods that add a PEFT adapter (@graft/peft): `lora`, `ia3` and `bitfit`, configured from
- * their flags with PEFT's field names and defaults (`task_type: SEQ_CLS`, so the classifier is
- * trained in full and saved with the adapter, as in PEFT). `best/` holds PEFT's files
- * (`adapter_config.json` + `adapter_model.safetensors`, the base model's path relative to it),
- * the tokenizer files and `id2label.json`. Bottleneck adapters, prefix and prompt tuning have
- * rows that say they are not built yet, so choosing one never trains something else.
+ * The methods that add a PEFT adapter (@graft/peft): `lora`, `ia3`, `bitfit`, `adapter`
+ * (bottleneck, Houlsby), `prefix` and `prompt`, configured from their flags with PEFT's field names
+ * and defaults (`task_type: SEQ_CLS`, so the classifier is trained in full and saved with the
+ * adapter, as in PEFT). `best/` holds PEFT's files (`adapter_config.json` +
+ * `adapter_model.safetensors`, the base model's path relative to it), the tokenizer files and
+ * `id2label.json`.
  */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { Generator } from '@graft/core';
 import { getPeftModel, parsePeftConfig, type PeftModel, PeftConfigError, PeftTargetError } from '@graft/peft';
 import { savePeftAdapter } from '@graft/peft/node';
@@ -31,6 +33,14 @@ const FLAG_OF_FIELD: Record<string, string> = {
   init_lora_weights: '--init-lora-weights',
   layers_to_transform: '--layers-to-transform',
   feedforward_modules: '--feedforward-modules',
+  reduction_factor: '--reduction-factor',
+  non_linearity: '--non-linearity',
+  init_weights: '--adapter-init',
+  leave_out: '--leave-out',
+  num_virtual_tokens: '--num-virtual-tokens',
+  prefix_projection: '--prefix-projection',
+  prompt_tuning_init: '--prompt-init',
+  prompt_tuning_init_text: '--prompt-init-text',
 };
 
 const REGEX_CHARS = /[()|*+?^$\\{}[\]]/;
@@ -47,13 +57,26 @@ export function modulesField(value: unknown): string | string[] | undefined {
 }
 
 /** `--layers-to-transform 0,2` → [0, 2]. */
-function layerIndices(value: unknown): number[] | undefined {
+function layerIndices(value: unknown, flag = '--layers-to-transform'): number[] | undefined {
   const list = listFlag(value);
   if (list === undefined) return undefined;
   return list.map((s) => {
-    if (!/^\d+$/.test(s)) throw usageError(`--layers-to-transform takes layer indices (0, 1, …), comma-separated; got "${s}"`, 'invalid_method_option');
+    if (!/^\d+$/.test(s)) throw usageError(`${flag} takes layer indices (0, 1, …), comma-separated; got "${s}"`, 'invalid_method_option');
     return Number(s);
   });
+}
+
+/** The CLI's prompt length when `--num-virtual-tokens` is not given (PEFT has no default; 20 is its examples'). */
+const DEFAULT_VIRTUAL_TOKENS = 20;
+
+/** `--prompt-init`: TEXT when only `--prompt-init-text` is given; TEXT needs the text. */
+function promptInit(o: Readonly<Record<string, unknown>>): string | undefined {
+  const init = (o.promptInit as string | undefined) ?? (o.promptInitText !== undefined ? 'TEXT' : undefined);
+  if (init === 'TEXT' && o.promptInitText === undefined)
+    throw usageError('--prompt-init TEXT starts the prompt from the embeddings of a text: pass --prompt-init-text "…"', 'invalid_method_option');
+  if (init !== 'TEXT' && o.promptInitText !== undefined)
+    throw usageError(`--prompt-init-text goes with --prompt-init TEXT, not ${init}`, 'invalid_method_option');
+  return init;
 }
 
 /** The fields of each method from its flags (only those given: the rest keep PEFT's defaults). */
@@ -82,6 +105,26 @@ const FIELDS: Record<string, (o: Readonly<Record<string, unknown>>) => Record<st
     exclude_modules: modulesField(o.excludeModules),
     modules_to_save: listFlag(o.modulesToSave),
   }),
+  BOTTLENECK_ADAPTER: (o) => ({
+    target_modules: modulesField(o.targetModules),
+    exclude_modules: modulesField(o.excludeModules),
+    modules_to_save: listFlag(o.modulesToSave),
+    reduction_factor: o.reductionFactor,
+    non_linearity: o.nonLinearity,
+    init_weights: o.adapterInit,
+    leave_out: layerIndices(o.leaveOut, '--leave-out'),
+  }),
+  PREFIX_TUNING: (o) => ({
+    modules_to_save: listFlag(o.modulesToSave),
+    num_virtual_tokens: o.numVirtualTokens ?? DEFAULT_VIRTUAL_TOKENS,
+    prefix_projection: o.prefixProjection,
+  }),
+  PROMPT_TUNING: (o) => ({
+    modules_to_save: listFlag(o.modulesToSave),
+    num_virtual_tokens: o.numVirtualTokens ?? DEFAULT_VIRTUAL_TOKENS,
+    prompt_tuning_init: promptInit(o),
+    prompt_tuning_init_text: o.promptInitText,
+  }),
 };
 
 /** PEFT's config for `peftType` from the flags. */
@@ -91,7 +134,9 @@ export function peftConfigFromFlags(
   modelDir: string,
 ): { peft_type: string } & Record<string, unknown> {
   const fields = Object.fromEntries(Object.entries(FIELDS[peftType](options)).filter(([, v]) => v !== undefined));
-  return { peft_type: peftType, task_type: 'SEQ_CLS', base_model_name_or_path: modelDir, ...fields };
+  // PEFT needs the tokenizer of a TEXT start to rebuild the config (written relative to the adapter on save)
+  const tokenizer = fields.prompt_tuning_init === 'TEXT' ? { tokenizer_name_or_path: modelDir || '.' } : {};
+  return { peft_type: peftType, task_type: 'SEQ_CLS', base_model_name_or_path: modelDir, ...tokenizer, ...fields };
 }
 
 /** Runs `fn`, turning PEFT's config and target errors into usage errors that name the flag. */
@@ -118,6 +163,11 @@ function checkAdapter(peftType: string): (value: string, options: Readonly<Recor
 function prepareAdapter(peftType: string): (input: MethodInput) => PreparedMethod {
   return (input) => {
     const config = peftConfigFromFlags(peftType, input.options, input.modelDir);
+    if (config.prompt_tuning_init === 'TEXT') {
+      // what PEFT gets from tokenizer(prompt_tuning_init_text)["input_ids"]
+      if (!input.tokenize) throw usageError(`--prompt-init TEXT needs the run's tokenizer`, 'invalid_method_option');
+      config.prompt_tuning_init_token_ids = input.tokenize(String(config.prompt_tuning_init_text));
+    }
     const create = (c: typeof config): PeftModel =>
       asFlagErrors(input.value, () => getPeftModel(input.model, c, { generator: new Generator(input.seed), warn: (m) => input.ctx.warn(m) }));
     let peft = create(config);
@@ -146,12 +196,23 @@ function prepareAdapter(peftType: string): (input: MethodInput) => PreparedMetho
       saves: 'adapter',
       async save(dir, tokenizer, labels) {
         const written = await savePeftAdapter(peft, dir);
+        await relativeTokenizerPath(dir);
         const extra = new Map<string, Uint8Array | string>([...tokenizer, [ID2LABEL_FILE, id2labelJson(labels)]]);
         await writeFiles(dir, extra);
         return [...written, ...extra.keys()];
       },
     };
   };
+}
+
+/** Writes a prompt's `tokenizer_name_or_path` relative to the adapter, as `base_model_name_or_path` is (no absolute paths in the config). */
+async function relativeTokenizerPath(dir: string): Promise<void> {
+  const path = join(dir, 'adapter_config.json');
+  const config = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  const tok = config.tokenizer_name_or_path;
+  if (typeof tok !== 'string' || !isAbsolute(tok)) return;
+  config.tokenizer_name_or_path = relative(dir, tok).split(sep).join('/') || '.';
+  await writeFiles(dir, new Map([['adapter_config.json', `${JSON.stringify(config, null, 2)}\n`]]));
 }
 
 /**
@@ -164,7 +225,7 @@ function prepareAdapter(peftType: string): (input: MethodInput) => PreparedMetho
 function unsavedFreshModules(peft: PeftModel, model: MethodInput['model']): { unsaved: string[]; adapted: string[] } {
   const keys = model.loadingInfo?.newlyInitialized ?? [];
   const paths = [...new Set(keys.map((k) => k.slice(0, k.lastIndexOf('.'))))].filter((p) => p !== '').sort();
-  const names = [...peft.namedParameters()].map(([name]) => name.replace(/^base_model\.model\./, ''));
+  const names = [...peft.namedParameters()].map(([name]) => name.replace(/^base_model\.(model\.)?/, ''));
   const ancestors = (path: string) => path.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'));
   const saved = (path: string) => ancestors(path).some((a) => names.some((n) => n.startsWith(`${a}.modules_to_save.`)));
   const isAdapted = (path: string) => names.some((n) => n.startsWith(`${path}.base_layer.`));
@@ -184,23 +245,9 @@ function freezeSavedCopies(peft: PeftModel, paths: readonly string[], keepBiases
   }
 }
 
-/** A row for a method that is planned but not built: choosing it fails (exit 2) instead of training something else. */
-function planned(name: string, what: string): TrainingMethod {
-  const unavailable = `--method ${name} (${what}) is not built yet in this version of graft; choose another method`;
-  return {
-    name,
-    summary: `${what} (planned: not in this version yet)`,
-    flags: [],
-    unavailable,
-    prepare() {
-      throw usageError(unavailable, 'method_unavailable');
-    },
-  };
-}
-
 const ADAPTER_FLAGS = ['targetModules', 'excludeModules', 'modulesToSave'];
 
-/** `lora`, `ia3`, `bitfit`, and the planned `adapter`, `prefix`, `prompt`. */
+/** `lora`, `ia3`, `bitfit`, `adapter`, `prefix`, `prompt`. */
 export const peftMethods: readonly TrainingMethod[] = [
   {
     name: 'lora',
@@ -223,7 +270,25 @@ export const peftMethods: readonly TrainingMethod[] = [
     check: checkAdapter('BITFIT'),
     prepare: prepareAdapter('BITFIT'),
   },
-  planned('adapter', 'bottleneck adapters, Houlsby'),
-  planned('prefix', 'prefix tuning'),
-  planned('prompt', 'prompt tuning'),
+  {
+    name: 'adapter',
+    summary: 'bottleneck adapters (Houlsby) after the attention and feed-forward outputs of every layer',
+    flags: [...ADAPTER_FLAGS, 'reductionFactor', 'nonLinearity', 'adapterInit', 'leaveOut'],
+    check: checkAdapter('BOTTLENECK_ADAPTER'),
+    prepare: prepareAdapter('BOTTLENECK_ADAPTER'),
+  },
+  {
+    name: 'prefix',
+    summary: 'prefix tuning: trained keys and values every token attends to, in every layer',
+    flags: ['modulesToSave', 'numVirtualTokens', 'prefixProjection'],
+    check: checkAdapter('PREFIX_TUNING'),
+    prepare: prepareAdapter('PREFIX_TUNING'),
+  },
+  {
+    name: 'prompt',
+    summary: 'prompt tuning: trained input embeddings put before the text',
+    flags: ['modulesToSave', 'numVirtualTokens', 'promptInit', 'promptInitText'],
+    check: checkAdapter('PROMPT_TUNING'),
+    prepare: prepareAdapter('PROMPT_TUNING'),
+  },
 ];
