@@ -226,7 +226,7 @@ export const trainCommand = defineCommand({
   name: 'train',
   summary: 'fine-tune a model for text classification',
   description:
-    'Fine-tunes a Hugging Face checkpoint (BERT, DistilBERT, RoBERTa) for text classification, evaluates every epoch, keeps the best checkpoint and writes a run directory with best/ (an HF checkpoint, or a PEFT adapter for --method lora, ia3, bitfit), metrics.jsonl, trainer_state.json, the model card and report.html.',
+    'Fine-tunes a Hugging Face checkpoint (BERT, DistilBERT, RoBERTa) for text classification, evaluates every epoch, keeps the best checkpoint and writes a run directory with best/ (an HF checkpoint, or PEFT adapter files for --method lora, ia3, bitfit, adapter, prefix, prompt), metrics.jsonl, trainer_state.json, the model card and report.html.',
   arguments: [
     { name: 'model', description: 'model folder (config.json, model.safetensors, tokenizer files)', required: false },
     { name: 'data', description: 'data file (csv, tsv, json, jsonl, parquet, .gz), Hugging Face dataset folder, or sst2 / imdb', required: false },
