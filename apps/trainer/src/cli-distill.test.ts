@@ -5,11 +5,11 @@
  * loss's terms; offline logits are computed once and then read back; and every wrong flag is one
  * line and exit 2 before anything trains.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSafetensors } from '@graft/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../../test-utils/assets';
 import { fixtureModelWithTokenizer } from '../../../test-utils/model-tokenizers';
 import { EXIT } from './exit-codes';
@@ -17,6 +17,7 @@ import { graftJson, graftOk, SMALL_RUN } from './test-in-process';
 import { readReportData } from './report/report-html';
 
 const work = mkdtempSync(join(tmpdir(), 'graft-cli-distill-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 const small = SMALL_RUN;
 let teacher: string;
 

@@ -6,18 +6,19 @@
  * computing them within 1e-5 (LoRA, IA³ and BitFit alike; prompt tuning, which does not merge,
  * is checked on the reload).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSafetensors, noGrad, tensor } from '@graft/core';
 import { fromPretrained } from '@graft/models/node';
 import { getPeftModel } from '@graft/peft';
 import { PeftModel } from '@graft/peft/node';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../../test-utils/assets';
 import { graftOk, SMALL_RUN as small } from './test-in-process';
 
 const work = mkdtempSync(join(tmpdir(), 'graft-cli-embedded-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('on the embedded checkpoint', () => {
   // its pooler is not in the checkpoint (pretrained without next-sentence prediction): drawn at

@@ -6,13 +6,13 @@
  * adapter folder predicts and evaluates like the run that trained it; a merged LoRA computes the
  * adapter model's logits within 1e-5; and every wrong method or flag is one line and exit 2.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { loadSafetensors, noGrad, tensor } from '@graft/core';
 import { fromPretrained } from '@graft/models/node';
 import { PeftModel } from '@graft/peft/node';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModelWithTokenizer } from '../../../test-utils/model-tokenizers';
 import { EXIT } from './exit-codes';
 import { runCli } from './program';
@@ -20,6 +20,7 @@ import { graftJson, graftOk, SMALL_RUN, sink } from './test-in-process';
 import { readReportData } from './report/report-html';
 
 const work = mkdtempSync(join(tmpdir(), 'graft-cli-methods-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 const small = SMALL_RUN;
 let bert: string;
 
