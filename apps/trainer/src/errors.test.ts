@@ -30,6 +30,13 @@ describe('classifyError', () => {
     expect(classifyError(named('TrainerError', 'trainer_device_unavailable'))).toBe(EXIT.usage);
     expect(classifyError(named('TrainerError', 'trainer_step_output'))).toBe(EXIT.failure);
     expect(classifyError(named('OutOfMemoryError', 'out_of_memory'))).toBe(EXIT.failure);
+    // adapters, freezing strategies and distillation (their real classes, by name)
+    expect(classifyError(named('PeftFileError', 'peft_file_mismatch'))).toBe(EXIT.model);
+    expect(classifyError(named('PeftAdapterError', 'peft_merge_unsupported'))).toBe(EXIT.usage);
+    expect(classifyError(named('PeftAdapterError', 'peft_merge_nonfinite'))).toBe(EXIT.model);
+    expect(classifyError(named('FreezingError', 'freezing_config'))).toBe(EXIT.usage);
+    expect(classifyError(named('FreezingError', 'freezing_unknown_layout'))).toBe(EXIT.model);
+    expect(classifyError(named('DistillError', 'distill_config'))).toBe(EXIT.usage);
     const tokenizerError = Object.assign(new Error('bad vocab'), { name: 'TokenizerError', code: 'E_FORMAT' });
     expect(classifyError(tokenizerError)).toBe(EXIT.model);
   });

@@ -65,6 +65,12 @@ const BY_CODE: Record<string, ExitCode> = {
   // @graft/train: settings the user chose
   trainer_device_unavailable: EXIT.usage,
   trainer_metric_missing: EXIT.usage,
+  // @graft/peft: a merge that would write NaN or infinite weights is the adapter's fault
+  peft_merge_nonfinite: EXIT.model,
+  // @graft/peft freezing strategies: a model whose layout they cannot read
+  freezing_unknown_layout: EXIT.model,
+  // @graft/distill: a student whose shapes cannot start from the teacher's layers
+  distill_init_mismatch: EXIT.model,
 };
 
 /**
@@ -93,6 +99,15 @@ const BY_NAME: Record<string, ExitCode> = {
   TrainingArgumentsError: EXIT.usage,
   OptimizerConfigError: EXIT.usage,
   MetricError: EXIT.data,
+  // @graft/peft: adapter folders (flags that set PEFT fields are checked by the methods, as usage errors)
+  PeftConfigError: EXIT.model,
+  PeftFileError: EXIT.model,
+  PeftTargetError: EXIT.model,
+  PeftMethodError: EXIT.model,
+  PeftAdapterError: EXIT.usage,
+  FreezingError: EXIT.usage,
+  // @graft/distill: its options come from the command line
+  DistillError: EXIT.usage,
 };
 
 /** The exit code for any thrown value: CliError's own, else by class name, code, then 1. */

@@ -10,11 +10,11 @@ import { withConfig } from '../config-file';
 import { labelIds, loadSplits, pickLabelColumn, pickTextColumn, requireColumn, subsample } from '../data-loading';
 import { prepareDevice } from '../device';
 import { usageError } from '../errors';
-import { checkMaxLength, loadModel, loadModelTokenizer, maxPositions, readModelDir } from '../model-loading';
+import { checkMaxLength, loadModelTokenizer, maxPositions } from '../model-loading';
+import { baseModelOption, openClassifier } from '../classifier-source';
 import { formatMetrics } from '../progress/renderer';
 import { confusionMatrixOf } from '../report/classification-report';
 import { tokenizeDataset } from '../tokenize';
-import { checkpointLabels } from './labels';
 import { columnOptions, configOption, maxLengthOption, tokenizerOption } from './shared-options';
 
 const options = (): OptionSpec[] => [
@@ -27,6 +27,7 @@ const options = (): OptionSpec[] => [
   { name: 'batch-size', type: 'integer', description: 'rows per forward pass (default 32)' },
   { name: 'seed', type: 'integer', description: 'seed for --eval-samples (default 42)' },
   { name: 'device', choices: ['cpu', 'webgpu'], description: 'where to run (default cpu)' },
+  baseModelOption,
 ];
 
 async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult> {
@@ -34,11 +35,11 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   const checkpoint = args.checkpoint as string | undefined;
   const data = args.data as string | undefined;
   if (!checkpoint || !data) throw usageError('graft eval needs a checkpoint folder and data: graft eval <checkpoint> <data>', 'missing_argument');
-  const { dir, config } = readModelDir(checkpoint, ctx.cwd, 'checkpoint');
-  const names = checkpointLabels(config);
+  const source = await openClassifier(checkpoint, ctx.cwd, opts.baseModel as string | undefined);
+  const { dir, config, labels: names } = source;
   const maxLength = (opts.maxLength as number | undefined) ?? Math.min(128, maxPositions(config) ?? 128);
   checkMaxLength(maxLength, config, checkpoint);
-  const { tokenizer } = await loadModelTokenizer(dir, config, opts.tokenizer as string | undefined, ctx.cwd);
+  const { tokenizer } = await loadModelTokenizer(source.tokenizerDir, config, opts.tokenizer as string | undefined, ctx.cwd);
 
   const splits = await loadSplits(data, ctx, { split: (opts.split as string | undefined) ?? undefined, train: false, eval: true });
   const split = splits.eval ?? splits.train;
@@ -59,7 +60,7 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
 
   const device = (opts.device as 'cpu' | 'webgpu' | undefined) ?? 'cpu';
   await prepareDevice(device);
-  const model = await loadModel(dir, 'sequence-classification', ctx, { expectHead: true });
+  const model = await source.load(ctx);
   const trainer = new Trainer({
     model,
     args: trainingArguments({ perDeviceEvalBatchSize: (opts.batchSize as number | undefined) ?? 32, device, seed }),
@@ -76,7 +77,16 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   ctx.print(formatMetrics(metrics));
   ctx.print(`confusion matrix (rows: true, columns: predicted; ${names.join(', ')}):`);
   for (const [i, row] of confusion.matrix.entries()) ctx.print(`  ${names[i].padEnd(12)} ${row.map((n) => String(n).padStart(6)).join(' ')}`);
-  return { checkpoint: dir, data: sampled.source, rows: dataset.length, metrics, labels: names, confusionMatrix: confusion.matrix, seconds };
+  return {
+    checkpoint: dir,
+    ...(source.baseDir ? { baseModel: source.baseDir } : {}),
+    data: sampled.source,
+    rows: dataset.length,
+    metrics,
+    labels: names,
+    confusionMatrix: confusion.matrix,
+    seconds,
+  };
 }
 
 /** `graft eval`. */
@@ -84,7 +94,7 @@ export const evalCommand = defineCommand({
   name: 'eval',
   summary: 'score a fine-tuned classifier on labelled data',
   arguments: [
-    { name: 'checkpoint', description: 'a fine-tuned model folder (e.g. runs/<run>/best)', required: false },
+    { name: 'checkpoint', description: 'a fine-tuned model folder, or a PEFT adapter folder (e.g. runs/<run>/best)', required: false },
     { name: 'data', description: 'labelled data: a file, a Hugging Face dataset folder, or sst2 / imdb', required: false },
   ],
   options,

@@ -12,9 +12,9 @@ import { type CommandInput, type CommandResult, type CliContext, defineCommand, 
 import { pickTextColumn, readTable } from '../data-loading';
 import { prepareDevice } from '../device';
 import { usageError } from '../errors';
-import { checkMaxLength, loadModel, loadModelTokenizer, maxPositions, readModelDir } from '../model-loading';
+import { checkMaxLength, loadModelTokenizer, maxPositions } from '../model-loading';
+import { baseModelOption, openClassifier } from '../classifier-source';
 import { tokenizeDataset } from '../tokenize';
-import { checkpointLabels } from './labels';
 import { maxLengthOption, tokenizerOption } from './shared-options';
 
 const options: OptionSpec[] = [
@@ -25,6 +25,7 @@ const options: OptionSpec[] = [
   maxLengthOption,
   { name: 'batch-size', type: 'integer', description: 'texts per forward pass (default 32)' },
   { name: 'device', choices: ['cpu', 'webgpu'], description: 'where to run (default cpu)' },
+  baseModelOption,
 ];
 
 /** One prediction. */
@@ -64,17 +65,17 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   const opts = input.options;
   const checkpoint = input.args.checkpoint as string | undefined;
   if (!checkpoint) throw usageError('graft predict needs a checkpoint folder: graft predict <checkpoint> "some text"', 'missing_argument');
-  const { dir, config } = readModelDir(checkpoint, ctx.cwd, 'checkpoint');
-  const names = checkpointLabels(config);
+  const source = await openClassifier(checkpoint, ctx.cwd, opts.baseModel as string | undefined);
+  const { dir, config, labels: names } = source;
   const maxLength = (opts.maxLength as number | undefined) ?? Math.min(512, maxPositions(config) ?? 512);
   checkMaxLength(maxLength, config, checkpoint);
-  const { tokenizer } = await loadModelTokenizer(dir, config, opts.tokenizer as string | undefined, ctx.cwd);
+  const { tokenizer } = await loadModelTokenizer(source.tokenizerDir, config, opts.tokenizer as string | undefined, ctx.cwd);
   const texts = await readTexts(opts, (input.args.text as string[] | undefined) ?? [], ctx);
   if (texts.length === 0) throw usageError(`--file ${opts.file}: no texts in it`, 'no_texts');
 
   const device = (opts.device as 'cpu' | 'webgpu' | undefined) ?? 'cpu';
   await prepareDevice(device);
-  const model = await loadModel(dir, 'sequence-classification', ctx, { expectHead: true });
+  const model = await source.load(ctx);
   const rows = Dataset.fromColumns({ text: texts });
   const dataset = tokenizeDataset(rows, tokenizer, { textColumn: 'text', maxLength, source: (opts.file as string | undefined) ?? 'the command line' });
   const trainer = new Trainer({
@@ -97,11 +98,11 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
     const path = resolve(ctx.cwd, output);
     await writeFileAtomic(path, `${predictions.map((p) => JSON.stringify(p)).join('\n')}\n`);
     ctx.info(`${predictions.length} predictions written to ${path}`);
-    return { checkpoint: dir, count: predictions.length, output: path };
+    return { checkpoint: dir, ...(source.baseDir ? { baseModel: source.baseDir } : {}), count: predictions.length, output: path };
   }
   const width = Math.max(...names.map((n) => n.length));
   for (const p of predictions) ctx.print(`${p.label.padEnd(width)}  ${p.score.toFixed(4)}  ${p.text}`);
-  return { checkpoint: dir, predictions };
+  return { checkpoint: dir, ...(source.baseDir ? { baseModel: source.baseDir } : {}), predictions };
 }
 
 /** `graft predict`. */
@@ -109,7 +110,7 @@ export const predictCommand = defineCommand({
   name: 'predict',
   summary: 'label texts with a fine-tuned classifier',
   arguments: [
-    { name: 'checkpoint', description: 'a fine-tuned model folder (e.g. runs/<run>/best)', required: false },
+    { name: 'checkpoint', description: 'a fine-tuned model folder, or a PEFT adapter folder (e.g. runs/<run>/best)', required: false },
     { name: 'text', description: 'texts to label', required: false, variadic: true },
   ],
   options,

@@ -2,22 +2,27 @@
  * `graft train <model> <data>`: fine-tunes a pretrained checkpoint for text classification with
  * the Trainer, evaluates each epoch, keeps the best checkpoint and leaves a run directory:
  * checkpoints, the final (best) model with `trainer_state.json` and the model card (written by
- * the Trainer), `best/`, `metrics.jsonl` and `report.html`.
+ * the Trainer), `best/`, `metrics.jsonl` and `report.html`. `--method` chooses what trains (the
+ * method table in `methods/`): the whole model, part of it, or a PEFT adapter, which is then what
+ * `best/` holds.
  */
+import { join } from 'node:path';
 import { padCollate } from '@graft/data';
+import { formatTrainableParameters } from '@graft/peft';
 import { classificationMetrics, ProgressCallback, Trainer, trainingArguments } from '@graft/train';
 import { metricsJsonl, nodeCheckpointStore } from '@graft/train/node';
 import { type CliContext, type CommandInput, type CommandResult, defineCommand, type OptionSpec } from '../command';
+import type { PreparedMethod } from '../methods/index';
 import { withConfig } from '../config-file';
-import { type LoadedSplit, labelIds, labelNames, loadSplits, pickLabelColumn, pickTextColumn, readTable, requireColumn, subsample } from '../data-loading';
 import { prepareDevice } from '../device';
-import { dataError, usageError } from '../errors';
+import { usageError } from '../errors';
 import { checkMaxLength, loadModel, loadModelTokenizer, maxPositions, readModelDir } from '../model-loading';
 import { createProgress, formatMetrics } from '../progress/renderer';
 import { confusionMatrixOf, reportFor } from '../report/classification-report';
-import { tokenizerFiles, writeBestModel, writeReport } from '../run-directory';
+import { tokenizerFiles, writeReport } from '../run-directory';
+import { resolveMethod, trainMethodOptions } from '../methods/index';
 import { defaultRunDir, resolveRunDir } from '../run-name';
-import { tokenizeDataset } from '../tokenize';
+import { loadTrainingData } from '../training-data';
 import { abortCallback } from '../trainer-callbacks';
 import { pickTrainingArguments, trainingFlags } from '../training-flags';
 import { columnOptions, configOption, maxLengthOption, resumeOption, resumeTarget, tokenizerOption, trainDataOptions } from './shared-options';
@@ -40,6 +45,7 @@ const options = (): OptionSpec[] => [
   ...columnOptions,
   ...trainDataOptions,
   resumeOption,
+  ...trainMethodOptions(),
   ...trainingFlags(SHOWN_DEFAULTS),
 ];
 
@@ -77,6 +83,8 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   if (!dataArg)
     throw usageError('graft train needs data: a file, a Hugging Face dataset folder, or sst2 / imdb (graft train <model> <data>)', 'missing_argument');
 
+  // a wrong method or a flag of another method fails now, before anything is loaded
+  const { method, value: methodName } = resolveMethod(opts.method, opts);
   const { dir: modelDir, config } = readModelDir(modelArg, ctx.cwd);
   const maxLength = (opts.maxLength as number | undefined) ?? Math.min(128, maxPositions(config) ?? 128);
   checkMaxLength(maxLength, config, modelArg);
@@ -87,48 +95,19 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   trainingArguments({ ...cliDefaults(given, 1), ...given, outputDir: '.' });
 
   // ---- data: splits, columns, labels, subsamples, tokens ----
-  const splits = await loadSplits(dataArg, ctx, { train: true, eval: !opts.evalData });
-  let train = splits.train as LoadedSplit;
-  let evalSplit = opts.evalData ? await readTable(opts.evalData as string, ctx.cwd, '--eval-data') : splits.eval;
-  const textColumn = pickTextColumn(train, opts.textColumn as string | undefined, splits.builtin?.textColumn);
-  const labelColumn = pickLabelColumn(train, opts.labelColumn as string | undefined, splits.builtin?.labelColumn);
-  const pairColumn = opts.textPairColumn as string | undefined;
-  if (pairColumn) requireColumn(train, pairColumn, '--text-pair-column');
-  if (!evalSplit) {
-    const testSize = (opts.validationSplit as number | undefined) ?? 0.1;
-    if (!(testSize > 0 && testSize < 1)) throw usageError(`--validation-split must be between 0 and 1, got ${testSize}`);
-    let parts: ReturnType<typeof train.dataset.trainTestSplit>;
-    try {
-      parts = train.dataset.trainTestSplit({ testSize, seed, stratifyBy: labelColumn });
-    } catch (e) {
-      throw dataError(
-        `${train.source}: cannot hold out ${Math.round(testSize * 100)}% for evaluation (${(e as Error).message}); pass --eval-data, or more rows`,
-        'split_failed',
-        e,
-      );
-    }
-    evalSplit = { dataset: parts.test, source: `${train.source} (${Math.round(testSize * 100)}% held out)` };
-    train = { dataset: parts.train, source: train.source };
-  }
-  requireColumn(evalSplit, textColumn, '--text-column');
-  requireColumn(evalSplit, labelColumn, '--label-column');
-  if (pairColumn) requireColumn(evalSplit, pairColumn, '--text-pair-column');
-  train = { ...train, dataset: subsample(train.dataset, opts.trainSamples as number | undefined, seed, '--train-samples') };
-  evalSplit = { ...evalSplit, dataset: subsample(evalSplit.dataset, opts.evalSamples as number | undefined, seed, '--eval-samples') };
-  const names = labelNames(train, labelColumn, splits.builtin?.labels);
-  const tokenize = (split: LoadedSplit) =>
-    tokenizeDataset(split.dataset, tokenizer, {
-      textColumn,
-      textPairColumn: pairColumn,
-      maxLength,
-      labels: labelIds(split, labelColumn, names),
-      source: split.source,
-    });
-  const trainData = tokenize(train);
-  const evalData = tokenize(evalSplit);
-  ctx.info(
-    `data: ${trainData.length} training rows from ${train.source}, ${evalData.length} evaluation rows from ${evalSplit.source}; labels: ${names.join(', ')}`,
-  );
+  const {
+    train,
+    eval: evalSplit,
+    trainData,
+    evalData,
+    names,
+    textColumn,
+    labelColumn,
+  } = await loadTrainingData(dataArg, opts, ctx, {
+    tokenizer,
+    maxLength,
+    seed,
+  });
 
   // ---- model and arguments ----
   await prepareDevice(given.device as string | undefined);
@@ -137,19 +116,40 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   const outputDir = resolveRunDir(ctx.cwd, (given.outputDir as string | undefined) ?? defaultRunDir(modelArg, dataArg));
   const targs = trainingArguments({ ...cliDefaults(given, Math.ceil(trainData.length / batch)), ...given, outputDir });
 
+  // ---- the method: what trains ----
+  let prepared: PreparedMethod | undefined;
+  const progress = createProgress({
+    target: ctx.progressStream,
+    quiet: ctx.quiet || ctx.json,
+    label: 'train',
+    trainable: () => prepared!.currentCounts(),
+  });
+  prepared = method.prepare({
+    model,
+    value: methodName,
+    options: opts,
+    args: targs,
+    seed,
+    modelDir,
+    ctx,
+    note: (line) => progress.note(line),
+    tokenize: (text) => tokenizer.encode(text).ids,
+  });
+  ctx.info(`method ${methodName}: ${formatTrainableParameters(prepared.counts())}`);
+
   // ---- training ----
-  const progress = createProgress({ target: ctx.progressStream, quiet: ctx.quiet || ctx.json, label: 'train' });
   const tokFiles = tokenizerFiles(tokenizerDir);
   const trainer = new Trainer({
-    model,
+    model: prepared.model,
     args: targs,
     trainDataset: trainData,
     evalDataset: evalData,
     collate: padCollate({ padTokenId: config.pad_token_id ?? 0 }),
     computeMetrics: classificationMetrics(),
-    callbacks: [new ProgressCallback(progress.render), metricsJsonl(outputDir), abortCallback(ctx.signal)],
+    callbacks: [...(prepared.callbacks ?? []), new ProgressCallback(progress.render), metricsJsonl(outputDir), abortCallback(ctx.signal)],
     store: nodeCheckpointStore(outputDir),
     tokenizerFiles: tokFiles,
+    ...(prepared.parameterGroups ? { parameterGroups: prepared.parameterGroups } : {}),
   });
   ctx.info(`training into ${outputDir}`);
   const started = performance.now();
@@ -164,7 +164,9 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   // ---- the best model's final evaluation, best/, the report ----
   const prediction = await trainer.predict(evalData);
   const metrics = Object.fromEntries(Object.entries(prediction.metrics).map(([k, v]) => [k.replace(/^test_/, ''), v]));
-  const best = await writeBestModel(outputDir, model, tokFiles);
+  const best = join(outputDir, 'best');
+  await prepared.save(best, tokFiles, names);
+  const counts = prepared.counts();
   const confusion = confusionMatrixOf(prediction.logits, prediction.labels ?? new Int32Array(), names);
   const timing = { trainSeconds, stepsPerSecond: progress.stepsPerSecond ?? undefined, samplesPerSecond: progress.samplesPerSecond ?? undefined };
   const report = await writeReport(
@@ -173,6 +175,7 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
       title: `graft train: ${modelArg} on ${dataArg}`,
       model,
       modelPath: modelArg,
+      method: { name: methodName, ...counts, settings: prepared.settings },
       data: {
         train: train.source,
         eval: evalSplit.source,
@@ -194,12 +197,18 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   ctx.print(
     `${trainer.state.globalStep} steps in ${trainSeconds.toFixed(1)} s${timing.samplesPerSecond ? ` (${timing.samplesPerSecond.toFixed(1)} samples/s after warm-up)` : ''}`,
   );
-  ctx.print(`best model: ${best}`);
+  ctx.print(`${prepared.saves === 'adapter' ? 'adapter' : 'best model'}: ${best}`);
   ctx.print(`report: ${report}`);
   return {
     outputDir,
     best,
     report,
+    method: methodName,
+    methodSettings: prepared.settings,
+    saved: prepared.saves,
+    trainableParameters: counts.trainable,
+    allParameters: counts.all,
+    trainablePercent: counts.percent,
     metrics,
     labels: names,
     confusionMatrix: confusion.matrix,
@@ -217,7 +226,7 @@ export const trainCommand = defineCommand({
   name: 'train',
   summary: 'fine-tune a model for text classification',
   description:
-    'Fine-tunes a Hugging Face checkpoint (BERT, DistilBERT, RoBERTa) for text classification, evaluates every epoch, keeps the best checkpoint and writes a run directory with best/, metrics.jsonl, trainer_state.json, the model card and report.html.',
+    'Fine-tunes a Hugging Face checkpoint (BERT, DistilBERT, RoBERTa) for text classification, evaluates every epoch, keeps the best checkpoint and writes a run directory with best/ (an HF checkpoint, or PEFT adapter files for --method lora, ia3, bitfit, adapter, prefix, prompt), metrics.jsonl, trainer_state.json, the model card and report.html.',
   arguments: [
     { name: 'model', description: 'model folder (config.json, model.safetensors, tokenizer files)', required: false },
     { name: 'data', description: 'data file (csv, tsv, json, jsonl, parquet, .gz), Hugging Face dataset folder, or sst2 / imdb', required: false },
@@ -225,6 +234,8 @@ export const trainCommand = defineCommand({
   options,
   examples: [
     'graft train assets/models/bert-tiny-imdb-mlm sst2 --num-train-epochs 3 --learning-rate 1e-4 --per-device-train-batch-size 32',
+    'graft train assets/models/bert-tiny-imdb-mlm sst2 --method lora --lora-r 8 --lora-alpha 32 --learning-rate 1e-3',
+    'graft train assets/models/bert-tiny-imdb-mlm sst2 --method gradual --unfreeze-every epoch --layer-lr-decay 0.8',
     'graft train ./my-model reviews.csv --text-column review --label-column stars --output-dir runs/reviews',
     'graft train --config run.yaml --seed 1',
   ],

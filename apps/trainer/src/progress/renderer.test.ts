@@ -58,6 +58,30 @@ describe('progress', () => {
     expect(t.text).toMatch(/train .*\| epoch/);
   });
 
+  it('shows the trainable share on every line, as it changes, and notes above the bar or as lines', () => {
+    let share = 0.19;
+    for (const isTTY of [false, true]) {
+      const t = target(isTTY);
+      const p = createProgress({ target: t, label: 'train', every: 1, trainable: () => ({ trainable: 1, all: 1, percent: share }) });
+      p.render(begin);
+      p.render(step(1, null));
+      share = 12.345;
+      p.note('unfroze bert.encoder.layer.1');
+      p.render(step(2, null));
+      p.render({ kind: 'train_end', step: 40, totalSteps: 40, elapsedSeconds: 12 });
+      if (!isTTY) {
+        const lines = t.text.trim().split('\n');
+        expect(lines[1]).toBe('step 1/40  epoch 0.05  loss 0.6900  lr 1.00e-4  trainable 0.19%  --  eta --');
+        expect(lines[2]).toBe('unfroze bert.encoder.layer.1');
+        expect(lines[3]).toContain('trainable 12.3%');
+      } else {
+        expect(t.text).toContain('unfroze bert.encoder.layer.1');
+        expect(t.text).toMatch(/\| trainable 12\.3% \|/);
+      }
+      share = 0.19;
+    }
+  });
+
   it('is silent when quiet', () => {
     const t = target(false);
     const p = createProgress({ target: t, label: 'train', quiet: true });

@@ -6,6 +6,7 @@
  */
 import { formatDuration, type ProgressEvent, type ProgressRenderer } from '@graft/train';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import { formatShare } from '../share';
 
 /** Where progress goes. */
 export interface ProgressTarget {
@@ -24,6 +25,8 @@ export interface ProgressOptions {
   every?: number;
   /** Force a mode (tests); default from `target.isTTY`. */
   mode?: 'bar' | 'lines' | 'none';
+  /** What trains now, shown as a share on every progress line (it grows during gradual unfreezing). */
+  trainable?: () => { trainable: number; all: number; percent: number };
 }
 
 /** A renderer for the Trainer's `ProgressCallback`, which also remembers the last measured speed. */
@@ -32,6 +35,8 @@ export interface CliProgress {
   /** The last speed the Trainer measured (after warm-up, evaluation excluded), or null. */
   readonly stepsPerSecond: number | null;
   readonly samplesPerSecond: number | null;
+  /** Prints a line above the bar (or as a line), unless quiet. */
+  note(line: string): void;
   /** Stops the bar (also done on `train_end`). */
   stop(): void;
 }
@@ -75,6 +80,7 @@ export function createProgress(opts: ProgressOptions): CliProgress {
     } else if (mode !== 'none') opts.target.write(`${line}\n`);
   };
 
+  const share = () => (opts.trainable ? formatShare(opts.trainable().percent) : null);
   const render: ProgressRenderer = (e: ProgressEvent) => {
     switch (e.kind) {
       case 'train_begin':
@@ -83,14 +89,14 @@ export function createProgress(opts: ProgressOptions): CliProgress {
           multi = new MultiBar(
             {
               stream: opts.target as NodeJS.WritableStream,
-              format: `${opts.label} {bar} {value}/{total} | epoch {epoch} | loss {loss} | lr {lr} | {speed} | ETA {eta}`,
+              format: `${opts.label} {bar} {value}/{total} | epoch {epoch} | loss {loss} | lr {lr}${opts.trainable ? ' | trainable {trainable}' : ''} | {speed} | ETA {eta}`,
               hideCursor: true,
-              barsize: Math.max(10, Math.min(30, (opts.target.columns ?? 100) - 95)),
+              barsize: Math.max(10, Math.min(30, (opts.target.columns ?? 100) - (opts.trainable ? 115 : 95))),
               fps: 5,
             },
             Presets.shades_classic,
           );
-          bar = multi.create(e.totalSteps, e.step, { epoch: '--', loss: '--', lr: '--', speed: '--', eta: '--' });
+          bar = multi.create(e.totalSteps, e.step, { epoch: '--', loss: '--', lr: '--', trainable: share() ?? '--', speed: '--', eta: '--' });
         } else if (mode === 'lines') {
           opts.target.write(
             `${opts.label}: ${e.totalSteps} steps, ${e.numEpochs} epoch(s) of ${e.stepsPerEpoch} batches${e.step > 0 ? `, resuming at step ${e.step}` : ''}\n`,
@@ -105,12 +111,13 @@ export function createProgress(opts: ProgressOptions): CliProgress {
             epoch: e.epoch.toFixed(2),
             loss: num(e.loss),
             lr: lr(e.learningRate),
+            trainable: share() ?? '--',
             speed: speed(e.samplesPerSecond),
             eta: eta(e.etaSeconds),
           });
         else if (mode === 'lines' && (e.step % every === 0 || e.step === e.totalSteps)) {
           opts.target.write(
-            `step ${e.step}/${e.totalSteps}  epoch ${e.epoch.toFixed(2)}  loss ${num(e.loss)}  lr ${lr(e.learningRate)}  ${speed(e.samplesPerSecond)}  eta ${eta(e.etaSeconds)}\n`,
+            `step ${e.step}/${e.totalSteps}  epoch ${e.epoch.toFixed(2)}  loss ${num(e.loss)}  lr ${lr(e.learningRate)}${opts.trainable ? `  trainable ${share()}` : ''}  ${speed(e.samplesPerSecond)}  eta ${eta(e.etaSeconds)}\n`,
           );
         }
         break;
@@ -133,6 +140,7 @@ export function createProgress(opts: ProgressOptions): CliProgress {
     get samplesPerSecond() {
       return samplesPerSecond;
     },
+    note: above,
     stop,
   };
 }

@@ -37,6 +37,8 @@ export interface ReportInput {
   final: Record<string, number>;
   confusion?: { labels: string[]; matrix: number[][] };
   timing?: ReportData['timing'];
+  /** The training method and what it trained (PEFT's counts: of the base model's parameters). */
+  method?: ReportData['method'];
 }
 
 /** The report's data for a finished run. */
@@ -50,9 +52,10 @@ export function reportFor(input: ReportInput): ReportData {
       path: input.modelPath,
       modelType: input.model.config?.model_type,
       architecture: input.model.architecture,
-      parameters: input.model.numParameters(),
-      trainableParameters: input.model.numParameters({ trainableOnly: true }),
+      parameters: input.method?.all ?? input.model.numParameters(),
+      trainableParameters: input.method?.trainable ?? input.model.numParameters({ trainableOnly: true }),
     },
+    method: input.method,
     data: input.data,
     hyperparameters: { ...input.args },
     train,

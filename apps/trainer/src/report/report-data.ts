@@ -25,6 +25,8 @@ export interface ReportData {
   createdAt: string;
   versions: Record<string, string>;
   model: { path: string; modelType?: string; architecture?: string; parameters?: number; trainableParameters?: number };
+  /** How the run trained (`graft train --method`): the method, its counts and its settings. */
+  method?: { name: string; trainable: number; all: number; percent: number; settings?: Record<string, unknown> };
   data: Record<string, string | number | string[]>;
   hyperparameters: Record<string, unknown>;
   train: LossPoint[];

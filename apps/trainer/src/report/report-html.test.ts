@@ -76,4 +76,17 @@ describe('report.html', () => {
     expect(html).toContain('learningRate');
     expect(html).toContain('80.0%'); // the final accuracy card
   });
+
+  it('shows the training method, its trainable share with digits that do not round to 0, and its settings', () => {
+    const lora = renderReportHtml({
+      ...sample(),
+      model: { ...sample().model, parameters: 4_386_178, trainableParameters: 8_450 },
+      method: { name: 'lora', trainable: 8_450, all: 4_386_178, percent: (100 * 8_450) / 4_386_178, settings: { r: 8, target_modules: ['query', 'value'] } },
+    });
+    expect(lora).toContain('<div class="v">8,450 (0.19%)</div><div class="k">trainable parameters (lora)</div>');
+    expect(lora).toContain('<tr><th>method</th><td>lora</td></tr>');
+    expect(lora).toContain('<tr><th>lora r</th><td>8</td></tr>');
+    expect(lora).toContain('<tr><th>lora target_modules</th><td>[&#34;query&#34;,&#34;value&#34;]</td></tr>');
+    expect(readReportData(lora).method?.trainable).toBe(8_450);
+  });
 });

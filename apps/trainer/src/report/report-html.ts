@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { formatShare } from '../share';
 import type { ReportData } from './report-data';
 
 /** The id of the JSON data block (tests and tools read the data back from it). */
@@ -71,7 +72,8 @@ function cards(data: ReportData): string {
       items.push([key === 'f1' ? 'F1' : key, key === 'loss' ? data.final[key].toFixed(4) : `${(data.final[key] * 100).toFixed(1)}%`]);
   if (data.model.parameters !== undefined) {
     const trainable = data.model.trainableParameters ?? data.model.parameters;
-    items.push(['trainable parameters', `${trainable.toLocaleString('en-US')} (${((100 * trainable) / Math.max(1, data.model.parameters)).toFixed(1)}%)`]);
+    const percent = data.method?.percent ?? (100 * trainable) / Math.max(1, data.model.parameters);
+    items.push([`trainable parameters${data.method ? ` (${data.method.name})` : ''}`, `${trainable.toLocaleString('en-US')} (${formatShare(percent)})`]);
   }
   if (data.timing?.trainSeconds !== undefined) items.push(['training time', `${data.timing.trainSeconds.toFixed(1)} s`]);
   if (data.timing?.samplesPerSecond !== undefined) items.push(['throughput', `${data.timing.samplesPerSecond.toFixed(1)} samples/s`]);
@@ -134,6 +136,15 @@ export function renderReportHtml(data: ReportData): string {
     ['model type', model.modelType],
     ['parameters', model.parameters],
     ['trainable parameters', model.trainableParameters],
+    ...(data.method
+      ? ([
+          ['method', data.method.name],
+          ['trainable share', formatShare(data.method.percent)],
+          ...Object.entries(data.method.settings ?? {})
+            .filter(([k]) => k !== 'method')
+            .map(([k, v]): [string, unknown] => [`${data.method?.name} ${k}`, typeof v === 'object' && v !== null ? JSON.stringify(v) : v]),
+        ] as [string, unknown][])
+      : []),
   ];
   const finalRows = Object.entries(data.final).map(([k, v]): [string, unknown] => [k, v]);
   return `<!doctype html>

@@ -60,7 +60,17 @@ describe('gradual unfreezing', () => {
   it('opens one stage every K steps, from the head down, and nothing moves before its stage opens', async () => {
     const model = await fixtureClassifier('bert-seqcls');
     const events: { stage: number; modules: readonly string[]; step: number }[] = [];
-    const freezing = applyFreezing(model, { kind: 'gradual', every: 2 }, { onUnfreeze: (e) => events.push(e) });
+    const opened: number[] = [];
+    const freezing = applyFreezing(
+      model,
+      { kind: 'gradual', every: 2 },
+      {
+        onUnfreeze: (e) => {
+          events.push(e);
+          opened.push(freezing.currentCounts().trainable);
+        },
+      },
+    );
     expect(freezing.currentCounts().trainable).toBe(66); // the classifier: 2 × 32 + 2
     const recorder = stepRecorder(model);
     const trainer = shortRunTrainer(model, {
@@ -84,6 +94,8 @@ describe('gradual unfreezing', () => {
       { stage: 2, modules: ['bert.encoder.layer.0'], step: 4 },
       { stage: 3, modules: ['bert.embeddings'], step: 6 },
     ]);
+    // the listener sees each stage open: 66 + layer 1 (8,544) + pooler (1,056), + layer 0, + embeddings = all
+    expect(opened).toEqual([66 + 8_544 + 1_056, 66 + 2 * 8_544 + 1_056, freezing.counts().all]);
     expect(freezing.currentCounts()).toEqual(freezing.counts());
     expect(freezing.counts().percent).toBe(100);
   });

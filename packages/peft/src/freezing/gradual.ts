@@ -53,10 +53,13 @@ export class GradualUnfreezing {
   }
 
   #moveTo(n: number, step: number): void {
-    const next = Math.max(this.#open, n);
-    for (let s = this.#open; s < next; s++) this.onUnfreeze?.({ stage: s, modules: this.target.stages[s].modules, step });
-    this.#open = next;
     this.target.openStages(this.#open);
+    // one stage at a time, so a listener sees the counts with that stage open
+    while (this.#open < n) {
+      this.#open += 1;
+      this.target.openStages(this.#open);
+      this.onUnfreeze?.({ stage: this.#open - 1, modules: this.target.stages[this.#open - 1].modules, step });
+    }
   }
 
   /** A fresh run starts with the head alone; a resumed one with the stages its checkpoint had open. */
