@@ -74,6 +74,10 @@ export const gradCases: GradCase[] = [
   k('maskedFill', [f32([2, 3])], (x) => g.mul(g.maskedFill(x, g.tensor([true, false, true], { device: x.device }), 0.5), x)),
   k('softmax', [f32([3, 5], -2, 2)], (x) => g.softmax(x, -1)),
   k('logSoftmax', [f32([3, 5], -2, 2)], (x) => g.logSoftmax(x, 0)),
+  // strided rows longer than a workgroup, and a short axis in the middle
+  k('softmax and logSoftmax of permuted views', [f32([3, 70, 2], -3, 3)], (x) =>
+    g.add(g.softmax(g.permute(x, [0, 2, 1]), -1), g.logSoftmax(g.permute(x, [0, 2, 1]), 1)),
+  ),
   k('gelu erf', [f32([3, 4], -3, 3)], (x) => g.gelu(x)),
   k('gelu tanh', [f32([3, 4], -3, 3)], (x) => g.gelu(x, 'tanh')),
   k('silu, leakyRelu', [f32([3, 4], -3, 3)], (x) => g.add(g.silu(x), g.leakyRelu(x, 0.1))),

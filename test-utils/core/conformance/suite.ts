@@ -33,7 +33,7 @@ import { materialize } from './inputs';
 
 const FUSED_OPS = ['softmax', 'logSoftmax', 'gelu', 'layerNorm', 'attention', 'adamwUpdate'] as const;
 /** Optional fused backward kernels: the gradient cases must reach each one a backend has. */
-const FUSED_BACKWARD_OPS = ['geluBackward', 'layerNormBackward'] as const;
+const FUSED_BACKWARD_OPS = ['geluBackward', 'layerNormBackward', 'softmaxBackward', 'logSoftmaxBackward'] as const;
 
 const list = (r: Tensor | Tensor[]) => (Array.isArray(r) ? r : [r]);
 

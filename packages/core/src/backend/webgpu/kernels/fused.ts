@@ -1,7 +1,7 @@
 /**
- * The fused kernels of the WebGPU backend: softmax/logSoftmax, layerNorm (forward and backward)
- * and attention (own files), and the elementwise ones, GELU, its backward and the AdamW update,
- * as single map dispatches.
+ * The fused kernels of the WebGPU backend: softmax/logSoftmax and layerNorm (forward and
+ * backward each) and attention (own files), and the elementwise ones, GELU, its backward and
+ * the AdamW update, as single map dispatches.
  */
 import type { Kernel } from '../../backend';
 import { storageType } from '../wgsl/common';
@@ -11,6 +11,7 @@ import { makeLayerNormKernel } from './layer-norm';
 import { makeLayerNormBackwardKernel } from './layer-norm-backward';
 import { runMap } from './map';
 import { makeSoftmaxKernels } from './softmax';
+import { makeSoftmaxBackwardKernels } from './softmax-backward';
 
 export function makeFusedKernels(ctx: KernelContext) {
   const gelu: Kernel<'gelu'> = ([x], out, { approximate }) =>
@@ -65,6 +66,7 @@ export function makeFusedKernels(ctx: KernelContext) {
     geluBackward,
     adamwUpdate,
     ...makeSoftmaxKernels(ctx),
+    ...makeSoftmaxBackwardKernels(ctx),
     layerNorm: makeLayerNormKernel(ctx),
     layerNormBackward: makeLayerNormBackwardKernel(ctx),
     attention: makeAttentionKernel(ctx),
