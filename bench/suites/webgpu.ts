@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as g from '@graft/core';
 import { registerWebGPU } from '@graft/core/webgpu';
 import { BERT_TINY_SHAPE, bertStep } from '../webgpu/bert-step';
-import { countStep } from '../webgpu/dispatch-count';
+import { countStep } from '../webgpu/count-step';
 import { machine, saveResults, table, time } from '../harness';
 
 // tfjs-webgpu looks for navigator.gpu and the GPU* globals; graft then finds the same GPU object

@@ -19,9 +19,6 @@ import { collapseDims, sizeOf } from '../../../shape';
 const COLUMNS = 16;
 const LANES = WORKGROUP / COLUMNS;
 
-/** `+ Σ ${p}d · prm[at + d]` over `rank` coordinates, in i32. */
-const dot = (p: string, rank: number, at: number) => Array.from({ length: rank }, (_, d) => ` + i32(${p}${d}) * i32(prm[${at + d}])`).join('');
-
 export function makeLayerNormBackwardKernel(ctx: KernelContext): Kernel<'layerNormBackward'> {
   return ([x, w, g], [gradX, gradW, gradB], { dims, eps }) => {
     const r = x.shape.length;
