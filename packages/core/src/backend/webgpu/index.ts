@@ -47,6 +47,11 @@ export interface CreateWebGPUBackendOptions extends WebGPUOptions {
   fused?: boolean;
   /** Dispatches per GPU submit at most (default 32); reads submit what is queued in any case. */
   submitEvery?: number;
+  /**
+   * Fuse chains of elementwise ops into one kernel each (default true): they are recorded and
+   * run when their result is read. `false` dispatches every op at once (for comparisons).
+   */
+  fuseElementwise?: boolean;
 }
 
 /** Host data → the bytes of a GPU buffer (bool widens to u32). */
@@ -76,7 +81,7 @@ function fromGpu(dtype: DType, bytes: Uint8Array, size: number): TypedArray {
 export async function createWebGPUBackend(opts: CreateWebGPUBackendOptions = {}): Promise<WebGPUBackend> {
   const gpu = await createGpuContext(opts);
   const stream = new CommandStream(gpu, opts.submitEvery);
-  const ctx: KernelContext = { stream };
+  const ctx: KernelContext = { stream, fuseElementwise: opts.fuseElementwise ?? true };
   const kernels: KernelTable = {
     ...makeElementwiseKernels(ctx),
     ...makeReduceKernels(ctx),

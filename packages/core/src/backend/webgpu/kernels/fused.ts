@@ -9,13 +9,14 @@ import { makeAttentionKernel } from './attention';
 import type { KernelContext } from './context';
 import { makeLayerNormKernel } from './layer-norm';
 import { makeLayerNormBackwardKernel } from './layer-norm-backward';
+import { recordMap } from './lazy-map';
 import { runMap } from './map';
 import { makeSoftmaxKernels } from './softmax';
 import { makeSoftmaxBackwardKernels } from './softmax-backward';
 
 export function makeFusedKernels(ctx: KernelContext) {
   const gelu: Kernel<'gelu'> = ([x], out, { approximate }) =>
-    runMap(ctx, {
+    recordMap(ctx, {
       op: 'gelu',
       key: `gelu:${approximate}`,
       inputs: [x],
