@@ -76,7 +76,7 @@ for (const n of tiny ? [128, 256] : [1024, 4096]) {
     graft: `${gflops.toFixed(1)} GFLOP/s`,
     'torch H200': n === 4096 ? `${TORCH_H200.sgemm4096TFlops * 1000} GFLOP/s` : '',
     'graft / torch': n === 4096 ? (gflops / (TORCH_H200.sgemm4096TFlops * 1000)).toFixed(3) : '',
-    dispatches: reps,
+    dispatches: `${reps} per read`,
   });
   results[`gemm${n}`] = { gflops, timing: t, reps, maxScaledError: worst };
   ga.dispose();
