@@ -52,19 +52,34 @@ function sameView(a: TensorView, b: TensorView): boolean {
   return sameBuffer && a.dtype === b.dtype && a.offset === b.offset && a.strides.every((s, d) => s === b.strides[d]);
 }
 
-/** Replaces every `a<k>` and `t<k>` name in WGSL text. */
-function rename(text: string, leaf: (k: number) => string, temp: (k: number) => string): string {
-  return text.replace(/\b([at])(\d+)\b/g, (_, kind: string, k: string) => (kind === 'a' ? leaf(Number(k)) : temp(Number(k))));
+/**
+ * One recorded op: its WGSL expression over its own arguments `a0 …`, and what each argument is:
+ * an input view (k ≥ 0: leaf k) or an earlier node's value (k < 0: node −k − 1). Kept as numbers
+ * so that taking an expression into another copies no strings; WGSL is written once, when the
+ * expression runs (renaming strings on every op was a seventh of a 200-add chain's host time).
+ */
+interface ExprNode {
+  readonly expr: string;
+  readonly args: readonly number[];
+}
+
+/** `let t<k> = …;` for node k, its arguments named `a<leaf>` and `t<node>`. */
+function line(node: ExprNode, k: number): string {
+  const expr = node.expr.replace(/\ba(\d+)\b/g, (_, j: string) => {
+    const r = node.args[Number(j)];
+    return r >= 0 ? `a${r}` : `t${-r - 1}`;
+  });
+  return `let t${k} = ${expr};`;
 }
 
 class PendingMap implements PendingWrite {
   constructor(
     readonly ctx: KernelContext,
     readonly out: TensorView,
-    /** Input views, each in the output's shape (`a<k>` in the lines). */
+    /** Input views, each in the output's shape. */
     readonly leaves: readonly TensorView[],
-    /** `let t<k> = …;` lines, in order. */
-    readonly lines: readonly string[],
+    /** The ops in order; the last one's value is the result. */
+    readonly nodes: readonly ExprNode[],
     /** The op names, for errors and the dispatch counters. */
     readonly ops: readonly string[],
   ) {
@@ -73,15 +88,10 @@ class PendingMap implements PendingWrite {
     ctx.stream.pending.add(this);
   }
 
-  /** The name holding the result (the last line's). */
-  get result(): string {
-    return `t${this.lines.length - 1}`;
-  }
-
   materialize(): void {
     if (!this.#settle()) return;
     const st = storageType(this.out.dtype);
-    const store = `${this.lines.join('\n  ')}\n  out[i] = ${st}(${this.result});`;
+    const store = `${this.nodes.map(line).join('\n  ')}\n  out[i] = ${st}(t${this.nodes.length - 1});`;
     const op = this.ops.length === 1 ? this.ops[0] : `fused:${this.ops[0]}+${this.ops.length - 1}`;
     try {
       runMap(this.ctx, { op, key: `lazy|${store}`, inputs: this.leaves, out: this.out, expr: '', store });
@@ -127,51 +137,41 @@ export function recordMap(ctx: KernelContext, spec: LazyMapSpec): void {
     return;
   }
   const leaves: TensorView[] = [];
-  const lines: string[] = [];
+  const nodes: ExprNode[] = [];
   const ops: string[] = [];
-  const leafName = (v: TensorView) => {
-    let k = leaves.findIndex((l) => sameView(l, v));
-    if (k < 0) k = leaves.push(v) - 1;
-    return `a${k}`;
+  const leaf = (v: TensorView) => {
+    const k = leaves.findIndex((l) => sameView(l, v));
+    return k < 0 ? leaves.push(v) - 1 : k;
   };
   // a pending input read twice (mul(x, x)) is inlined once
-  const inlined = new Map<PendingMap, string>();
+  const inlined = new Map<PendingMap, number>();
   const args = spec.inputs.map((v) => {
     const p = handle(v).pending;
-    const seen = p instanceof PendingMap && inlinable(p, v, spec.out.shape) ? inlined.get(p) : undefined;
-    if (seen) return seen;
-    if (!(p instanceof PendingMap) || !inlinable(p, v, spec.out.shape) || lines.length + p.lines.length >= MAX_FUSED_OPS) {
+    if (!(p instanceof PendingMap) || !inlinable(p, v, spec.out.shape)) {
       p?.materialize();
-      return leafName(v);
+      return leaf(v);
     }
-    const names = p.leaves.map(leafName);
-    const base = lines.length;
-    for (const line of p.lines)
-      lines.push(
-        rename(
-          line,
-          (k) => names[k],
-          (k) => `t${base + k}`,
-        ),
-      );
+    const seen = inlined.get(p);
+    if (seen !== undefined) return seen;
+    if (nodes.length + p.nodes.length >= MAX_FUSED_OPS) {
+      p.materialize();
+      return leaf(v);
+    }
+    const leafOf = p.leaves.map(leaf);
+    const base = nodes.length;
+    for (const n of p.nodes) nodes.push({ expr: n.expr, args: n.args.map((r) => (r >= 0 ? leafOf[r] : r - base)) });
     ops.push(...p.ops);
-    const result = `t${base + p.lines.length - 1}`;
+    const result = -(nodes.length - 1) - 1;
     inlined.set(p, result);
     return result;
   });
   if (leaves.length > MAX_FUSED_INPUTS) {
     // too many distinct inputs to bind: run the inputs' expressions, and record this op alone
     for (const v of spec.inputs) handle(v).pending?.materialize();
-    new PendingMap(ctx, spec.out, spec.inputs, [`let t0 = ${spec.expr};`], [spec.op]);
+    new PendingMap(ctx, spec.out, spec.inputs, [{ expr: spec.expr, args: spec.inputs.map((_, k) => k) }], [spec.op]);
     return;
   }
-  lines.push(
-    `let t${lines.length} = ${rename(
-      spec.expr,
-      (k) => args[k],
-      (k) => `t${k}`,
-    )};`,
-  );
+  nodes.push({ expr: spec.expr, args });
   ops.push(spec.op);
-  new PendingMap(ctx, spec.out, leaves, lines, ops);
+  new PendingMap(ctx, spec.out, leaves, nodes, ops);
 }
