@@ -1,7 +1,7 @@
 /**
  * The real-GPU benchmark of the WebGPU backend, built into one self-contained bundle by
  * `bench/gpu/build.sh` (it runs where there is no Node.js and no network). It prints and saves:
- * f32 GEMM GFLOP/s at 1024² and 4096², and the training-step time (forward, cross-entropy over
+ * f32 GEMM GFLOP/s at 1024² and 4096² (both matmul kernels), and the training-step time (forward, cross-entropy over
  * the tied 30522-class head, backward, AdamW on every parameter) of bert-tiny, bert-mini and
  * bert-base shapes at batch 32 × 128, each next to the PyTorch-on-CUDA figures issue 13 gives
  * for an NVIDIA H200 (fp32, no TF32). It also counts the dispatches of each step and compares the
@@ -42,13 +42,17 @@ const rows: Record<string, string | number>[] = [];
 const results: Record<string, unknown> = { adapter: info, features: [...backend.gpu.device.features], tiny, host: hostname() };
 let failed = false;
 
-// ---- GEMM: `reps` products per timed call, read once, so it measures throughput ----
-for (const n of tiny ? [128, 256] : [1024, 4096]) {
+// ---- GEMM: `reps` products per timed call, read once, so it measures throughput; both kernels ----
+console.log(`matmul kernel chosen for this adapter: ${backend.matmul}`);
+const kernels = ['tiled', 'rows'] as const;
+for (const kind of kernels) await registerWebGPU({ required: true, gpu, name: `webgpu-${kind}`, priority: 0, matmul: kind });
+for (const [n, kind] of (tiny ? [128, 256] : [1024, 4096]).flatMap((n) => kernels.map((k) => [n, k] as const))) {
+  const device = `webgpu-${kind}`;
   const gen = new g.Generator(n);
   const a = gen.normal(n * n, 'float32');
   const b = gen.normal(n * n, 'float32');
-  const ga = g.tensor(a, { shape: [n, n], device: 'webgpu' });
-  const gb = g.tensor(b, { shape: [n, n], device: 'webgpu' });
+  const ga = g.tensor(a, { shape: [n, n], device });
+  const gb = g.tensor(b, { shape: [n, n], device });
   const reps = n >= 4096 ? 8 : 32;
   const run = async () => {
     const outs = g.scope(() => Array.from({ length: reps }, () => g.matmul(ga, gb).keep()));
@@ -66,19 +70,19 @@ for (const n of tiny ? [128, 256] : [1024, 4096]) {
     worst = Math.max(worst, Math.abs(c[i * n + j] - want) / Math.sqrt(n));
   }
   if (!(worst < 1e-3)) {
-    console.error(`GEMM ${n}: wrong result (max |error| / √n = ${worst})`);
+    console.error(`GEMM ${n} (${kind}): wrong result (max |error| / √n = ${worst})`);
     failed = true;
   }
   const t = await time(run, { warmup: 1, minRuns: 3, minTime: tiny ? 0.2 : 2 });
   const gflops = (2 * n ** 3 * reps) / t.median / 1e9;
   rows.push({
-    case: `f32 GEMM ${n}×${n}×${n}`,
+    case: `f32 GEMM ${n}×${n}×${n} (${kind}${kind === backend.matmul ? ', chosen' : ''})`,
     graft: `${gflops.toFixed(1)} GFLOP/s`,
     'torch H200': n === 4096 ? `${TORCH_H200.sgemm4096TFlops * 1000} GFLOP/s` : '',
     'graft / torch': n === 4096 ? (gflops / (TORCH_H200.sgemm4096TFlops * 1000)).toFixed(3) : '',
     dispatches: `${reps} per read`,
   });
-  results[`gemm${n}`] = { gflops, timing: t, reps, maxScaledError: worst };
+  results[`gemm${n}-${kind}`] = { gflops, timing: t, reps, maxScaledError: worst };
   ga.dispose();
   gb.dispose();
 }

@@ -2,7 +2,7 @@
  * WebGPU backend behaviour beyond op conformance: device moves, mixed-device errors, typed errors
  * (limits, out-of-range indices, shader errors, device loss), the buffer pool and pipeline cache,
  * batching, float16 storage, a flat 200-step training loop and equal cpu/webgpu loss curves; the
- * host-side caches and elementwise fusion (test-utils/core/webgpu).
+ * host-side caches, elementwise fusion and both matmul kernels (test-utils/core/webgpu).
  */
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -15,6 +15,7 @@ import { Generator } from '../../random/generator';
 import { registerWebGPU, WebGPUDeviceLostError, WebGPUIndexError, WebGPULimitError, WebGPUValidationError, createWebGPUBackend } from '../../webgpu';
 import { cachingSuite } from '../../../../../test-utils/core/webgpu/caching-suite';
 import { fusionSuite } from '../../../../../test-utils/core/webgpu/fusion-suite';
+import { matmulSuite } from '../../../../../test-utils/core/webgpu/matmul-suite';
 import { tinyTrainer, usage } from '../../../../../test-utils/core/webgpu/training';
 
 const scalarRerun = typeof process !== 'undefined' && process.env?.GRAFT_CPU_KERNELS === 'scalar';
@@ -212,3 +213,4 @@ describe.skipIf(!backend)('webgpu backend', () => {
 
 cachingSuite(backend);
 fusionSuite(backend);
+matmulSuite(backend);
