@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as g from '@graft/core';
 import { registerWebGPU } from '@graft/core/webgpu';
 import { BERT_TINY_SHAPE, bertStep } from '../webgpu/bert-step';
+import { countStep } from '../webgpu/count-step';
 import { machine, saveResults, table, time } from '../harness';
 
 // tfjs-webgpu looks for navigator.gpu and the GPU* globals; graft then finds the same GPU object
@@ -128,6 +129,10 @@ for (const n of quick ? [128] : [128, 256, 512]) {
     ratio: tc.median / tg.median,
   });
   results.bertTiny = { batch, seq, webgpu: tg, cpu: tc, firstLoss: { webgpu: l0g, cpu: l0c } };
+  // load-independent: what fusion changes (bench/webgpu/dispatch-count.ts breaks it down by op)
+  const counts = await countStep(backend!, batch, seq);
+  console.log(`bert-tiny step: ${counts.dispatches} dispatches, ${counts.submits} submits`);
+  results.bertTinyCounts = counts;
 }
 
 table(rows);

@@ -16,6 +16,10 @@ export interface BertShape {
 
 /** google/bert_uncased_L-2_H-128_A-2. */
 export const BERT_TINY_SHAPE: BertShape = { vocab: 30522, hidden: 128, layers: 2, heads: 2, ffn: 512 };
+/** google/bert_uncased_L-4_H-256_A-4 (bert-mini). */
+export const BERT_MINI_SHAPE: BertShape = { vocab: 30522, hidden: 256, layers: 4, heads: 4, ffn: 1024 };
+/** bert-base-uncased: 12 layers, 768 wide, 12 heads. */
+export const BERT_BASE_SHAPE: BertShape = { vocab: 30522, hidden: 768, layers: 12, heads: 12, ffn: 3072 };
 
 export function bertStep(cfg: BertShape, device: string, batch: number, seq: number) {
   const gen = new g.Generator(7);
@@ -23,12 +27,11 @@ export function bertStep(cfg: BertShape, device: string, batch: number, seq: num
   const normal = (name: string, shape: number[]) =>
     (p[name] = g
       .tensor(
-        Array.from(
-          gen.normal(
-            shape.reduce((a, b) => a * b, 1),
-            'float32',
-          ),
-          (v) => v * 0.02,
+        gen.normal(
+          shape.reduce((a, b) => a * b, 1),
+          'float32',
+          0,
+          0.02,
         ),
         { shape, device },
       )
@@ -62,6 +65,10 @@ export function bertStep(cfg: BertShape, device: string, batch: number, seq: num
   let t = 0;
   return {
     parameters: Object.values(p).reduce((n, x) => n + x.size, 0),
+    /** Frees the parameters, optimizer state and inputs (device memory between models). */
+    dispose(): void {
+      for (const t of [...Object.values(p), ...Object.values(state).flatMap((s) => [s.m, s.v]), ids, labels]) t.dispose();
+    },
     /** One step; resolves to the loss (reading it is the step's only synchronisation). */
     async step(): Promise<number> {
       t++;

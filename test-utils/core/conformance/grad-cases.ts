@@ -74,10 +74,20 @@ export const gradCases: GradCase[] = [
   k('maskedFill', [f32([2, 3])], (x) => g.mul(g.maskedFill(x, g.tensor([true, false, true], { device: x.device }), 0.5), x)),
   k('softmax', [f32([3, 5], -2, 2)], (x) => g.softmax(x, -1)),
   k('logSoftmax', [f32([3, 5], -2, 2)], (x) => g.logSoftmax(x, 0)),
+  // strided rows longer than a workgroup, and a short axis in the middle
+  k('softmax and logSoftmax of permuted views', [f32([3, 70, 2], -3, 3)], (x) =>
+    g.add(g.softmax(g.permute(x, [0, 2, 1]), -1), g.logSoftmax(g.permute(x, [0, 2, 1]), 1)),
+  ),
   k('gelu erf', [f32([3, 4], -3, 3)], (x) => g.gelu(x)),
   k('gelu tanh', [f32([3, 4], -3, 3)], (x) => g.gelu(x, 'tanh')),
   k('silu, leakyRelu', [f32([3, 4], -3, 3)], (x) => g.add(g.silu(x), g.leakyRelu(x, 0.1))),
   k('layerNorm', [f32([3, 5]), f32([5]), f32([5])], (x, w, b) => g.layerNorm(x, [5], w, b)),
+  // strided x, weight and upstream gradient, two normalised dims, more rows than a workgroup:
+  // the paths of a backend's fused backward kernel that the dense case above does not reach
+  k('layerNorm over two dims of strided views', [f32([5, 70, 3]), f32([3, 6]), f32([3, 6])], (x, w, b) =>
+    g.permute(g.layerNorm(g.permute(x, [1, 2, 0]), [3, 5], g.slice(w, [null, [0, 5]]), g.slice(b, [null, [1, 6]]), 1e-6), [2, 0, 1]),
+  ),
+  k('gelu of a transposed view', [f32([4, 3], -3, 3)], (x) => g.mul(g.gelu(g.transpose(x)), g.reshape(ar(12, x), [3, 4]))),
   k('rmsNorm', [f32([3, 5]), f32([5])], (x, w) => g.rmsNorm(x, w)),
   k('embedding', [f32([4, 3]), ivals([0, 2, 3, 0], [2, 2])], (w, i) => g.embedding(w, i), [0]),
   k(

@@ -32,6 +32,8 @@ import { gradCases } from './grad-cases';
 import { materialize } from './inputs';
 
 const FUSED_OPS = ['softmax', 'logSoftmax', 'gelu', 'layerNorm', 'attention', 'adamwUpdate'] as const;
+/** Optional fused backward kernels: the gradient cases must reach each one a backend has. */
+const FUSED_BACKWARD_OPS = ['geluBackward', 'layerNormBackward', 'softmaxBackward', 'logSoftmaxBackward'] as const;
 
 const list = (r: Tensor | Tensor[]) => (Array.isArray(r) ? r : [r]);
 
@@ -190,6 +192,7 @@ export function conformanceSuite(device: string, opts: { skip?: string | null } 
         const fusedMissing = new Set<string>(FUSED_OPS.filter((op) => !kernels[op]));
         const differentiable = Object.keys(gradRules).filter((op) => !fusedMissing.has(op));
         expect(differentiable.filter((op) => !seenRules.has(op))).toEqual([]);
+        expect(FUSED_BACKWARD_OPS.filter((op) => kernels[op] && !seen.has(op))).toEqual([]);
       });
     });
   });

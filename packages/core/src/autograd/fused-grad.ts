@@ -1,7 +1,8 @@
 /**
  * Gradients of fused kernels. By default the composite is re-run on the saved inputs and
  * differentiated, so a fused forward kernel never needs a hand-written backward to be correct;
- * where a backend has a fused backward kernel (GELU, layerNorm), the rule calls it instead.
+ * where a backend has a fused backward kernel (GELU, layerNorm, softmax, logSoftmax), the rule
+ * calls it instead.
  */
 import { isFloat } from '../dtype';
 import { adopt, scope } from '../memory';
@@ -36,19 +37,25 @@ export function fusedBackward<K extends DifferentiableFusedOp>(
 }
 
 /**
- * Gradients of `gelu` or `layerNorm` from the backend's fused backward kernel, or null when the
- * backend has none (the rule then differentiates the composite). Same contract as `fusedBackward`.
+ * Gradients of `gelu`, `layerNorm`, `softmax` or `logSoftmax` from the backend's fused backward
+ * kernel, or null when the backend has none (the rule then differentiates the composite). Same
+ * contract as `fusedBackward`.
  */
 export function fusedBackwardKernel(
-  op: 'gelu' | 'layerNorm',
+  op: 'gelu' | 'layerNorm' | 'softmax' | 'logSoftmax',
   saved: readonly (Tensor | null)[],
-  attrs: FusedAttrs['gelu'] | FusedAttrs['layerNorm'],
+  attrs: FusedAttrs['gelu'] | FusedAttrs['layerNorm'] | FusedAttrs['softmax'],
   g: Tensor,
   wanted: readonly boolean[],
 ): (Tensor | null)[] | null {
   const x = saved[0];
   if (!x || g.dtype !== x.dtype) return null;
   const backend = backendOf(op, [x, g]);
+  if (op === 'softmax' || op === 'logSoftmax') {
+    const kernel = op === 'softmax' ? 'softmaxBackward' : 'logSoftmaxBackward';
+    if (!backend.kernels[kernel]) return null;
+    return [runKernel(kernel, [x, g], attrs as FusedAttrs['softmax'], x.shape, x.dtype, { backend, name: op })];
+  }
   if (op === 'gelu') {
     if (!backend.kernels.geluBackward) return null;
     return [runKernel('geluBackward', [x, g], attrs as FusedAttrs['gelu'], x.shape, x.dtype, { backend, name: 'gelu' })];

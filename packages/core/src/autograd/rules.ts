@@ -100,8 +100,8 @@ export const gradRules: GradTable = {
   scatterAdd: (g, n) => [g, null, wants(n, 2) ? o.gather(g, n.attrs.axis, input(n, 1)) : null],
 
   // ---- fused kernels: differentiated through their composites ----
-  softmax: (g, n) => recompute('softmax', g, n),
-  logSoftmax: (g, n) => recompute('logSoftmax', g, n),
+  softmax: (g, n) => fusedBackwardKernel('softmax', n.savedInputs(), n.attrs, g, wanted(n)) ?? recompute('softmax', g, n),
+  logSoftmax: (g, n) => fusedBackwardKernel('logSoftmax', n.savedInputs(), n.attrs, g, wanted(n)) ?? recompute('logSoftmax', g, n),
   // a backend's fused backward kernel when it has one, else the composite differentiated
   gelu: (g, n) => fusedBackwardKernel('gelu', n.savedInputs(), n.attrs, g, wanted(n)) ?? recompute('gelu', g, n),
   layerNorm: (g, n) => fusedBackwardKernel('layerNorm', n.savedInputs(), n.attrs, g, wanted(n)) ?? recompute('layerNorm', g, n),

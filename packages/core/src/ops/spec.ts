@@ -141,6 +141,10 @@ export interface FusedBackwardAttrs {
    * shape), gradWeight and gradBias (weight's shape)
    */
   layerNormBackward: { dims: number; eps: number };
+  /** inputs: [x, gradOut] (the softmax's input, not its output); output: gradX, x's shape */
+  softmaxBackward: { axis: number };
+  /** inputs: [x, gradOut] (the logSoftmax's input); output: gradX, x's shape */
+  logSoftmaxBackward: { axis: number };
 }
 /** The name of an optional fused backward kernel: a key of {@link FusedBackwardAttrs}. */
 export type FusedBackwardOp = keyof FusedBackwardAttrs;

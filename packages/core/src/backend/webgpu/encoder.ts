@@ -37,6 +37,23 @@ export interface GpuTensorBuffer {
   dirty: boolean;
   /** The batch that last referenced it (frees of buffers in the open batch wait for its submit). */
   batch: number;
+  /**
+   * A recorded elementwise expression that will write this buffer (lazy fusion, kernels/lazy-map.ts):
+   * set while no dispatch has written it yet; anything that reads the buffer materializes it first.
+   */
+  pending?: PendingWrite | null;
+  /** Pending expressions that read this buffer: while any do, freeing it is deferred. */
+  pins?: number;
+  /** Freed while pinned: released when the last pending reader materializes or is dropped. */
+  freeDeferred?: boolean;
+}
+
+/** What the stream knows of a pending expression: how to run it, and how to drop it unread. */
+export interface PendingWrite {
+  /** Dispatches the expression (once), writing the buffer. */
+  materialize(): void;
+  /** Forgets the expression without running it (its buffer is being freed). */
+  drop(): void;
 }
 
 /** Index kernels raise these codes in the flag buffer; `read` turns them into WebGPUIndexError. */
@@ -128,12 +145,33 @@ export class CommandStream {
   }
 
   free(b: GpuTensorBuffer): void {
+    // a freed pending result was never read: its expression need not run at all
+    b.pending?.drop();
+    if (b.pins) {
+      b.freeDeferred = true;
+      return;
+    }
+    b.freeDeferred = false;
     if (b.constant) this.constants.release(b.constant);
     else if (b.gpu && b.batch === this.#batch) this.#retiring.push(b.gpu);
     else if (b.gpu) this.pool.release(b.gpu);
     b.gpu = null;
     b.constant = null;
   }
+
+  /** Pins `b` for a pending expression that reads it. */
+  pin(b: GpuTensorBuffer): void {
+    b.pins = (b.pins ?? 0) + 1;
+  }
+
+  /** Unpins `b`; frees it if it was freed while pinned. */
+  unpin(b: GpuTensorBuffer): void {
+    b.pins = (b.pins ?? 1) - 1;
+    if (b.pins === 0 && b.freeDeferred) this.free(b);
+  }
+
+  /** Pending expressions not yet run or dropped (sync materializes them). */
+  readonly pending = new Set<PendingWrite>();
 
   /** Uploads host bytes into the start of `b`. */
   write(b: GpuTensorBuffer, data: ArrayBufferView): void {
@@ -216,12 +254,14 @@ export class CommandStream {
     opts: { flags?: boolean } = {},
   ): void {
     this.checkAlive(op);
+    // pending inputs run first, before this dispatch takes a meta slot (theirs may reset the arena)
+    for (const b of inputs) b.pending?.materialize();
     const maxWg = this.ctx.limits.maxComputeWorkgroupsPerDimension;
     if (workgroups[0] > maxWg || workgroups[1] > maxWg || workgroups[2] > maxWg) {
       throw new WebGPULimitError(op, `needs ${workgroups.join('×')} workgroups; the device allows ${maxWg} per dimension`);
     }
-    for (const b of inputs) this.#checkBinding(op, b);
-    for (const b of outputs) this.#checkBinding(op, b);
+    for (const b of inputs) this.checkBinding(op, b);
+    for (const b of outputs) this.checkBinding(op, b);
     if (this.#meta.slotBytes(meta.length) > ARENA_BYTES) throw new WebGPULimitError(op, 'too many kernel parameters');
     let metaSlot = this.#meta.slot(meta);
     if (!metaSlot) {
@@ -262,7 +302,8 @@ export class CommandStream {
     if (++this.#dispatchesInBatch >= this.submitEvery) this.flush();
   }
 
-  #checkBinding(op: string, b: GpuTensorBuffer): void {
+  /** Throws the typed limit error when `b` is too large to bind. */
+  checkBinding(op: string, b: GpuTensorBuffer): void {
     const maxBinding = this.ctx.limits.maxStorageBufferBindingSize;
     if (b.bytes > maxBinding) {
       throw new WebGPULimitError(
@@ -279,6 +320,7 @@ export class CommandStream {
    */
   copy(op: string, src: GpuTensorBuffer, dst: GpuTensorBuffer, bytes: number, srcOffset = 0, dstOffset = 0): void {
     this.checkAlive(op);
+    src.pending?.materialize();
     const from = this.#readable(src);
     this.#own(dst);
     this.#endPass();
@@ -326,6 +368,7 @@ export class CommandStream {
   /** Reads `bytes` bytes of `b` back to the host. */
   async read(b: GpuTensorBuffer, bytes: number): Promise<Uint8Array> {
     this.checkAlive('read');
+    b.pending?.materialize();
     const from = this.#readable(b);
     this.#endPass();
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
@@ -374,8 +417,9 @@ export class CommandStream {
     }
   }
 
-  /** Resolves when all submitted work is done; throws the errors it produced. */
+  /** Resolves when all work so far (pending expressions included) is done; throws the errors it produced. */
   async sync(): Promise<void> {
+    for (const p of [...this.pending]) p.materialize();
     this.flush();
     await this.device.queue.onSubmittedWorkDone();
     this.checkAlive('sync');

@@ -14,6 +14,7 @@ import type { KernelContext } from './kernels/context';
 import { makeElementwiseKernels } from './kernels/elementwise';
 import { makeReduceKernels } from './kernels/reduce';
 import { makeMatmulKernel } from './kernels/matmul';
+import { isSoftwareAdapter } from './kernels/matmul-tiled';
 import { makeMovementKernels } from './kernels/movement';
 import { makeIndexingKernels } from './kernels/indexing';
 import { makeFusedKernels } from './kernels/fused';
@@ -22,6 +23,8 @@ import { makeFusedKernels } from './kernels/fused';
 export interface WebGPUBackend extends Backend {
   /** The adapter, device and limits this backend runs on. */
   readonly gpu: GpuContext;
+  /** The matmul kernel in use (`createWebGPUBackend`'s `matmul` option, `'auto'` resolved). */
+  readonly matmul: 'rows' | 'tiled';
   /** @internal the command stream every kernel encodes into (pools and caches included) */
   readonly stream: CommandStream;
   /** Buffer-pool, pipeline-cache, bind-group-cache and dispatch counters. */
@@ -47,6 +50,17 @@ export interface CreateWebGPUBackendOptions extends WebGPUOptions {
   fused?: boolean;
   /** Dispatches per GPU submit at most (default 32); reads submit what is queued in any case. */
   submitEvery?: number;
+  /**
+   * Fuse chains of elementwise ops into one kernel each (default true): they are recorded and
+   * run when their result is read. `false` dispatches every op at once (for comparisons).
+   */
+  fuseElementwise?: boolean;
+  /**
+   * The matmul kernel: `'tiled'` (shared-memory tiles, for GPUs), `'rows'` (uniform rows, for
+   * software adapters, where barriers are expensive) or `'auto'` (default: `'rows'` on lavapipe,
+   * SwiftShader and other CPU adapters, `'tiled'` elsewhere).
+   */
+  matmul?: 'auto' | 'tiled' | 'rows';
 }
 
 /** Host data → the bytes of a GPU buffer (bool widens to u32). */
@@ -76,7 +90,8 @@ function fromGpu(dtype: DType, bytes: Uint8Array, size: number): TypedArray {
 export async function createWebGPUBackend(opts: CreateWebGPUBackendOptions = {}): Promise<WebGPUBackend> {
   const gpu = await createGpuContext(opts);
   const stream = new CommandStream(gpu, opts.submitEvery);
-  const ctx: KernelContext = { stream };
+  const matmul = !opts.matmul || opts.matmul === 'auto' ? (isSoftwareAdapter(gpu.adapterInfo) ? 'rows' : 'tiled') : opts.matmul;
+  const ctx: KernelContext = { stream, fuseElementwise: opts.fuseElementwise ?? true, matmul };
   const kernels: KernelTable = {
     ...makeElementwiseKernels(ctx),
     ...makeReduceKernels(ctx),
@@ -93,6 +108,7 @@ export async function createWebGPUBackend(opts: CreateWebGPUBackendOptions = {})
     dtypes,
     gpu,
     stream,
+    matmul,
     kernels,
     alloc: (dtype, size) => stream.alloc(Math.max(4, bytesOf(dtype, size))),
     free: (buffer) => stream.free(buffer as GpuTensorBuffer),

@@ -6,11 +6,17 @@ import { grid } from '../wgsl/common';
 
 export interface KernelContext {
   readonly stream: CommandStream;
+  /** Record elementwise ops and fuse chains of them into one kernel (kernels/lazy-map.ts). */
+  readonly fuseElementwise: boolean;
+  /** The matmul kernel: uniform rows (matmul.ts, for software adapters) or shared-memory tiles (matmul-tiled.ts). */
+  readonly matmul: 'rows' | 'tiled';
 }
 
-/** The GPU buffer behind a view. */
+/** The GPU buffer behind a view, with a pending elementwise result first dispatched (the kernel reads it). */
 export function buf(v: TensorView): GpuTensorBuffer {
-  return v.buffer as GpuTensorBuffer;
+  const b = v.buffer as GpuTensorBuffer;
+  b.pending?.materialize();
+  return b;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Kernel } from '../../backend';
 import { computeType } from '../wgsl/common';
 import type { KernelContext } from './context';
 import { collapseDims, sizeOf } from '../../../shape';
+import { recordMap } from './lazy-map';
 import { runMap } from './map';
 import { copyRange } from './movement';
 
@@ -106,18 +107,20 @@ export function castExpr(v: string, from: DType, to: DType): string {
 }
 
 export function makeElementwiseKernels(ctx: KernelContext) {
-  const unary: Kernel<'unary'> = ([x], out, { op }) => runMap(ctx, { op: `unary:${op}`, key: `unary:${op}`, inputs: [x], out, expr: unaryExpr(op, x.dtype) });
+  // recorded, not dispatched: chains of these fuse into one kernel (lazy-map.ts)
+  const unary: Kernel<'unary'> = ([x], out, { op }) =>
+    recordMap(ctx, { op: `unary:${op}`, key: `unary:${op}`, inputs: [x], out, expr: unaryExpr(op, x.dtype) });
 
   const binary: Kernel<'binary'> = ([a, b], out, { op }) => {
     const expr = binaryExpr(op, cls(a.dtype));
-    runMap(ctx, { op: `binary:${op}`, key: `binary:${op}`, inputs: [a, b], out, expr });
+    recordMap(ctx, { op: `binary:${op}`, key: `binary:${op}`, inputs: [a, b], out, expr });
   };
 
   const where: Kernel<'where'> = ([c, a, b], out) =>
-    runMap(ctx, { op: 'where', key: 'where', inputs: [c, a, b], out, expr: `select(a2, a1, ${castExpr('a0', c.dtype, 'bool')} != 0u)` });
+    recordMap(ctx, { op: 'where', key: 'where', inputs: [c, a, b], out, expr: `select(a2, a1, ${castExpr('a0', c.dtype, 'bool')} != 0u)` });
 
   const cast: Kernel<'cast'> = ([x], out, { dtype }) =>
-    runMap(ctx, { op: 'cast', key: `cast:${dtype}`, inputs: [x], out, expr: castExpr('a0', x.dtype, dtype) });
+    recordMap(ctx, { op: 'cast', key: `cast:${dtype}`, inputs: [x], out, expr: castExpr('a0', x.dtype, dtype) });
 
   const contiguous: Kernel<'contiguous'> = ([x], out) => {
     // a dense view at an offset (a slice, or one part of a fused kernel's stacked output) is a

@@ -1,18 +1,22 @@
 /**
- * The fused kernels of the WebGPU backend: softmax/logSoftmax, layerNorm and attention (own
- * files), and the elementwise ones, GELU and the AdamW update, as single map dispatches.
+ * The fused kernels of the WebGPU backend: softmax/logSoftmax and layerNorm (forward and
+ * backward each) and attention (own files), and the elementwise ones, GELU, its backward and
+ * the AdamW update, as single map dispatches.
  */
 import type { Kernel } from '../../backend';
 import { storageType } from '../wgsl/common';
 import { makeAttentionKernel } from './attention';
 import type { KernelContext } from './context';
 import { makeLayerNormKernel } from './layer-norm';
+import { makeLayerNormBackwardKernel } from './layer-norm-backward';
+import { recordMap } from './lazy-map';
 import { runMap } from './map';
 import { makeSoftmaxKernels } from './softmax';
+import { makeSoftmaxBackwardKernels } from './softmax-backward';
 
 export function makeFusedKernels(ctx: KernelContext) {
   const gelu: Kernel<'gelu'> = ([x], out, { approximate }) =>
-    runMap(ctx, {
+    recordMap(ctx, {
       op: 'gelu',
       key: `gelu:${approximate}`,
       inputs: [x],
@@ -21,6 +25,21 @@ export function makeFusedKernels(ctx: KernelContext) {
         approximate === 'tanh'
           ? '0.5 * a0 * (1.0 + tanh_(0.7978845608028654 * (a0 + 0.044715 * a0 * a0 * a0)))'
           : '0.5 * a0 * (1.0 + erf_(a0 * 0.7071067811865476))',
+    });
+
+  // d gelu(x)/dx · g in one dispatch; the differentiated composite took 11 (erf's chain rule)
+  const geluBackward: Kernel<'geluBackward'> = ([x, g], out, { approximate }) =>
+    runMap(ctx, {
+      op: 'geluBackward',
+      key: `geluBackward:${approximate}`,
+      inputs: [x, g],
+      out,
+      expr: '',
+      store:
+        approximate === 'tanh'
+          ? `let t = tanh_(0.7978845608028654 * (a0 + 0.044715 * a0 * a0 * a0));
+  out[i] = ${storageType(out.dtype)}((0.5 * (1.0 + t) + 0.5 * a0 * (1.0 - t * t) * 0.7978845608028654 * (1.0 + 0.134145 * a0 * a0)) * a1);`
+          : `out[i] = ${storageType(out.dtype)}((0.5 * (1.0 + erf_(a0 * 0.7071067811865476)) + a0 * 0.3989422804014327 * exp(-0.5 * a0 * a0)) * a1);`,
     });
 
   const adamwUpdate: Kernel<'adamwUpdate'> = ([p, g, m, v], [outP, outM, outV], s) => {
@@ -43,5 +62,14 @@ export function makeFusedKernels(ctx: KernelContext) {
     });
   };
 
-  return { gelu, adamwUpdate, ...makeSoftmaxKernels(ctx), layerNorm: makeLayerNormKernel(ctx), attention: makeAttentionKernel(ctx) };
+  return {
+    gelu,
+    geluBackward,
+    adamwUpdate,
+    ...makeSoftmaxKernels(ctx),
+    ...makeSoftmaxBackwardKernels(ctx),
+    layerNorm: makeLayerNormKernel(ctx),
+    layerNormBackward: makeLayerNormBackwardKernel(ctx),
+    attention: makeAttentionKernel(ctx),
+  };
 }

@@ -18,6 +18,7 @@ import type { Kernel } from '../../backend';
 import { computeType, decode, enables, Meta, storageType } from '../wgsl/common';
 import { buf, type KernelContext } from './context';
 import { collapseDims } from '../../../shape';
+import { tiledMatmul } from './matmul-tiled';
 
 /** Columns per invocation (one vec4 accumulator per row). */
 const COLS = 4;
@@ -33,6 +34,10 @@ export function matmulTile(m: number, n: number): { rows: 4 | 8 | 16; width: 8 |
 
 export function makeMatmulKernel(ctx: KernelContext): Kernel<'matmul'> {
   return ([a, b], out) => {
+    if (ctx.matmul === 'tiled') {
+      tiledMatmul(ctx, a, b, out);
+      return;
+    }
     const r = a.shape.length;
     const [m, k] = [a.shape[r - 2], a.shape[r - 1]];
     const n = b.shape[r - 1];
