@@ -72,7 +72,7 @@ static inline v128_t unop(int op, v128_t x) {
     case ERF: return verf(x);
     case RSQRT: return wasm_f32x4_div(F4(1.0f), wasm_f32x4_sqrt(x));
     case RECIP: return wasm_f32x4_div(F4(1.0f), x);
-    case GELU_ERF: return wasm_f32x4_mul(wasm_f32x4_mul(F4(0.5f), x), wasm_f32x4_add(F4(1.0f), verf(wasm_f32x4_mul(x, F4(0.70710678118654752f)))));
+    case GELU_ERF: return wasm_f32x4_mul(x, vphi(x));
     default: {
       // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
       v128_t inner = wasm_f32x4_mul(F4(0.79788456080286536f), vfma(wasm_f32x4_mul(F4(0.044715f), x), wasm_f32x4_mul(x, x), x));

@@ -118,6 +118,47 @@ static inline v128_t verf(v128_t x) {
   return wasm_v128_bitselect(x, y, wasm_f32x4_ne(x, x));
 }
 
+// Φ(x) = ½·erfc(−x/√2), the standard normal CDF of GELU, which runs it on every activation of a
+// feed-forward layer. With z = x/√2: where every lane has |z| < 2 (nearly all activations), ½(1 +
+// erf z) with a rational erf (odd degree 13 over even degree 8, Eigen's and XLA's float erf;
+// absolute error under 3.2e-7 there, so x·Φ(x) is within 5e-7 of exact) and no exp or second
+// branch, which made GELU about 2.5 times cheaper than through verf; otherwise the vector also takes
+// the erfc form of verf (½·t·exp(−z² + Q(t)) for x < 0, 1 minus that above), whose relative
+// accuracy keeps the far left tail of x·Φ(x) right where 1 + erf z cancels.
+static inline v128_t vphi(v128_t x) {
+  v128_t z = wasm_f32x4_mul(x, F4(0.70710678118654752f));
+  v128_t z2 = wasm_f32x4_mul(z, z);
+  v128_t p = F4(-2.72614225801306e-10f);
+  p = vfma(p, z2, F4(2.77068142495902e-08f));
+  p = vfma(p, z2, F4(-2.10102402082508e-06f));
+  p = vfma(p, z2, F4(-5.69250639462346e-05f));
+  p = vfma(p, z2, F4(-7.34990630326855e-04f));
+  p = vfma(p, z2, F4(-2.95459980854025e-03f));
+  p = vfma(p, z2, F4(-1.60960333262415e-02f));
+  v128_t q = F4(-1.45660718464996e-05f);
+  q = vfma(q, z2, F4(-2.13374055278905e-04f));
+  q = vfma(q, z2, F4(-1.68282697438203e-03f));
+  q = vfma(q, z2, F4(-7.37332916720468e-03f));
+  q = vfma(q, z2, F4(-1.42647390514189e-02f));
+  v128_t phi = vfma(wasm_f32x4_div(wasm_f32x4_mul(p, z), q), F4(0.5f), F4(0.5f));
+  v128_t far = wasm_f32x4_ge(z2, F4(4.0f)); // false for nan, which the rational form propagates
+  if (!wasm_v128_any_true(far)) return phi;
+  v128_t t = wasm_f32x4_div(F4(1.0f), vfma(wasm_f32x4_abs(z), F4(0.5f), F4(1.0f)));
+  v128_t r = F4(0.17087277f);
+  r = vfma(r, t, F4(-0.82215223f));
+  r = vfma(r, t, F4(1.48851587f));
+  r = vfma(r, t, F4(-1.13520398f));
+  r = vfma(r, t, F4(0.27886807f));
+  r = vfma(r, t, F4(-0.18628806f));
+  r = vfma(r, t, F4(0.09678418f));
+  r = vfma(r, t, F4(0.37409196f));
+  r = vfma(r, t, F4(1.00002368f));
+  r = vfma(r, t, F4(-1.26551223f));
+  v128_t half_erfc = wasm_f32x4_mul(wasm_f32x4_mul(t, F4(0.5f)), vexp(wasm_f32x4_sub(r, z2)));
+  v128_t tail = wasm_v128_bitselect(half_erfc, wasm_f32x4_sub(F4(1.0f), half_erfc), wasm_f32x4_lt(x, F4(0.0f)));
+  return wasm_v128_bitselect(tail, phi, far);
+}
+
 static inline float hsum(v128_t v) {
   return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) + (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
 }

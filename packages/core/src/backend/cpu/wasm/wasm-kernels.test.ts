@@ -174,6 +174,19 @@ describe.skipIf(!hasWasm)('WASM kernels agree with the TypeScript reference', ()
     agree([rand([2, 3, 5, 6]), rand([5, 6]), rand([5, 6])], (t, ww, bb) => g.layerNorm(t, [5, 6], ww, bb), { atol: 1e-5 });
     agree([rand([1001], 4)], (t) => g.gelu(t, 'none'), { atol: 1e-6 });
     agree([rand([1001], 4)], (t) => g.gelu(t, 'tanh'), { atol: 1e-6 });
+    // exact GELU takes a rational erf where every lane of a vector has |x| < 2√2 and the erfc
+    // form elsewhere: a fine sweep crosses that bound in every lane position, and the far left
+    // tail (below -2√2, tiny negative outputs) keeps its relative accuracy, down to -6 where the
+    // float64 reference's own 1 + erf still has it
+    const sweep = g.linspace(-12, 12, 4003, { dtype: 'float32' });
+    agree([sweep], (t) => g.gelu(t, 'none'), { atol: 5e-7, rtol: 2e-6 });
+    agree([g.linspace(-6, -2.9, 997, { dtype: 'float32' })], (t) => g.gelu(t, 'none'), { atol: 1e-30, rtol: 2e-5 });
+    const geluGrad = (t: g.Tensor) => {
+      const x = t.detach().requiresGrad_();
+      g.gelu(x, 'none').backward(g.onesLike(x));
+      return x.grad!;
+    };
+    agree([sweep], geluGrad, { atol: 5e-7, rtol: 2e-6 });
     const [p, gr, m, v] = [rand([1003]), rand([1003]), rand([1003]), g.abs(rand([1003]))];
     const h = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, step: 5 };
     for (const k of ['param', 'expAvg', 'expAvgSq'] as const) agree([p, gr, m, v], (...t) => g.adamwUpdate(t[0], t[1], t[2], t[3], h)[k], { atol: 1e-6 });
