@@ -92,6 +92,27 @@ EXPORT void graft_softmax_rows(int rows, int n, const float *x0, int xr, float *
   }
 }
 
+// Softmax's backward in place, for attention's: per row of n, d = scale·p∘(d − Σ p∘d), with p
+// the softmax output and d the gradient of it on the way in, that of the scores on the way out.
+// p and d are dense rows of n.
+EXPORT void graft_softmax_backward_rows(int rows, int n, const float *p0, float *d0, float scale) {
+  for (int i = 0; i < rows; i++) {
+    const float *p = p0 + i * n;
+    float *d = d0 + i * n;
+    v128_t s0 = F4(0.0f), s1 = s0;
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+      s0 = vfma(wasm_v128_load(p + j), wasm_v128_load(d + j), s0);
+      s1 = vfma(wasm_v128_load(p + j + 4), wasm_v128_load(d + j + 4), s1);
+    }
+    for (; j + 4 <= n; j += 4) s0 = vfma(wasm_v128_load(p + j), wasm_v128_load(d + j), s0);
+    float dot = hsum(wasm_f32x4_add(s0, s1));
+    for (; j < n; j++) dot += p[j] * d[j];
+    v128_t dv = F4(dot), sv = F4(scale);
+    for (j = 0; j + 4 <= n; j += 4) wasm_v128_store(d + j, wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(p + j), sv), wasm_f32x4_sub(wasm_v128_load(d + j), dv)));
+    for (; j < n; j++) d[j] = p[j] * scale * (d[j] - dot);
+  }
+}
 
 // layerNorm over rows of n: out = (x − mean)·rstd·w + b, with w and b dense of length n.
 EXPORT void graft_layernorm_rows(int rows, int n, const float *x0, int xr, const float *w, const float *b, float eps, float *out0) {

@@ -141,6 +141,12 @@ export interface FusedBackwardAttrs {
    * shape), gradWeight and gradBias (weight's shape)
    */
   layerNormBackward: { dims: number; eps: number };
+  /**
+   * inputs: [q, k, v, gradOut] or [q, k, v, gradOut, additiveMask], as `attention` saw them (one
+   * batch shape); outputs: gradQ, gradK, gradV (q's, k's and v's shapes). Not for a mask that
+   * needs a gradient (the rule then differentiates the composite).
+   */
+  attentionBackward: { scale: number; causal: boolean };
 }
 /** The name of an optional fused backward kernel: a key of {@link FusedBackwardAttrs}. */
 export type FusedBackwardOp = keyof FusedBackwardAttrs;
@@ -152,6 +158,7 @@ export type FusedBackwardOp = keyof FusedBackwardAttrs;
 export interface KernelOutputCounts {
   adamwUpdate: 3;
   layerNormBackward: 3;
+  attentionBackward: 3;
 }
 /** The kernels that write several outputs. */
 export type MultiOutputOp = keyof KernelOutputCounts;

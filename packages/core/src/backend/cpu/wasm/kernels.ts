@@ -5,7 +5,7 @@
  */
 import type { KernelTable, TensorView } from '../../backend';
 import type { FullKernelTable } from '../../backend';
-import { wasmAttention } from './attention';
+import { wasmAttention, wasmAttentionBackward } from './attention';
 import { wasmGeluBackward, wasmLayerNormBackward } from './backward';
 import { wasmBinary, wasmUnary, wasmUnaryId, GELU_IDS } from './elementwise';
 import { wasmMatmul } from './gemm';
@@ -59,6 +59,9 @@ export function wasmKernels(rt: WasmRuntime, pool: ThreadPool, scalar: FullKerne
     },
     attention: (inputs, out, attrs) => {
       if (!wasmAttention(rt, pool, inputs, out, attrs.scale, attrs.causal)) fused.attention!(inputs, out, attrs);
+    },
+    attentionBackward: (inputs, outs, attrs) => {
+      if (!wasmAttentionBackward(rt, pool, inputs, outs, attrs.scale, attrs.causal)) fused.attentionBackward!(inputs, outs, attrs);
     },
   };
 }

@@ -34,6 +34,7 @@ export interface KernelExports {
   graft_reduce_cols(op: number, outer: number, rows: number, n: number, x: number, xo: number, xr: number, out: number): void;
   graft_softmax_rows(rows: number, n: number, x: number, xr: number, out: number, log: number): void;
   graft_layernorm_rows(rows: number, n: number, x: number, xr: number, w: number, b: number, eps: number, out: number): void;
+  graft_softmax_backward_rows(rows: number, n: number, p: number, d: number, scale: number): void;
   graft_zero(ptr: number, bytes: number): void;
   graft_gelu_backward(n: number, x: number, g: number, out: number, tanhForm: number): void;
   graft_layernorm_backward_rows(rows: number, n: number, x: number, xr: number, w: number, g: number, eps: number, dx: number, stats: number): void;
