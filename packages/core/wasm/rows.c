@@ -30,26 +30,38 @@ EXPORT void graft_reduce_rows(int op, int rows, int n, const float *x0, int xr, 
 }
 
 // out[p, j] = reduce over i of x[p·xo + i·xr + j], for j < n: reducing leading axes (bias
-// gradients, column sums) with the kept axis dense, vectorised across j.
+// gradients, column sums) with the kept axis dense, vectorised across j. Sixteen columns (a
+// cache line) at a time in four independent accumulators: one four-wide column at a time was
+// bound by the add latency and touched a cache line per row for each quarter of it (bias
+// gradients of [4096, 512] took 3 ms).
+static inline v128_t combine(int op, v128_t acc, v128_t v) {
+  return op == SUM ? wasm_f32x4_add(acc, v) : op == MAX ? wasm_f32x4_max(acc, v) : wasm_f32x4_min(acc, v);
+}
+
 EXPORT void graft_reduce_cols(int op, int outer, int rows, int n, const float *x0, int xo, int xr, float *out0) {
   for (int p = 0; p < outer; p++) {
     const float *x = x0 + p * xo;
     float *out = out0 + p * n;
     int j = 0;
+    for (; j + 16 <= n; j += 16) {
+      const float *c = x + j;
+      v128_t a0 = op == SUM ? F4(0.0f) : wasm_v128_load(c), a1 = op == SUM ? F4(0.0f) : wasm_v128_load(c + 4);
+      v128_t a2 = op == SUM ? F4(0.0f) : wasm_v128_load(c + 8), a3 = op == SUM ? F4(0.0f) : wasm_v128_load(c + 12);
+      for (int i = 0; i < rows; i++, c += xr) {
+        a0 = combine(op, a0, wasm_v128_load(c)), a1 = combine(op, a1, wasm_v128_load(c + 4));
+        a2 = combine(op, a2, wasm_v128_load(c + 8)), a3 = combine(op, a3, wasm_v128_load(c + 12));
+      }
+      wasm_v128_store(out + j, a0), wasm_v128_store(out + j + 4, a1);
+      wasm_v128_store(out + j + 8, a2), wasm_v128_store(out + j + 12, a3);
+    }
     for (; j + 4 <= n; j += 4) {
       v128_t acc = op == SUM ? F4(0.0f) : wasm_v128_load(x + j);
-      for (int i = 0; i < rows; i++) {
-        v128_t v = wasm_v128_load(x + i * xr + j);
-        acc = op == SUM ? wasm_f32x4_add(acc, v) : op == MAX ? wasm_f32x4_max(acc, v) : wasm_f32x4_min(acc, v);
-      }
+      for (int i = 0; i < rows; i++) acc = combine(op, acc, wasm_v128_load(x + i * xr + j));
       wasm_v128_store(out + j, acc);
     }
     for (; j < n; j++) {
       v128_t acc = op == SUM ? F4(0.0f) : wasm_v128_load32_zero(x + j);
-      for (int i = 0; i < rows; i++) {
-        v128_t v = wasm_v128_load32_zero(x + i * xr + j);
-        acc = op == SUM ? wasm_f32x4_add(acc, v) : op == MAX ? wasm_f32x4_max(acc, v) : wasm_f32x4_min(acc, v);
-      }
+      for (int i = 0; i < rows; i++) acc = combine(op, acc, wasm_v128_load32_zero(x + i * xr + j));
       wasm_v128_store32_lane(out + j, acc, 0);
     }
   }

@@ -136,6 +136,9 @@ describe.skipIf(!hasWasm)('WASM kernels agree with the TypeScript reference', ()
     const x = rand([6, 7, 9]);
     for (const axis of [-1, 0, 1, [0, 1], [1, 2], undefined] as (number | number[] | undefined)[]) agree([x], (t) => f(t, axis), { atol: 1e-5 });
     agree([x.transpose(0, 2)], (t) => f(t, -1), { atol: 1e-5 });
+    // leading and middle axes over kept widths that take the 16-, 4- and 1-column loops
+    agree([rand([3, 5, 40])], (t) => f(t, 1), { atol: 1e-5 });
+    agree([rand([37, 35])], (t) => f(t, 0), { atol: 1e-5 });
     const withNaN = g.tensor(
       [
         [1, NaN, 3],
