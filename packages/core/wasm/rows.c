@@ -73,21 +73,22 @@ EXPORT void graft_softmax_rows(int rows, int n, const float *x0, int xr, float *
   for (int i = 0; i < rows; i++) {
     const float *x = x0 + i * xr;
     float *o = out0 + i * n;
-    v128_t mv = F4(-__builtin_inff());
+    v128_t mv = F4(-__builtin_inff()), mw = mv;
     int j = 0;
+    for (; j + 8 <= n; j += 8) mv = wasm_f32x4_max(mv, wasm_v128_load(x + j)), mw = wasm_f32x4_max(mw, wasm_v128_load(x + j + 4));
     for (; j + 4 <= n; j += 4) mv = wasm_f32x4_max(mv, wasm_v128_load(x + j));
     for (; j < n; j++) mv = wasm_f32x4_max(mv, wasm_v128_load32_splat(x + j));
-    float max = hmax(mv);
+    float max = hmax(wasm_f32x4_max(mv, mw));
     if (max == -__builtin_inff()) max = 0.0f; // an all -inf row stays nan/-inf like the composite
     v128_t m = F4(max), s = F4(0.0f);
     float tail = 0.0f;
     for (j = 0; j + 4 <= n; j += 4) {
-      v128_t e = vexp(wasm_f32x4_sub(wasm_v128_load(x + j), m));
+      v128_t e = vexp_nonpos(wasm_f32x4_sub(wasm_v128_load(x + j), m));
       s = wasm_f32x4_add(s, e);
       if (!log) wasm_v128_store(o + j, e);
     }
     for (; j < n; j++) {
-      float e = sexp(x[j] - max);
+      float e = wasm_f32x4_extract_lane(vexp_nonpos(F4(x[j] - max)), 0);
       tail += e;
       if (!log) o[j] = e;
     }

@@ -34,6 +34,28 @@ static inline v128_t vexp(v128_t x) {
   return wasm_v128_bitselect(x, y, wasm_f32x4_ne(x, x)); // nan stays nan
 }
 
+// e^x for softmax's x − max ≤ 0 (and nan), at about half vexp's cost: the degree-5 minimax
+// polynomial of XNNPACK's rr2_p5 kernels on |r| ≤ ln2/2, and n = round(x·log2 e) by adding a
+// magic bias whose low mantissa bits then hold n + 127, which shifted into the exponent field is
+// 2^n (n ≥ −126 there): no float→int conversion, which V8 expands to several instructions.
+// Results below e^−87.34 (the denormal range, which adds nothing a row sum can keep) are flushed
+// to 0. Relative error under 1.9e-7 (about 3 ulp) over [−87.3, 0]. Softmax rows ran at 0.29
+// times tfjs-wasm's rate per element through vexp.
+static inline v128_t vexp_nonpos(v128_t x) {
+  v128_t biased = vfma(x, F4(1.44269504088896341f), F4(0x1.8000FEp23f));
+  v128_t s = wasm_i32x4_shl(biased, 23);
+  v128_t n = wasm_f32x4_sub(biased, F4(0x1.8000FEp23f));
+  v128_t t = vfma(n, F4(-0x1.62E400p-1f), x);
+  t = vfma(n, F4(-0x1.7F7D1Cp-20f), t);
+  v128_t p = F4(0x1.0F9F9Cp-7f);
+  p = vfma(p, t, F4(0x1.573A1Ap-5f));
+  p = vfma(p, t, F4(0x1.555A80p-3f));
+  p = vfma(p, t, F4(0x1.FFFDC6p-2f));
+  p = vfma(p, t, F4(0x1.FFFFF6p-1f));
+  v128_t y = vfma(wasm_f32x4_mul(t, s), p, s);
+  return wasm_v128_andnot(y, wasm_f32x4_lt(x, F4(-87.336544f)));
+}
+
 // log: x = m·2^e with m in [√½, √2), log m = 2·atanh(s), s = (m−1)/(m+1), |s| ≤ 0.172.
 static inline v128_t vlog(v128_t x) {
   v128_t tiny = wasm_f32x4_lt(x, F4(1.17549435e-38f));
@@ -169,8 +191,7 @@ static inline float hmax(v128_t v) {
   return wasm_f32x4_extract_lane(m, 0);
 }
 
-// Scalar versions through lane 0, so scalar tails compute exactly what the vector body does.
-static inline float sexp(float x) { return wasm_f32x4_extract_lane(vexp(F4(x)), 0); }
+// A scalar version through lane 0, so scalar tails compute exactly what the vector body does.
 static inline float slog(float x) { return wasm_f32x4_extract_lane(vlog(F4(x)), 0); }
 
 // Mean and 1/sqrt(var + eps) of one row (two passes: the centred variance does not cancel).
