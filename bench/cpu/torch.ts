@@ -20,6 +20,8 @@ export interface TorchResults {
   threads: number;
   python: string;
   gemm: (TorchTiming & { shape: [number, number, number] })[];
+  /** The `products` of the request, timed, in order. */
+  products?: (TorchTiming & Product)[];
   /** `rss`/`maxRss`: resident bytes before the model was built, and the process's peak. */
   bert?: TorchTiming & { parameters: number; firstLoss: number; lastLoss: number; rss: number; maxRss: number };
 }
@@ -35,10 +37,19 @@ export function findTorchPython(): string | null {
   return null;
 }
 
+/** A product as backward passes run it: `[batch ×] [M, K] · [K, N]`, A and/or B read transposed. */
+export interface Product {
+  shape: [number, number, number];
+  batch?: number;
+  ta?: boolean;
+  tb?: boolean;
+}
+
 /** Runs the PyTorch side; null (with the reason printed) when there is no torch or it fails. */
 export function runTorch(request: {
   threads: number;
   gemm: [number, number, number][];
+  products?: Product[];
   minTime: number;
   bert?: BertConfig & { batch: number; seq: number; steps: number };
 }): TorchResults | null {

@@ -123,6 +123,16 @@ def main():
         big = 2 * m * k * n >= 4e9
         t = timed(lambda: torch.matmul(a, b), min_runs=3, min_time=0 if big else req.get("minTime", 1.0))
         out["gemm"].append({"shape": [m, k, n], **t})
+    # products as backward passes run them: {"shape": [M, K, N], "batch": B, "ta": bool, "tb": bool},
+    # a transposed operand stored as its transpose and read through a view
+    out["products"] = []
+    for p in req.get("products", []):
+        m, k, n = p["shape"]
+        lead = [p["batch"]] if p.get("batch") else []
+        a = torch.randn(*lead, k, m).transpose(-1, -2) if p.get("ta") else torch.randn(*lead, m, k)
+        b = torch.randn(*lead, n, k).transpose(-1, -2) if p.get("tb") else torch.randn(*lead, k, n)
+        t = timed(lambda: torch.matmul(a, b), min_runs=3, min_time=req.get("minTime", 1.0))
+        out["products"].append({**p, **t})
     if "bert" in req:
         out["bert"] = bert_step(req["bert"])
     json.dump(out, sys.stdout)
