@@ -3,6 +3,7 @@
  * differentiated, so a fused forward kernel never needs a hand-written backward to be correct;
  * where a backend has a fused backward kernel (GELU, layerNorm), the rule calls it instead.
  */
+import type { Backend } from '../backend/backend';
 import { isFloat } from '../dtype';
 import { adopt, scope } from '../memory';
 import { compositeOf } from '../ops/composites';
@@ -66,7 +67,7 @@ export function fusedBackwardKernel(
 
 /** The attention case: q, k and v of one float dtype, and no gradient wanted for a mask. */
 function attentionBackwardKernel(
-  backend: ReturnType<typeof backendOf>,
+  backend: Backend,
   saved: readonly (Tensor | null)[],
   attrs: FusedAttrs['attention'],
   g: Tensor,
