@@ -13,6 +13,7 @@ export interface KernelExports {
   graft_gemm_pack_b(K: number, N: number, b: number, bs0: number, bs1: number, out: number): void;
   graft_gemm_task(task: number, desc: number, work: number): void;
   graft_gemm_work_floats(): number;
+  graft_gemm_task_b_floats(): number;
   graft_gemm_panel_width(): number;
   graft_binary(
     op: number,

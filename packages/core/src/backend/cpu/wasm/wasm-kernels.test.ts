@@ -71,6 +71,10 @@ describe.skipIf(!hasWasm)('WASM kernels agree with the TypeScript reference', ()
     agree([g.narrow(rand([4, 20, 40]), 2, 3, 30), g.narrow(rand([30, 50]), 1, 5, 11)], g.matmul, tol);
     agree([rand([5, 7, 6]).transpose(1, 2), rand([5, 7, 3])], g.matmul, tol);
     agree([rand([2, 1, 9, 4]), rand([1, 3, 4, 5])], g.matmul, tol);
+    // a batch of products with a B each: tasks pack their own B columns, also split by column
+    // blocks when two threads share two batches
+    agree([rand([2, 32, 130]), rand([2, 128, 130]).transpose(1, 2)], g.matmul, { atol: 1e-5 * Math.sqrt(130), rtol: 1e-5 });
+    agree([rand([6, 13, 21]), rand([6, 21, 18])], g.matmul, tol);
   });
 
   it('matmul with an empty dim gives zeros or an empty result', () => {
@@ -212,10 +216,17 @@ describe.skipIf(!hasWasm)('WASM kernels on several threads', () => {
     const b = rand([200, 260]);
     const big = rand([1 << 18]);
     const rows = rand([512, 300]);
+    const [ba, bb] = [rand([2, 32, 130]), rand([2, 130, 128])];
     const run = () =>
-      [g.matmul(a, b), g.matmul(a.transpose(0, 1).contiguous().transpose(0, 1), b), g.add(big, 1.5), g.exp(big), g.softmax(rows, -1), g.sum(rows, -1)].map(
-        (t) => t.dataSync(),
-      );
+      [
+        g.matmul(a, b),
+        g.matmul(a.transpose(0, 1).contiguous().transpose(0, 1), b),
+        g.matmul(ba, bb),
+        g.add(big, 1.5),
+        g.exp(big),
+        g.softmax(rows, -1),
+        g.sum(rows, -1),
+      ].map((t) => t.dataSync());
     g.setCpuThreads(1);
     const one = g.scope(run);
     g.setCpuThreads(2);
