@@ -108,3 +108,16 @@ EXPORT void graft_unary(int op, int rows, int cols, const float *x0, int xr, flo
     default: UROWS(GELU_TANH); break;
   }
 }
+
+// Gathers rows of len 4-byte elements into dense out: row i from src + starts[i] (element
+// offsets). The strided copies of training (a head permute [b, s, h, d] → [b, h, s, d] and
+// back) are rows of the head dim; a subarray and set per row from JavaScript cost about 60 ns.
+EXPORT void graft_copy_rows(int rows, int len, const int *starts, const float *src, float *out) {
+  for (int i = 0; i < rows; i++) {
+    const float *s = src + starts[i];
+    float *o = out + i * len;
+    int j = 0;
+    for (; j + 4 <= len; j += 4) wasm_v128_store(o + j, wasm_v128_load(s + j));
+    for (; j < len; j++) o[j] = s[j];
+  }
+}

@@ -31,6 +31,7 @@ export interface KernelExports {
     out: number,
   ): void;
   graft_unary(op: number, rows: number, cols: number, x: number, xr: number, out: number): void;
+  graft_copy_rows(rows: number, len: number, starts: number, src: number, out: number): void;
   graft_reduce_rows(op: number, rows: number, n: number, x: number, xr: number, out: number): void;
   graft_reduce_cols(op: number, outer: number, rows: number, n: number, x: number, xo: number, xr: number, out: number): void;
   graft_softmax_rows(rows: number, n: number, x: number, xr: number, out: number, log: number): void;

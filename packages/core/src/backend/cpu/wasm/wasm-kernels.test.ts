@@ -154,6 +154,17 @@ describe.skipIf(!hasWasm)('WASM kernels agree with the TypeScript reference', ()
     agree([withNaN], (t) => f(t, 0));
   });
 
+  it('contiguous copies of permuted, sliced and broadcast views, a row at a time', () => {
+    const x = rand([3, 5, 2, 7]);
+    agree([x], (t) => g.permute(t, [0, 2, 1, 3]).contiguous());
+    agree([x], (t) => g.narrow(g.permute(t, [2, 0, 1, 3]), 3, 1, 5).contiguous());
+    agree([x], (t) => g.expand(g.narrow(t, 1, 2, 1), [3, 4, 2, 7]).contiguous());
+    agree([rand([4, 3, 1030])], (t) => g.transpose(t, 0, 1).contiguous());
+    const ids = g.randint(-9, 9, [4, 6, 5], { generator: gen });
+    g.setCpuKernels('wasm');
+    expect(g.transpose(ids, 0, 1).contiguous().arraySync()).toEqual(g.transpose(ids, 0, 1).arraySync());
+  });
+
   it('softmax and logSoftmax on odd rows, strided rows, -inf rows', () => {
     for (const fn of [g.softmax, g.logSoftmax]) {
       agree([rand([7, 13], 4)], (x) => fn(x, -1), { atol: 1e-6 });
