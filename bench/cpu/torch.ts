@@ -11,6 +11,8 @@ import type { BertConfig } from './bert-step';
 export interface TorchTiming {
   median: number;
   samples: number[];
+  /** Median CPU seconds of the process (all threads) per call. */
+  cpu: number;
 }
 
 export interface TorchResults {
@@ -18,7 +20,10 @@ export interface TorchResults {
   threads: number;
   python: string;
   gemm: (TorchTiming & { shape: [number, number, number] })[];
-  bert?: TorchTiming & { parameters: number; firstLoss: number; lastLoss: number };
+  /** The `products` of the request, timed, in order. */
+  products?: (TorchTiming & Product)[];
+  /** `rss`/`maxRss`: resident bytes before the model was built, and the process's peak. */
+  bert?: TorchTiming & { parameters: number; firstLoss: number; lastLoss: number; rss: number; maxRss: number };
 }
 
 const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'suites', 'core-cpu-torch.py');
@@ -32,10 +37,19 @@ export function findTorchPython(): string | null {
   return null;
 }
 
+/** A product as backward passes run it: `[batch ×] [M, K] · [K, N]`, A and/or B read transposed. */
+export interface Product {
+  shape: [number, number, number];
+  batch?: number;
+  ta?: boolean;
+  tb?: boolean;
+}
+
 /** Runs the PyTorch side; null (with the reason printed) when there is no torch or it fails. */
 export function runTorch(request: {
   threads: number;
   gemm: [number, number, number][];
+  products?: Product[];
   minTime: number;
   bert?: BertConfig & { batch: number; seq: number; steps: number };
 }): TorchResults | null {
@@ -44,7 +58,10 @@ export function runTorch(request: {
     console.log('PyTorch: not found (apt-get install -y python3-torch libopenblas0-pthread); its columns are left empty');
     return null;
   }
-  const r = spawnSync(python, [script], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 64 << 20 });
+  // OpenBLAS starts its own threads unless told: torch.set_num_threads alone leaves it using every core
+  const threads = String(request.threads);
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads };
+  const r = spawnSync(python, [script], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 64 << 20, env });
   if (r.status !== 0) {
     console.error(`PyTorch reference failed (exit ${r.status}):\n${r.stderr}`);
     return null;

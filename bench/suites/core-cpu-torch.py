@@ -6,9 +6,14 @@ Reads a JSON request on stdin and prints one JSON object on stdout:
             "maxPositions": 512, "classes": 2, "batch": 32, "seq": 128, "steps": 5}}
 GEMMs are f32 torch.matmul on standard-normal inputs; the BERT step is the same model as
 bench/cpu/bert-step.ts built from torch.nn (dropout off, exact GELU, AdamW), timed per step.
+Every timing also has "cpu", the process's CPU seconds (all threads) per call, which load from
+other processes inflates far less than wall time; the BERT step also reports the process's
+resident memory before the model is built and its peak ("rss", "maxRss", bytes), meaningful
+when the request has no GEMMs (bench/cpu/step-vs-torch.ts asks for the step alone).
 """
 import json
 import math
+import resource
 import sys
 import time
 
@@ -21,15 +26,22 @@ def timed(fn, min_runs=3, min_time=1.0, warmup=1):
     for _ in range(warmup):
         fn()
     samples = []
+    cpu = []
     start = time.perf_counter()
     while len(samples) < min_runs or time.perf_counter() - start < min_time:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         samples.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         if len(samples) >= 200:
             break
     ordered = sorted(samples)
-    return {"median": ordered[len(ordered) // 2], "samples": samples}
+    return {"median": ordered[len(ordered) // 2], "samples": samples, "cpu": sorted(cpu)[len(cpu) // 2]}
+
+
+def rss_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize()
 
 
 class Layer(nn.Module):
@@ -81,6 +93,7 @@ class Bert(nn.Module):
 
 
 def bert_step(c):
+    rss = rss_bytes()
     torch.manual_seed(1)
     model = Bert(c)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)
@@ -97,7 +110,8 @@ def bert_step(c):
 
     t = timed(step, min_runs=c["steps"], min_time=0, warmup=1)
     params = sum(p.numel() for p in model.parameters())
-    return {**t, "parameters": params, "firstLoss": losses[0], "lastLoss": losses[-1]}
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {**t, "parameters": params, "firstLoss": losses[0], "lastLoss": losses[-1], "rss": rss, "maxRss": max_rss}
 
 
 def main():
@@ -109,6 +123,16 @@ def main():
         big = 2 * m * k * n >= 4e9
         t = timed(lambda: torch.matmul(a, b), min_runs=3, min_time=0 if big else req.get("minTime", 1.0))
         out["gemm"].append({"shape": [m, k, n], **t})
+    # products as backward passes run them: {"shape": [M, K, N], "batch": B, "ta": bool, "tb": bool},
+    # a transposed operand stored as its transpose and read through a view
+    out["products"] = []
+    for p in req.get("products", []):
+        m, k, n = p["shape"]
+        lead = [p["batch"]] if p.get("batch") else []
+        a = torch.randn(*lead, k, m).transpose(-1, -2) if p.get("ta") else torch.randn(*lead, m, k)
+        b = torch.randn(*lead, n, k).transpose(-1, -2) if p.get("tb") else torch.randn(*lead, k, n)
+        t = timed(lambda: torch.matmul(a, b), min_runs=3, min_time=req.get("minTime", 1.0))
+        out["products"].append({**p, **t})
     if "bert" in req:
         out["bert"] = bert_step(req["bert"])
     json.dump(out, sys.stdout)

@@ -72,7 +72,7 @@ static inline v128_t unop(int op, v128_t x) {
     case ERF: return verf(x);
     case RSQRT: return wasm_f32x4_div(F4(1.0f), wasm_f32x4_sqrt(x));
     case RECIP: return wasm_f32x4_div(F4(1.0f), x);
-    case GELU_ERF: return wasm_f32x4_mul(wasm_f32x4_mul(F4(0.5f), x), wasm_f32x4_add(F4(1.0f), verf(wasm_f32x4_mul(x, F4(0.70710678118654752f)))));
+    case GELU_ERF: return wasm_f32x4_mul(x, vphi(x));
     default: {
       // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
       v128_t inner = wasm_f32x4_mul(F4(0.79788456080286536f), vfma(wasm_f32x4_mul(F4(0.044715f), x), wasm_f32x4_mul(x, x), x));
@@ -106,5 +106,18 @@ EXPORT void graft_unary(int op, int rows, int cols, const float *x0, int xr, flo
     case RECIP: UROWS(RECIP); break;
     case GELU_ERF: UROWS(GELU_ERF); break;
     default: UROWS(GELU_TANH); break;
+  }
+}
+
+// Gathers rows of len 4-byte elements into dense out: row i from src + starts[i] (element
+// offsets). The strided copies of training (a head permute [b, s, h, d] → [b, h, s, d] and
+// back) are rows of the head dim; a subarray and set per row from JavaScript cost about 60 ns.
+EXPORT void graft_copy_rows(int rows, int len, const int *starts, const float *src, float *out) {
+  for (int i = 0; i < rows; i++) {
+    const float *s = src + starts[i];
+    float *o = out + i * len;
+    int j = 0;
+    for (; j + 4 <= len; j += 4) wasm_v128_store(o + j, wasm_v128_load(s + j));
+    for (; j < len; j++) o[j] = s[j];
   }
 }

@@ -102,4 +102,12 @@ export const gradCases: GradCase[] = [
   k('attention additive mask', [f32([1, 2, 3, 4]), f32([1, 2, 5, 4]), f32([1, 2, 5, 4]), f32([1, 1, 1, 5])], (q, kk, v, m) =>
     g.scaledDotProductAttention(q, kk, v, { mask: m }),
   ),
+  // a constant mask (no gradient) and k, v shared across the batch: a backend's fused attention
+  // backward takes this one, where the mask's gradient above needs the composite
+  k(
+    'attention constant mask, broadcast k and v',
+    [f32([2, 2, 3, 4]), f32([1, 2, 5, 4]), f32([1, 2, 5, 4]), f32([2, 1, 3, 5], -3, 0)],
+    (q, kk, v, m) => g.scaledDotProductAttention(q, kk, v, { mask: m, scale: 0.7 }),
+    [0, 1, 2],
+  ),
 ];

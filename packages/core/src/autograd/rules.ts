@@ -105,7 +105,7 @@ export const gradRules: GradTable = {
   // a backend's fused backward kernel when it has one, else the composite differentiated
   gelu: (g, n) => fusedBackwardKernel('gelu', n.savedInputs(), n.attrs, g, wanted(n)) ?? recompute('gelu', g, n),
   layerNorm: (g, n) => fusedBackwardKernel('layerNorm', n.savedInputs(), n.attrs, g, wanted(n)) ?? recompute('layerNorm', g, n),
-  attention: (g, n) => recompute('attention', g, n),
+  attention: (g, n) => fusedBackwardKernel('attention', n.savedInputs(), n.attrs, g, wanted(n)) ?? recompute('attention', g, n),
 
   // ---- views ----
   reshape: (g, n) => [o.reshape(g, [...n.inputs[0].shape])],

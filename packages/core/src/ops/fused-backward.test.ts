@@ -1,5 +1,5 @@
 /**
- * Fused backward kernels (GELU, layerNorm) against the reference they replace: differentiating
+ * Fused backward kernels (GELU, layerNorm, attention) against the reference they replace: differentiating
  * the composite on the saved inputs. A backend without the backward kernels takes that path, so
  * the same gradients computed on both backends must agree, in float64 (TypeScript kernels) and
  * float32 (the WASM kernels when they are on).
@@ -11,7 +11,7 @@ import * as g from '../index';
 const gen = new g.Generator(5);
 
 beforeAll(() => {
-  const { geluBackward: _gb, layerNormBackward: _lb, ...rest } = g.getBackend('cpu').kernels;
+  const { geluBackward: _gb, layerNormBackward: _lb, attentionBackward: _ab, ...rest } = g.getBackend('cpu').kernels;
   g.registerBackend({ ...g.cpuBackend(), name: 'recompute', kernels: rest });
 });
 afterAll(() => g.backends.unregister('recompute'));
@@ -53,6 +53,30 @@ describe.each(['float64', 'float32'] as const)('fused backward kernels (%s) matc
       const [a, b] = [grads('cpu', ins, f as (...xs: g.Tensor[]) => g.Tensor), grads('recompute', ins, f as (...xs: g.Tensor[]) => g.Tensor)];
       a.forEach((grad, i) => expectClose(grad, b[i], tol));
     }
+  });
+
+  it('attention: heads as strided views, causal, an additive mask, broadcast batch dims', () => {
+    // [batch, seq, heads, dim] laid out as BERT's projections are, attended per head
+    const heads = (t: g.Tensor) => g.permute(t, [0, 2, 1, 3]);
+    const [q, k, v] = [rand([2, 7, 3, 8]), rand([2, 9, 3, 8]), rand([2, 9, 3, 5])];
+    const maskData = g.where(g.lt(rand([2, 1, 7, 9]), -0.5), -1e4, 0).cast(dtype);
+    const cases: ((...xs: g.Tensor[]) => g.Tensor)[] = [
+      (a, b, c) => g.scaledDotProductAttention(heads(a), heads(b), heads(c)),
+      (a, b, c) => g.scaledDotProductAttention(heads(a), heads(b), heads(c), { causal: true, scale: 0.3 }),
+      (a, b, c) => {
+        const mask = g.tensor(maskData.dataSync(), { shape: [...maskData.shape], dtype, device: a.device });
+        return g.scaledDotProductAttention(heads(a), heads(b), heads(c), { mask });
+      },
+    ];
+    for (const f of cases) {
+      const [a, b] = [grads('cpu', [q, k, v], f), grads('recompute', [q, k, v], f)];
+      a.forEach((grad, i) => expectClose(grad, b[i], tol));
+    }
+    // k and v shared by every batch element: their gradients sum over it
+    const shared = (a: g.Tensor, b: g.Tensor, c: g.Tensor) => g.scaledDotProductAttention(a, b, c);
+    const ins = [rand([2, 3, 7, 8]), rand([1, 3, 9, 8]), rand([1, 3, 9, 5])];
+    const [a, b] = [grads('cpu', ins, shared), grads('recompute', ins, shared)];
+    a.forEach((grad, i) => expectClose(grad, b[i], tol));
   });
 
   it('the rule only computes the gradients that are wanted', () => {

@@ -145,6 +145,12 @@ export interface FusedBackwardAttrs {
   softmaxBackward: { axis: number };
   /** inputs: [x, gradOut] (the logSoftmax's input); output: gradX, x's shape */
   logSoftmaxBackward: { axis: number };
+  /**
+   * inputs: [q, k, v, gradOut] or [q, k, v, gradOut, additiveMask], as `attention` saw them (one
+   * batch shape); outputs: gradQ, gradK, gradV (q's, k's and v's shapes). Not for a mask that
+   * needs a gradient (the rule then differentiates the composite).
+   */
+  attentionBackward: { scale: number; causal: boolean };
 }
 /** The name of an optional fused backward kernel: a key of {@link FusedBackwardAttrs}. */
 export type FusedBackwardOp = keyof FusedBackwardAttrs;
@@ -156,6 +162,7 @@ export type FusedBackwardOp = keyof FusedBackwardAttrs;
 export interface KernelOutputCounts {
   adamwUpdate: 3;
   layerNormBackward: 3;
+  attentionBackward: 3;
 }
 /** The kernels that write several outputs. */
 export type MultiOutputOp = keyof KernelOutputCounts;

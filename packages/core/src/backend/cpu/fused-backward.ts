@@ -1,5 +1,6 @@
 /**
- * Reference backward kernels of GELU and layerNorm (float64 arithmetic, any strided view). The
+ * Reference backward kernels of GELU, layerNorm and attention (float64 arithmetic, any strided
+ * view). The
  * gradient rules use them instead of differentiating the composites; `fused-backward.test.ts`
  * checks them against that composite path and gradcheck against finite differences.
  */
@@ -61,4 +62,69 @@ export const layerNormBackward: Kernel<'layerNormBackward'> = ([x, w, g], [gradX
   }
   data(gradW).set(dw);
   data(gradB).set(db);
+};
+
+/**
+ * Attention's gradients for one batch of heads at a time: with P = softmax(q·kᵀ·scale + mask)
+ * (recomputed), dV = Pᵀ·g, dP = g·vᵀ, dS = P∘(dP − rowsum(P∘dP))·scale, dQ = dS·k, dK = dSᵀ·q.
+ */
+export const attentionBackward: Kernel<'attentionBackward'> = ([q, k, v, g, mask], [gradQ, gradK, gradV], { scale, causal }) => {
+  const r = q.shape.length;
+  const [lq, d] = [q.shape[r - 2], q.shape[r - 1]];
+  const [lk, dv] = [k.shape[r - 2], v.shape[r - 1]];
+  const batch = q.shape.slice(0, r - 2);
+  const at = (t: typeof q) => {
+    const base = offsets(batch, t.strides.slice(0, r - 2), t.offset);
+    const [s0, s1, xs] = [t.strides[r - 2], t.strides[r - 1], data(t)];
+    return (b: number, i: number, j: number) => xs[base[b] + i * s0 + j * s1];
+  };
+  const [Q, K, V, G] = [at(q), at(k), at(v), at(g)];
+  const M = mask ? at(mask) : null;
+  const [dQ, dK, dV] = [data(gradQ), data(gradK), data(gradV)];
+  const P = new Float64Array(lq * lk);
+  const dS = new Float64Array(lq * lk);
+  const heads = batch.reduce((p, n) => p * n, 1);
+  for (let b = 0; b < heads; b++) {
+    for (let i = 0; i < lq; i++) {
+      let max = -Infinity;
+      for (let j = 0; j < lk; j++) {
+        let s = 0;
+        for (let t = 0; t < d; t++) s += Q(b, i, t) * K(b, j, t);
+        s = s * scale + (M ? M(b, i, j) : 0);
+        if (causal && j > i + (lk - lq)) s = -Infinity;
+        P[i * lk + j] = s;
+        if (s > max) max = s;
+      }
+      let sum = 0;
+      for (let j = 0; j < lk; j++) sum += P[i * lk + j] = Math.exp(P[i * lk + j] - max);
+      let dot = 0;
+      for (let j = 0; j < lk; j++) {
+        P[i * lk + j] /= sum;
+        let dp = 0;
+        for (let t = 0; t < dv; t++) dp += G(b, i, t) * V(b, j, t);
+        dS[i * lk + j] = dp;
+        dot += dp * P[i * lk + j];
+      }
+      for (let j = 0; j < lk; j++) dS[i * lk + j] = P[i * lk + j] * (dS[i * lk + j] - dot) * scale;
+    }
+    for (let i = 0; i < lq; i++) {
+      for (let t = 0; t < d; t++) {
+        let acc = 0;
+        for (let j = 0; j < lk; j++) acc += dS[i * lk + j] * K(b, j, t);
+        dQ[(b * lq + i) * d + t] = acc;
+      }
+    }
+    for (let j = 0; j < lk; j++) {
+      for (let t = 0; t < d; t++) {
+        let acc = 0;
+        for (let i = 0; i < lq; i++) acc += dS[i * lk + j] * Q(b, i, t);
+        dK[(b * lk + j) * d + t] = acc;
+      }
+      for (let t = 0; t < dv; t++) {
+        let acc = 0;
+        for (let i = 0; i < lq; i++) acc += P[i * lk + j] * G(b, i, t);
+        dV[(b * lk + j) * dv + t] = acc;
+      }
+    }
+  }
 };

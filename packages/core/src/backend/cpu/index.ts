@@ -17,7 +17,7 @@ import { matmul } from './matmul';
 import { concat, pad } from './movement';
 import { argReduce, reduce } from './reduce';
 import { adamwUpdate, attention, gelu, layerNorm, logSoftmax, softmax } from './fused';
-import { geluBackward, layerNormBackward } from './fused-backward';
+import { attentionBackward, geluBackward, layerNormBackward } from './fused-backward';
 import { wasmKernels } from './wasm/kernels';
 import { hardwareThreads, ThreadPool } from './wasm/pool';
 import { loadedWasmRuntime, wasmRuntime, type WasmRuntime } from './wasm/runtime';
@@ -26,10 +26,20 @@ import { loadedWasmRuntime, wasmRuntime, type WasmRuntime } from './wasm/runtime
 export const cpuKernels: FullKernelTable = { unary, binary, where, cast, contiguous, reduce, argReduce, matmul, pad, concat, gather, scatterAdd };
 
 /**
- * Fused kernels for hot composites, and backward kernels for two of them; the composites (and
+ * Fused kernels for hot composites, and backward kernels for three of them; the composites (and
  * their differentiation) stay the reference these are tested against.
  */
-export const cpuFusedKernels: KernelTable = { softmax, logSoftmax, gelu, layerNorm, attention, adamwUpdate, geluBackward, layerNormBackward };
+export const cpuFusedKernels: KernelTable = {
+  softmax,
+  logSoftmax,
+  gelu,
+  layerNorm,
+  attention,
+  adamwUpdate,
+  geluBackward,
+  layerNormBackward,
+  attentionBackward,
+};
 
 /** `wasm`: WASM SIMD kernels where they apply (the default); `scalar`: the TypeScript reference only. */
 export type CpuKernelMode = 'wasm' | 'scalar';

@@ -6,6 +6,7 @@
 import type { TensorView } from '../../backend';
 import type { BinaryOp, UnaryOp } from '../../../ops/spec';
 import { type Collapsed, collapseDims, contiguousStrides } from '../../../shape';
+import { offsets } from '../strided';
 import { withOperands } from './operands';
 import type { ThreadPool } from './pool';
 import type { WasmRuntime } from './runtime';
@@ -97,4 +98,24 @@ export function wasmUnaryId(rt: WasmRuntime, pool: ThreadPool, id: number, x: Te
 export function wasmUnary(rt: WasmRuntime, pool: ThreadPool, op: UnaryOp, x: TensorView, out: TensorView): boolean {
   const id = UNARY_IDS[op];
   return id !== undefined && wasmUnaryId(rt, pool, id, x, out);
+}
+
+/**
+ * A strided view of a 4-byte dtype into a dense output, a row of its innermost (dense) dim at a
+ * time; false for other layouts, other dtypes and rows too long for the per-row cost to matter.
+ */
+export function wasmCopyRows(rt: WasmRuntime, x: TensorView, out: TensorView): boolean {
+  if (!(x.dtype === 'float32' || x.dtype === 'int32') || x.dtype !== out.dtype) return false;
+  const c = collapseDims(x.shape, [x.strides]);
+  const r = c.shape.length;
+  if (r < 2 || c.strides[0][r - 1] !== 1 || c.shape[r - 1] >= 1024) return false;
+  const len = c.shape[r - 1];
+  const starts = offsets(c.shape.slice(0, r - 1), c.strides[0].slice(0, r - 1), x.offset);
+  withOperands(rt.heap, (ops) => {
+    const base = ops.input(x) - x.offset * 4;
+    const sp = ops.scratch(starts.length * 4);
+    new Int32Array(rt.heap.buffer, sp, starts.length).set(starts);
+    rt.x.graft_copy_rows(starts.length, len, sp, base, ops.output(out));
+  });
+  return true;
 }

@@ -3,7 +3,8 @@
  * Transposed and sliced operands are read through their strides (packing absorbs them), batch
  * dims that A can walk as extra rows against a broadcast B fold into M (the `x @ Wᵀ` of a
  * Linear layer over [batch, seq, hidden] is one GEMM, not one per sequence), each distinct B is
- * packed once, and the tasks (row × column blocks per batch) are shared among the threads.
+ * packed once (or, in a batch of small products with a B each, by its task right before use),
+ * and the tasks (row × column blocks per batch) are shared among the threads.
  */
 import type { TensorView } from '../../backend';
 import { offsets } from '../strided';
@@ -45,15 +46,6 @@ export function wasmMatmul(rt: WasmRuntime, pool: ThreadPool, a: TensorView, b: 
     const aBase = ops.input(a) - a.offset * 4;
     const bBase = ops.input(b) - b.offset * 4;
     const cBase = ops.output(out);
-    // pack each distinct B once (batch-broadcast weights are shared by every batch)
-    const panelBytes = Math.ceil(n / nr) * nr * k * 4;
-    const packed = new Map<number, number>();
-    for (let i = 0; i < batches; i++) {
-      if (packed.has(bBatch[i])) continue;
-      const p = ops.scratch(panelBytes);
-      x.graft_gemm_pack_b(k, n, bBase + bBatch[i] * 4, bs0, bs1, p);
-      packed.set(bBatch[i], p);
-    }
     // split into row blocks (multiples of 4) and, when rows alone give too few tasks, column
     // blocks (multiples of the panel width)
     const threads = 2 * m * n * k * batches >= PARALLEL_FLOPS ? pool.threads : 1;
@@ -71,13 +63,28 @@ export function wasmMatmul(rt: WasmRuntime, pool: ThreadPool, a: TensorView, b: 
     }
     const mb = Math.ceil(m / rpb);
     const nb = Math.ceil(n / cpb);
-    const desc = ops.scratch((10 + 3 * batches) * 4);
-    const D = new Int32Array(rt.heap.buffer, desc, 10 + 3 * batches);
-    D.set([m, n, k, as0, as1, rpb, mb, cpb, nb, batches]);
+    // a batch of products with a B each, one row block per batch: each task packs its own B
+    // columns right before using them (see graft_gemm_task); otherwise each distinct B is
+    // packed once here (batch-broadcast weights are shared by every batch), into one block
+    const distinct = [...new Set(bBatch)];
+    const ownB = batches > 1 && distinct.length === batches && mb === 1 && k * Math.ceil(cpb / nr) * nr <= x.graft_gemm_task_b_floats();
+    const packed = new Map<number, number>();
+    if (!ownB) {
+      const panelBytes = Math.ceil(n / nr) * nr * k * 4;
+      const panels = ops.scratch(distinct.length * panelBytes);
+      distinct.forEach((off, i) => {
+        const p = panels + i * panelBytes;
+        x.graft_gemm_pack_b(k, n, bBase + off * 4, bs0, bs1, p);
+        packed.set(off, p);
+      });
+    }
+    const desc = ops.scratch((13 + 3 * batches) * 4);
+    const D = new Int32Array(rt.heap.buffer, desc, 13 + 3 * batches);
+    D.set([m, n, k, as0, as1, rpb, mb, cpb, nb, batches, ownB ? 1 : 0, bs0, bs1]);
     for (let i = 0; i < batches; i++) {
-      D[10 + 3 * i] = aBase + aBatch[i] * 4;
-      D[11 + 3 * i] = packed.get(bBatch[i])!;
-      D[12 + 3 * i] = cBase + i * m * n * 4;
+      D[13 + 3 * i] = aBase + aBatch[i] * 4;
+      D[14 + 3 * i] = ownB ? bBase + bBatch[i] * 4 : packed.get(bBatch[i])!;
+      D[15 + 3 * i] = cBase + i * m * n * 4;
     }
     pool.gemm(desc, batches * mb * nb);
   });

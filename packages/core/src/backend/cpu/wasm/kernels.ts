@@ -5,9 +5,9 @@
  */
 import type { KernelTable, TensorView } from '../../backend';
 import type { FullKernelTable } from '../../backend';
-import { wasmAttention } from './attention';
+import { wasmAttention, wasmAttentionBackward } from './attention';
 import { wasmGeluBackward, wasmLayerNormBackward } from './backward';
-import { wasmBinary, wasmUnary, wasmUnaryId, GELU_IDS } from './elementwise';
+import { wasmBinary, wasmCopyRows, wasmUnary, wasmUnaryId, GELU_IDS } from './elementwise';
 import { wasmMatmul } from './gemm';
 import type { ThreadPool } from './pool';
 import { wasmAdamW, wasmLayerNorm, wasmReduce, wasmSoftmax } from './rows';
@@ -24,6 +24,9 @@ export function wasmKernels(rt: WasmRuntime, pool: ThreadPool, scalar: FullKerne
       const [a, b] = inputs;
       if (isF32(a) && isF32(b) && isF32(out)) wasmMatmul(rt, pool, a, b, out);
       else scalar.matmul(inputs, out, attrs);
+    },
+    contiguous: (inputs, out, attrs) => {
+      if (!wasmCopyRows(rt, inputs[0], out)) scalar.contiguous(inputs, out, attrs);
     },
     binary: (inputs, out, attrs) => {
       if (!wasmBinary(rt, pool, attrs.op, inputs[0], inputs[1], out)) scalar.binary(inputs, out, attrs);
@@ -59,6 +62,9 @@ export function wasmKernels(rt: WasmRuntime, pool: ThreadPool, scalar: FullKerne
     },
     attention: (inputs, out, attrs) => {
       if (!wasmAttention(rt, pool, inputs, out, attrs.scale, attrs.causal)) fused.attention!(inputs, out, attrs);
+    },
+    attentionBackward: (inputs, outs, attrs) => {
+      if (!wasmAttentionBackward(rt, pool, inputs, outs, attrs.scale, attrs.causal)) fused.attentionBackward!(inputs, outs, attrs);
     },
   };
 }

@@ -26,6 +26,7 @@ export const TASK_FNS = [
   'graft_adamw',
   'graft_gelu_backward',
   'graft_layernorm_backward_rows',
+  'graft_softmax_backward_rows',
 ] as const;
 export type TaskFn = (typeof TASK_FNS)[number];
 

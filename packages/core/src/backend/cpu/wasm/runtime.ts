@@ -13,6 +13,7 @@ export interface KernelExports {
   graft_gemm_pack_b(K: number, N: number, b: number, bs0: number, bs1: number, out: number): void;
   graft_gemm_task(task: number, desc: number, work: number): void;
   graft_gemm_work_floats(): number;
+  graft_gemm_task_b_floats(): number;
   graft_gemm_panel_width(): number;
   graft_binary(
     op: number,
@@ -30,10 +31,12 @@ export interface KernelExports {
     out: number,
   ): void;
   graft_unary(op: number, rows: number, cols: number, x: number, xr: number, out: number): void;
+  graft_copy_rows(rows: number, len: number, starts: number, src: number, out: number): void;
   graft_reduce_rows(op: number, rows: number, n: number, x: number, xr: number, out: number): void;
   graft_reduce_cols(op: number, outer: number, rows: number, n: number, x: number, xo: number, xr: number, out: number): void;
   graft_softmax_rows(rows: number, n: number, x: number, xr: number, out: number, log: number): void;
   graft_layernorm_rows(rows: number, n: number, x: number, xr: number, w: number, b: number, eps: number, out: number): void;
+  graft_softmax_backward_rows(rows: number, n: number, p: number, d: number, scale: number): void;
   graft_zero(ptr: number, bytes: number): void;
   graft_gelu_backward(n: number, x: number, g: number, out: number, tanhForm: number): void;
   graft_layernorm_backward_rows(rows: number, n: number, x: number, xr: number, w: number, g: number, eps: number, dx: number, stats: number): void;

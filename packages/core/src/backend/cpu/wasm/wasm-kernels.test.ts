@@ -71,6 +71,10 @@ describe.skipIf(!hasWasm)('WASM kernels agree with the TypeScript reference', ()
     agree([g.narrow(rand([4, 20, 40]), 2, 3, 30), g.narrow(rand([30, 50]), 1, 5, 11)], g.matmul, tol);
     agree([rand([5, 7, 6]).transpose(1, 2), rand([5, 7, 3])], g.matmul, tol);
     agree([rand([2, 1, 9, 4]), rand([1, 3, 4, 5])], g.matmul, tol);
+    // a batch of products with a B each: tasks pack their own B columns, also split by column
+    // blocks when two threads share two batches
+    agree([rand([2, 32, 130]), rand([2, 128, 130]).transpose(1, 2)], g.matmul, { atol: 1e-5 * Math.sqrt(130), rtol: 1e-5 });
+    agree([rand([6, 13, 21]), rand([6, 21, 18])], g.matmul, tol);
   });
 
   it('matmul with an empty dim gives zeros or an empty result', () => {
@@ -136,6 +140,9 @@ describe.skipIf(!hasWasm)('WASM kernels agree with the TypeScript reference', ()
     const x = rand([6, 7, 9]);
     for (const axis of [-1, 0, 1, [0, 1], [1, 2], undefined] as (number | number[] | undefined)[]) agree([x], (t) => f(t, axis), { atol: 1e-5 });
     agree([x.transpose(0, 2)], (t) => f(t, -1), { atol: 1e-5 });
+    // leading and middle axes over kept widths that take the 16-, 4- and 1-column loops
+    agree([rand([3, 5, 40])], (t) => f(t, 1), { atol: 1e-5 });
+    agree([rand([37, 35])], (t) => f(t, 0), { atol: 1e-5 });
     const withNaN = g.tensor(
       [
         [1, NaN, 3],
@@ -147,11 +154,26 @@ describe.skipIf(!hasWasm)('WASM kernels agree with the TypeScript reference', ()
     agree([withNaN], (t) => f(t, 0));
   });
 
+  it('contiguous copies of permuted, sliced and broadcast views, a row at a time', () => {
+    const x = rand([3, 5, 2, 7]);
+    agree([x], (t) => g.permute(t, [0, 2, 1, 3]).contiguous());
+    agree([x], (t) => g.narrow(g.permute(t, [2, 0, 1, 3]), 3, 1, 5).contiguous());
+    agree([x], (t) => g.expand(g.narrow(t, 1, 2, 1), [3, 4, 2, 7]).contiguous());
+    agree([rand([4, 3, 1030])], (t) => g.transpose(t, 0, 1).contiguous());
+    const ids = g.randint(-9, 9, [4, 6, 5], { generator: gen });
+    g.setCpuKernels('wasm');
+    expect(g.transpose(ids, 0, 1).contiguous().arraySync()).toEqual(g.transpose(ids, 0, 1).arraySync());
+  });
+
   it('softmax and logSoftmax on odd rows, strided rows, -inf rows', () => {
     for (const fn of [g.softmax, g.logSoftmax]) {
       agree([rand([7, 13], 4)], (x) => fn(x, -1), { atol: 1e-6 });
       agree([g.narrow(rand([5, 40], 4), 1, 2, 33)], (x) => fn(x, -1), { atol: 1e-6 });
       agree([rand([3, 5, 6])], (x) => fn(x, 1), { atol: 1e-6 });
+      // rows spanning hundreds: x − max crosses the exp's flush-to-zero bound (−87.3); logSoftmax
+      // values there are about as large, so f32 spacing (1.5e-5 near 200) sets its tolerance
+      agree([rand([9, 67], 60)], (x) => fn(x, -1), { atol: fn === g.softmax ? 1e-6 : 3e-5 });
+      agree([rand([16, 256], 2)], (x) => fn(x, -1), { atol: 1e-7, rtol: 2e-6 });
       agree(
         [
           g.tensor(
@@ -174,6 +196,19 @@ describe.skipIf(!hasWasm)('WASM kernels agree with the TypeScript reference', ()
     agree([rand([2, 3, 5, 6]), rand([5, 6]), rand([5, 6])], (t, ww, bb) => g.layerNorm(t, [5, 6], ww, bb), { atol: 1e-5 });
     agree([rand([1001], 4)], (t) => g.gelu(t, 'none'), { atol: 1e-6 });
     agree([rand([1001], 4)], (t) => g.gelu(t, 'tanh'), { atol: 1e-6 });
+    // exact GELU takes a rational erf where every lane of a vector has |x| < 2√2 and the erfc
+    // form elsewhere: a fine sweep crosses that bound in every lane position, and the far left
+    // tail (below -2√2, tiny negative outputs) keeps its relative accuracy, down to -6 where the
+    // float64 reference's own 1 + erf still has it
+    const sweep = g.linspace(-12, 12, 4003, { dtype: 'float32' });
+    agree([sweep], (t) => g.gelu(t, 'none'), { atol: 5e-7, rtol: 2e-6 });
+    agree([g.linspace(-6, -2.9, 997, { dtype: 'float32' })], (t) => g.gelu(t, 'none'), { atol: 1e-30, rtol: 2e-5 });
+    const geluGrad = (t: g.Tensor) => {
+      const x = t.detach().requiresGrad_();
+      g.gelu(x, 'none').backward(g.onesLike(x));
+      return x.grad!;
+    };
+    agree([sweep], geluGrad, { atol: 5e-7, rtol: 2e-6 });
     const [p, gr, m, v] = [rand([1003]), rand([1003]), rand([1003]), g.abs(rand([1003]))];
     const h = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, step: 5 };
     for (const k of ['param', 'expAvg', 'expAvgSq'] as const) agree([p, gr, m, v], (...t) => g.adamwUpdate(t[0], t[1], t[2], t[3], h)[k], { atol: 1e-6 });
@@ -192,10 +227,17 @@ describe.skipIf(!hasWasm)('WASM kernels on several threads', () => {
     const b = rand([200, 260]);
     const big = rand([1 << 18]);
     const rows = rand([512, 300]);
+    const [ba, bb] = [rand([2, 32, 130]), rand([2, 130, 128])];
     const run = () =>
-      [g.matmul(a, b), g.matmul(a.transpose(0, 1).contiguous().transpose(0, 1), b), g.add(big, 1.5), g.exp(big), g.softmax(rows, -1), g.sum(rows, -1)].map(
-        (t) => t.dataSync(),
-      );
+      [
+        g.matmul(a, b),
+        g.matmul(a.transpose(0, 1).contiguous().transpose(0, 1), b),
+        g.matmul(ba, bb),
+        g.add(big, 1.5),
+        g.exp(big),
+        g.softmax(rows, -1),
+        g.sum(rows, -1),
+      ].map((t) => t.dataSync());
     g.setCpuThreads(1);
     const one = g.scope(run);
     g.setCpuThreads(2);
