@@ -88,7 +88,9 @@ it('the API reference has an index and a page per published package', () => {
   const { entryPoints } = JSON.parse(readFileSync(join(repoRoot, 'typedoc.json'), 'utf8')) as { entryPoints: string[] };
   expect(entryPoints.length).toBeGreaterThanOrEqual(8);
   for (const entry of entryPoints) {
-    const page = `api/modules/_graft_${entry.split('/').at(-1)}.html`;
+    // typedoc names a package's page after its package name: @graft/plugin-example → _graft_plugin-example
+    const { name } = JSON.parse(readFileSync(join(repoRoot, entry, 'package.json'), 'utf8')) as { name: string };
+    const page = `api/modules/${name.replace('@', '_').replace('/', '_')}.html`;
     expect(existsSync(join(dist, page)), `${page} is missing`).toBe(true);
   }
   // a guide's link into the reference resolves (VitePress checked it at build time against the same files)
