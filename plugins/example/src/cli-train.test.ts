@@ -3,8 +3,9 @@
  * `graft --plugin … train … --method peft --peft-config '{"peft_type": "LOHA", …}'` on the
  * embedded checkpoint, two steps. The adapter it writes loads back (with LoHa registered here,
  * through @graft/peft's public API) with exactly the trained model's logits, `graft merge` with
- * the plugin folds it into an HF checkpoint computing them within 1e-5, and without the plugin
- * the method is refused with a message that says to load it.
+ * the plugin folds it into an HF checkpoint computing them within 1e-5, `graft eval` scores the
+ * adapter folder as the run did, and without the plugin the method is refused with a message that
+ * says to load it.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,6 +89,11 @@ describe('graft --plugin @graft/plugin-example/cli train --method peft (LoHa)', 
     expect([...b]).toEqual([...a]);
     const off = noGrad(() => loaded.withAdaptersDisabled(() => loaded.call(inputs()).logits!.dataSync() as Float32Array));
     expect(Math.max(...a.map((x, i) => Math.abs(x - off[i])))).toBeGreaterThan(1e-4);
+
+    // graft eval takes the adapter folder given the plugin, and scores it as the run did
+    const e = await graft(['--plugin', './src/cli.ts', 'eval', best, 'sst2', '--eval-samples', '24', '--max-length', '24', '--seed', '3', '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    expect(JSON.parse(e.stdout).metrics.loss).toBeCloseTo(result.metrics.loss, 5);
 
     // LoHa merges (its canMerge): an HF checkpoint computing the same logits
     const merged = join(work, 'loha-merged');
