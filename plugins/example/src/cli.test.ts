@@ -5,51 +5,17 @@
  * with Graft's library, its errors mapped to the CLI's exit codes, and the command absent without
  * the plugin. The executable runs from source, as `pnpm graft` does in this repository.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { readDataFile, registerDataFormat } from '@graft/data/node';
 import { loadTokenizer } from '@graft/models/node';
 import { describe, expect, it } from 'vitest';
 import { tokenStats } from './commands/token-stats';
 import { fastTextFormat } from './formats/fasttext';
+import { graft, pluginDir } from './graft-process';
 import { assetPath } from './test-model';
 
-const require = createRequire(import.meta.url);
-const cliPackage = require.resolve('@graft/cli/package.json');
-/** The `graft` executable's source (the published package runs its built `bin`, dist/bin.js). */
-const GRAFT = join(dirname(cliPackage), 'src', 'bin.ts');
-const tsx = pathToFileURL(require.resolve('tsx')).href;
-const pluginDir = join(import.meta.dirname, '..');
 const model = assetPath('models', 'bert-tiny-imdb-mlm');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function graft(args: string[], cwd = pluginDir): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsx, '--conditions=@graft/source', GRAFT, ...args], {
-      cwd,
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('graft --plugin @graft/plugin-example/cli', () => {
   it('count-tokens reports what the library computes, for a built-in dataset name', async () => {

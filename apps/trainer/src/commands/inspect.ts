@@ -31,7 +31,7 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   const opts = input.options;
   const path = input.args.model as string;
   const { dir, config } = readModelDir(path, ctx.cwd);
-  const chosen = opts.method === undefined ? null : resolveMethod(opts.method, opts);
+  const chosen = opts.method === undefined ? null : resolveMethod(opts.method, opts, ctx.cwd);
   if (chosen && opts.task !== undefined && opts.task !== 'sequence-classification')
     throw usageError(`--method sets a method up for sequence classification; it does not go with --task ${opts.task}`, 'invalid_option');
   const task = chosen ? 'sequence-classification' : ((opts.task as ModelTask | undefined) ?? taskOf(config));

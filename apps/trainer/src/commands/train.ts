@@ -84,7 +84,7 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
     throw usageError('graft train needs data: a file, a Hugging Face dataset folder, or sst2 / imdb (graft train <model> <data>)', 'missing_argument');
 
   // a wrong method or a flag of another method fails now, before anything is loaded
-  const { method, value: methodName } = resolveMethod(opts.method, opts);
+  const { method, value: methodName } = resolveMethod(opts.method, opts, ctx.cwd);
   const { dir: modelDir, config } = readModelDir(modelArg, ctx.cwd);
   const maxLength = (opts.maxLength as number | undefined) ?? Math.min(128, maxPositions(config) ?? 128);
   checkMaxLength(maxLength, config, modelArg);
@@ -226,7 +226,7 @@ export const trainCommand = defineCommand({
   name: 'train',
   summary: 'fine-tune a model for text classification',
   description:
-    'Fine-tunes a Hugging Face checkpoint (BERT, DistilBERT, RoBERTa) for text classification, evaluates every epoch, keeps the best checkpoint and writes a run directory with best/ (an HF checkpoint, or PEFT adapter files for --method lora, ia3, bitfit, adapter, prefix, prompt), metrics.jsonl, trainer_state.json, the model card and report.html.',
+    'Fine-tunes a Hugging Face checkpoint (BERT, DistilBERT, RoBERTa) for text classification, evaluates every epoch, keeps the best checkpoint and writes a run directory with best/ (an HF checkpoint, or PEFT adapter files for --method lora, ia3, bitfit, adapter, prefix, prompt, peft), metrics.jsonl, trainer_state.json, the model card and report.html.',
   arguments: [
     { name: 'model', description: 'model folder (config.json, model.safetensors, tokenizer files)', required: false },
     { name: 'data', description: 'data file (csv, tsv, json, jsonl, parquet, .gz), Hugging Face dataset folder, or sst2 / imdb', required: false },

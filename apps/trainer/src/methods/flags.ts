@@ -111,6 +111,13 @@ export function methodOptions(available: readonly string[], planned: readonly st
       group: GROUP,
     },
     {
+      name: 'peft-config',
+      valueName: 'file|json',
+      description:
+        'peft: a PEFT config with PEFT\'s field names and the method\'s peft_type (any registered method, a plugin\'s too): a JSON file, or inline JSON (\'{"peft_type": "LORA", "r": 8}\')',
+      group: GROUP,
+    },
+    {
       name: 'feedforward-modules',
       valueName: 'names',
       repeatable: true,

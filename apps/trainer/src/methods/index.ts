@@ -7,12 +7,13 @@ import { usageError } from '../errors';
 import { freezingMethods } from './freezing-methods';
 import { methodOptions } from './flags';
 import type { TrainingMethod } from './method';
+import { peftConfigMethod } from './peft-config-method';
 import { peftMethods } from './peft-methods';
 
 export type { MethodInput, PreparedMethod, TrainingMethod } from './method';
 
 /** Every method, in the order `--help` lists them. */
-export const TRAINING_METHODS: readonly TrainingMethod[] = [...freezingMethods, ...peftMethods];
+export const TRAINING_METHODS: readonly TrainingMethod[] = [...freezingMethods, ...peftMethods, peftConfigMethod];
 
 /** The flags of `graft train` that belong to methods (`--method` and each method's options). */
 export function trainMethodOptions() {
@@ -32,9 +33,9 @@ const kebab = (camel: string) => `--${camel.replace(/[A-Z]/g, (c) => `-${c.toLow
 /**
  * The row for `--method <value>` (default `full`), after checking that no flag of another
  * method is set; an unknown or unbuilt method, or a stray flag, is a usage error naming the
- * flag and what is allowed.
+ * flag and what is allowed. `cwd` resolves a method's files (`--peft-config lora.json`).
  */
-export function resolveMethod(value: unknown, options: Readonly<Record<string, unknown>>): { method: TrainingMethod; value: string } {
+export function resolveMethod(value: unknown, options: Readonly<Record<string, unknown>>, cwd: string): { method: TrainingMethod; value: string } {
   const name = value === undefined ? 'full' : String(value);
   const method = TRAINING_METHODS.find((m) => (m.matches ? m.matches(name) : m.name === name));
   if (!method) throw usageError(`--method "${name}" is not a training method; allowed: ${TRAINING_METHODS.map((m) => m.name).join(', ')}`, 'invalid_method');
@@ -44,6 +45,6 @@ export function resolveMethod(value: unknown, options: Readonly<Record<string, u
     const owners = TRAINING_METHODS.filter((m) => m.flags.includes(flag)).map((m) => m.name);
     throw usageError(`${kebab(flag)} applies to --method ${owners.join(', ')}, not --method ${name}`, 'invalid_method_option');
   }
-  method.check?.(name, options);
+  method.check?.(name, options, cwd);
   return { method, value: name };
 }

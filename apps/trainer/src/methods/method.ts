@@ -65,8 +65,8 @@ export interface TrainingMethod {
   readonly flags: readonly string[];
   /** Set while a method is planned but not built: `--method <name>` fails with this (exit 2) rather than training something else. */
   readonly unavailable?: string;
-  /** Checks the method's flags before anything is loaded (what needs the model is checked by `prepare`). */
-  check?(value: string, options: Readonly<Record<string, unknown>>): void;
+  /** Checks the method's flags before anything is loaded (what needs the model is checked by `prepare`); `cwd` resolves a flag's file. */
+  check?(value: string, options: Readonly<Record<string, unknown>>, cwd: string): void;
   /** Sets the method up on the loaded model. */
   prepare(input: MethodInput): PreparedMethod;
 }

@@ -4,7 +4,8 @@
  * and defaults (`task_type: SEQ_CLS`, so the classifier is trained in full and saved with the
  * adapter, as in PEFT). `best/` holds PEFT's files (`adapter_config.json` +
  * `adapter_model.safetensors`, the base model's path relative to it), the tokenizer files and
- * `id2label.json`.
+ * `id2label.json`. `--method peft` (peft-config-method.ts) sets its adapter up with the same
+ * {@link prepareAdapterFrom}.
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
@@ -161,47 +162,67 @@ function checkAdapter(peftType: string): (value: string, options: Readonly<Recor
 }
 
 function prepareAdapter(peftType: string): (input: MethodInput) => PreparedMethod {
-  return (input) => {
-    const config = peftConfigFromFlags(peftType, input.options, input.modelDir);
-    if (config.prompt_tuning_init === 'TEXT') {
-      // what PEFT gets from tokenizer(prompt_tuning_init_text)["input_ids"]
-      if (!input.tokenize) throw usageError(`--prompt-init TEXT needs the run's tokenizer`, 'invalid_method_option');
-      config.prompt_tuning_init_token_ids = input.tokenize(String(config.prompt_tuning_init_text));
-    }
-    const create = (c: typeof config): PeftModel =>
-      asFlagErrors(input.value, () => getPeftModel(input.model, c, { generator: new Generator(input.seed), warn: (m) => input.ctx.warn(m) }));
-    let peft = create(config);
-    const { unsaved, adapted } = unsavedFreshModules(peft, input.model);
-    // BitFit on a fresh module trains its bias: a saved copy whose bias trains is the same method
-    const extra = peftType === 'BITFIT' ? [...unsaved, ...adapted] : unsaved;
-    if (extra.length > 0) {
-      // again with them in modules_to_save (same seed: the same adapter draw)
-      peft.unload();
-      peft = create({ ...config, modules_to_save: [...((config.modules_to_save as string[] | undefined) ?? []), ...extra] });
-      freezeSavedCopies(peft, extra, peftType === 'BITFIT');
-      input.ctx.info(
-        `${extra.join(', ')}: not in the base checkpoint, so initialised at random; kept ${peftType === 'BITFIT' ? 'as BitFit trains it' : 'frozen'} but saved with the adapter (in modules_to_save) so that it reproduces the trained model`,
-      );
-    }
-    if (peftType !== 'BITFIT' && adapted.length > 0)
-      input.ctx.warn(
-        `${adapted.join(', ')}: not in the base checkpoint (initialised at random) and adapted by ${input.value}, so the adapter reproduces the trained model only on these same random weights; leave it out (--exclude-modules) or train it in full (--modules-to-save)`,
-      );
-    const { peft_type: _t, base_model_name_or_path: _b, ...settings } = peft.peftConfig.default as unknown as Record<string, unknown>;
-    return {
-      model: peft as unknown as TrainableModel<TextBatch>,
-      counts: () => peft.trainableParameters(),
-      currentCounts: () => peft.trainableParameters(),
-      settings: { method: input.value, peft_type: peftType, ...settings },
-      saves: 'adapter',
-      async save(dir, tokenizer, labels) {
-        const written = await savePeftAdapter(peft, dir);
-        await relativeTokenizerPath(dir);
-        const extra = new Map<string, Uint8Array | string>([...tokenizer, [ID2LABEL_FILE, id2labelJson(labels)]]);
-        await writeFiles(dir, extra);
-        return [...written, ...extra.keys()];
-      },
-    };
+  return (input) =>
+    prepareAdapterFrom(peftConfigFromFlags(peftType, input.options, input.modelDir), input, {
+      asUsage: (fn) => asFlagErrors(input.value, fn),
+      name: (field) => FLAG_OF_FIELD[field] ?? field,
+    });
+}
+
+/** How an adapter row speaks of what the user set: as flags (`--exclude-modules`) or as PEFT's fields (`exclude_modules`). */
+export interface AdapterRowTerms {
+  /** Runs a step of setting the adapter up, turning PEFT's errors into usage errors that name what the user set. */
+  asUsage<T>(fn: () => T): T;
+  /** What the user sets a config field with. */
+  name(field: string): string;
+}
+
+/**
+ * Sets the adapter of `config` (PEFT's fields, `task_type` and `base_model_name_or_path` filled
+ * in) up on the loaded model, for every adapter row: modules the checkpoint lacks are saved with
+ * the adapter (see {@link unsavedFreshModules}), and `best/` gets PEFT's files, the tokenizer and
+ * the label names.
+ */
+export function prepareAdapterFrom(config: { peft_type: string } & Record<string, unknown>, input: MethodInput, terms: AdapterRowTerms): PreparedMethod {
+  const peftType = config.peft_type;
+  if (config.prompt_tuning_init === 'TEXT' && config.prompt_tuning_init_token_ids == null) {
+    // what PEFT gets from tokenizer(prompt_tuning_init_text)["input_ids"]
+    if (!input.tokenize) throw usageError(`${terms.name('prompt_tuning_init')} TEXT needs the run's tokenizer`, 'invalid_method_option');
+    config.prompt_tuning_init_token_ids = input.tokenize(String(config.prompt_tuning_init_text));
+  }
+  const create = (c: typeof config): PeftModel =>
+    terms.asUsage(() => getPeftModel(input.model, c, { generator: new Generator(input.seed), warn: (m) => input.ctx.warn(m) }));
+  let peft = create(config);
+  const { unsaved, adapted } = unsavedFreshModules(peft, input.model);
+  // BitFit on a fresh module trains its bias: a saved copy whose bias trains is the same method
+  const extra = peftType === 'BITFIT' ? [...unsaved, ...adapted] : unsaved;
+  if (extra.length > 0) {
+    // again with them in modules_to_save (same seed: the same adapter draw)
+    peft.unload();
+    peft = create({ ...config, modules_to_save: [...((config.modules_to_save as string[] | null | undefined) ?? []), ...extra] });
+    freezeSavedCopies(peft, extra, peftType === 'BITFIT');
+    input.ctx.info(
+      `${extra.join(', ')}: not in the base checkpoint, so initialised at random; kept ${peftType === 'BITFIT' ? 'as BitFit trains it' : 'frozen'} but saved with the adapter (in modules_to_save) so that it reproduces the trained model`,
+    );
+  }
+  if (peftType !== 'BITFIT' && adapted.length > 0)
+    input.ctx.warn(
+      `${adapted.join(', ')}: not in the base checkpoint (initialised at random) and adapted by ${input.value}, so the adapter reproduces the trained model only on these same random weights; leave it out (${terms.name('exclude_modules')}) or train it in full (${terms.name('modules_to_save')})`,
+    );
+  const { peft_type: _t, base_model_name_or_path: _b, ...settings } = peft.peftConfig.default as unknown as Record<string, unknown>;
+  return {
+    model: peft as unknown as TrainableModel<TextBatch>,
+    counts: () => peft.trainableParameters(),
+    currentCounts: () => peft.trainableParameters(),
+    settings: { method: input.value, peft_type: peftType, ...settings },
+    saves: 'adapter',
+    async save(dir, tokenizer, labels) {
+      const written = await savePeftAdapter(peft, dir);
+      await relativeTokenizerPath(dir);
+      const extra = new Map<string, Uint8Array | string>([...tokenizer, [ID2LABEL_FILE, id2labelJson(labels)]]);
+      await writeFiles(dir, extra);
+      return [...written, ...extra.keys()];
+    },
   };
 }
 
