@@ -9,6 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { Dataset } from '@graft/data';
 import { readCsvFile } from '@graft/data/node';
 import { loadTokenizer } from '@graft/models/node';
+import type { TrainingArgumentsInput } from '@graft/train';
 import { assetPath, largeAssetPath } from '../../test-utils/assets';
 
 /** The embedded pretrained checkpoint every fine-tuning benchmark starts from. */
@@ -68,4 +69,33 @@ export async function imdb(maxLength = 256): Promise<{ train: Dataset<Row>; test
     );
   };
   return { train: await read('train'), test: await read('test') };
+}
+
+/**
+ * The Trainer arguments of the seed recipe every fine-tuning benchmark shares (AdamW with 10%
+ * warmup then linear decay, weight decay 0.01 outside biases and LayerNorm weights, max grad
+ * norm 1.0, batch 32; evaluation batch 128), with what each run sets itself. Nothing is saved.
+ */
+export function recipeArgs(run: {
+  outputDir: string;
+  learningRate: number;
+  epochs: number;
+  seed: number;
+  /** Evaluate and log after each epoch (default: only when the benchmark asks). */
+  perEpoch?: boolean;
+}): TrainingArgumentsInput {
+  return {
+    outputDir: run.outputDir,
+    learningRate: run.learningRate,
+    weightDecay: 0.01,
+    warmupRatio: 0.1,
+    maxGradNorm: 1.0,
+    numTrainEpochs: run.epochs,
+    perDeviceTrainBatchSize: 32,
+    perDeviceEvalBatchSize: 128,
+    evalStrategy: run.perEpoch ? 'epoch' : 'no',
+    saveStrategy: 'no',
+    loggingStrategy: run.perEpoch ? 'epoch' : 'no',
+    seed: run.seed,
+  };
 }

@@ -20,9 +20,9 @@ import { type Dataset, padCollate } from '@graft/data';
 import { distillationStep, initStudentFromTeacher } from '@graft/distill';
 import { BertForSequenceClassification } from '@graft/models';
 import { fromPretrained, savePretrained } from '@graft/models/node';
-import { classificationMetrics, Trainer, type TrainerOptions } from '@graft/train';
+import { classificationMetrics, Trainer } from '@graft/train';
 import { saveResults, table } from '../harness';
-import { MODEL_DIR, type Row, sst2 } from '../finetune/sst2';
+import { MODEL_DIR, type Row, recipeArgs, sst2 } from '../finetune/sst2';
 
 const env = process.env;
 const samples = Number(env.GRAFT_BENCH_SAMPLES) || 20_000;
@@ -33,21 +33,8 @@ const seeds = (env.GRAFT_SEEDS ?? '0,1,2').split(',').map(Number);
 const ALPHA = 0.5;
 const TEMPERATURE = 2;
 
-function args(name: string, seed: number): TrainerOptions<Row>['args'] {
-  return {
-    outputDir: join(tmpdir(), `graft-distill-${name}-${seed}`),
-    learningRate: lr,
-    weightDecay: 0.01,
-    warmupRatio: 0.1,
-    maxGradNorm: 1.0,
-    numTrainEpochs: epochs,
-    perDeviceTrainBatchSize: 32,
-    perDeviceEvalBatchSize: 128,
-    evalStrategy: 'no',
-    saveStrategy: 'no',
-    loggingStrategy: 'no',
-    seed,
-  };
+function args(name: string, seed: number) {
+  return recipeArgs({ outputDir: join(tmpdir(), `graft-distill-${name}-${seed}`), learningRate: lr, epochs, seed });
 }
 
 async function accuracyOf(trainer: Trainer<Row>, dev: Dataset<Row>): Promise<number> {

@@ -31,7 +31,7 @@ import { fromPretrained } from '@graft/models/node';
 import { getPeftModel } from '@graft/peft';
 import { classificationMetrics, Trainer } from '@graft/train';
 import { saveResults, table } from '../harness';
-import { imdb, MODEL_DIR, sst2 } from '../finetune/sst2';
+import { imdb, MODEL_DIR, recipeArgs, sst2 } from '../finetune/sst2';
 
 const REFERENCE = {
   sst2: { seeds: [80.4, 79.8, 79.8], tolerance: 0.7 },
@@ -80,20 +80,13 @@ async function run(
   const f1ByEpoch: number[] = [];
   const trainer = new Trainer({
     model: trained as never,
-    args: {
+    args: recipeArgs({
       outputDir: `/tmp/graft-fidelity-${experiment}-${seed}`,
       learningRate: experiment === 'sst2-lora' ? 1e-3 : 1e-4,
-      weightDecay: 0.01,
-      warmupRatio: 0.1,
-      maxGradNorm: 1.0,
-      numTrainEpochs: epochs,
-      perDeviceTrainBatchSize: 32,
-      perDeviceEvalBatchSize: 128,
-      evalStrategy: 'epoch',
-      saveStrategy: 'no',
-      loggingStrategy: 'epoch',
+      epochs,
       seed,
-    },
+      perEpoch: true,
+    }),
     trainDataset: data.train,
     evalDataset: data.dev,
     collate: padCollate({ padTokenId: 0 }),

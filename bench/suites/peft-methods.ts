@@ -31,7 +31,7 @@ import { fromPretrained } from '@graft/models/node';
 import { applyFreezing, getPeftModel, type ParameterCounts } from '@graft/peft';
 import { classificationMetrics, Trainer, type TrainerCallback } from '@graft/train';
 import { saveResults, table } from '../harness';
-import { MODEL_DIR, sst2 } from '../finetune/sst2';
+import { MODEL_DIR, recipeArgs, sst2 } from '../finetune/sst2';
 
 const env = process.env;
 const samples = Number(env.GRAFT_BENCH_SAMPLES) || 20_000;
@@ -115,20 +115,7 @@ async function child(name: string, seed: number, out: string): Promise<void> {
   let peak = process.memoryUsage().rss;
   const trainer = new Trainer({
     model: prepared.model as never,
-    args: {
-      outputDir: join(tmpdir(), `graft-peft-methods-${slug(name)}-${seed}`),
-      learningRate: method.lr,
-      weightDecay: 0.01,
-      warmupRatio: 0.1,
-      maxGradNorm: 1.0,
-      numTrainEpochs: epochs,
-      perDeviceTrainBatchSize: 32,
-      perDeviceEvalBatchSize: 128,
-      evalStrategy: 'no',
-      saveStrategy: 'no',
-      loggingStrategy: 'no',
-      seed,
-    },
+    args: recipeArgs({ outputDir: join(tmpdir(), `graft-peft-methods-${slug(name)}-${seed}`), learningRate: method.lr, epochs, seed }),
     trainDataset: train,
     collate: padCollate({ padTokenId: 0 }),
     computeMetrics: classificationMetrics(),
