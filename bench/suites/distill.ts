@@ -5,7 +5,10 @@
  * the teacher's first layer, embeddings, pooler and classifier (`initStudentFromTeacher`, the
  * DistilBERT recipe). Each seed trains that student twice on the same data and batches: with the
  * teacher (α·T²·KL + (1−α)·CE, α = 0.5, T = 2) and without it (CE alone, the same Trainer recipe);
- * both are scored on the whole dev set.
+ * both are scored on the whole dev set. GRAFT_STUDENT_INIT=pretrained starts the student from the
+ * *pretrained* checkpoint's first layer and embeddings with a fresh head instead (the same student
+ * for both arms of a seed), so the teacher's fine-tuning does not reach it through its weights and
+ * only the distillation loss can carry it (results: bench/results/distill-pretrained-init.json).
  *
  * A CPU budget protocol, printed with the table: the demo's (`npm run demo`): GRAFT_BENCH_SAMPLES
  * training examples (default 20,000), GRAFT_EPOCHS (default 1; the teacher gets the same), max
@@ -30,6 +33,8 @@ const epochs = Number(env.GRAFT_EPOCHS) || 1;
 const lr = Number(env.GRAFT_LR) || 3e-4;
 const maxLength = Number(env.GRAFT_MAX_LENGTH) || 64;
 const seeds = (env.GRAFT_SEEDS ?? '0,1,2').split(',').map(Number);
+const studentInit = env.GRAFT_STUDENT_INIT ?? 'teacher';
+if (studentInit !== 'teacher' && studentInit !== 'pretrained') throw new Error(`GRAFT_STUDENT_INIT: 'teacher' or 'pretrained', not '${studentInit}'`);
 const ALPHA = 0.5;
 const TEMPERATURE = 2;
 
@@ -59,7 +64,13 @@ async function teacherFor(train: Dataset<Row>, dev: Dataset<Row>): Promise<{ tea
 
 async function student(teacher: BertForSequenceClassification, train: Dataset<Row>, dev: Dataset<Row>, seed: number, withTeacher: boolean) {
   const model = new BertForSequenceClassification(teacher.config.with({ num_hidden_layers: 1 }));
-  initStudentFromTeacher(model, teacher);
+  if (studentInit === 'teacher') initStudentFromTeacher(model, teacher);
+  else {
+    // the pretrained checkpoint with this seed's fresh pooler and classifier, cut to its first layer
+    const pretrained = await fromPretrained(MODEL_DIR, { task: 'sequence-classification', numLabels: 2, seed });
+    initStudentFromTeacher(model, pretrained as BertForSequenceClassification);
+    pretrained.dispose();
+  }
   const collate = padCollate({ padTokenId: 0 });
   const trainStep = withTeacher ? distillationStep({ student: model, teacher, alpha: ALPHA, temperature: TEMPERATURE }) : undefined;
   const trainer = new Trainer<Row>({
@@ -92,8 +103,8 @@ async function main() {
     const alone = await student(teacher, train, data.dev, seed, false);
     runs.push({ seed, distilled: distilled.accuracy, alone: alone.accuracy, distilledSeconds: distilled.seconds, aloneSeconds: alone.seconds });
     console.log(`  distilled ${distilled.accuracy.toFixed(2)}%, without the teacher ${alone.accuracy.toFixed(2)}%`);
-    saveResults('distill', {
-      protocol: { samples: train.length, epochs, maxLength, lr, alpha: ALPHA, temperature: TEMPERATURE },
+    saveResults(studentInit === 'teacher' ? 'distill' : 'distill-pretrained-init', {
+      protocol: { samples: train.length, epochs, maxLength, lr, alpha: ALPHA, temperature: TEMPERATURE, studentInit },
       teacherAccuracy,
       runs,
       loadAverage: loadavg(),
@@ -109,7 +120,9 @@ async function main() {
       difference: mean(runs.map((r) => r.distilled - r.alone)),
     },
   ]);
-  console.log(`teacher (2 layers): ${teacherAccuracy.toFixed(2)}%; student: 1 layer, from the teacher's layer 0`);
+  console.log(
+    `teacher (2 layers): ${teacherAccuracy.toFixed(2)}%; student: 1 layer, from the ${studentInit === 'teacher' ? "teacher's" : "pretrained checkpoint's"} layer 0`,
+  );
 }
 
 await main();
