@@ -5,7 +5,7 @@
  * loss's terms; offline logits are computed once and then read back; and every wrong flag is one
  * line and exit 2 before anything trains.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSafetensors } from '@graft/core';
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../../test-utils/assets';
 import { fixtureModelWithTokenizer } from '../../../test-utils/model-tokenizers';
 import { EXIT } from './exit-codes';
-import { graftJson, graftOk, SMALL_RUN } from './test-in-process';
+import { graftJson, graftOk, resumedAndWhole, SMALL_RUN } from './test-in-process';
 import { readReportData } from './report/report-html';
 
 const work = mkdtempSync(join(tmpdir(), 'graft-cli-distill-'));
@@ -164,12 +164,7 @@ describe('graft distill', () => {
       '--output-dir',
       out,
     ];
-    const whole = join(work, 'distill-whole');
-    const part = join(work, 'distill-part');
-    await graftOk(argv(whole), work);
-    mkdirSync(part);
-    cpSync(join(whole, 'checkpoint-2'), join(part, 'checkpoint-2'), { recursive: true });
-    await graftOk([...argv(part), '--resume-from-checkpoint', 'latest'], work);
+    const { whole, resumed: part } = await resumedAndWhole(work, 'distill', argv, { step: 2 });
     const weights = (dir: string) => readFileSync(join(dir, 'checkpoint-4', 'model.safetensors'));
     expect(weights(part).equals(weights(whole))).toBe(true);
     const student = (dir: string) => readFileSync(join(dir, 'best', 'model.safetensors'));

@@ -6,7 +6,7 @@
  * adapter folder predicts and evaluates like the run that trained it; a merged LoRA computes the
  * adapter model's logits within 1e-5; and every wrong method or flag is one line and exit 2.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { loadSafetensors, noGrad, tensor } from '@graft/core';
@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModelWithTokenizer } from '../../../test-utils/model-tokenizers';
 import { EXIT } from './exit-codes';
 import { runCli } from './program';
-import { graftJson, graftOk, SMALL_RUN, sink } from './test-in-process';
+import { graftJson, graftOk, resumedAndWhole, SMALL_RUN, sink } from './test-in-process';
 import { readReportData } from './report/report-html';
 
 const work = mkdtempSync(join(tmpdir(), 'graft-cli-methods-'));
@@ -254,13 +254,7 @@ describe('resuming an adapter run', () => {
       '--output-dir',
       out,
     ];
-    const whole = join(work, 'resume-whole');
-    const part = join(work, 'resume-part');
-    await graftOk(argv(whole), work);
-    // the run as it stood after step 2: checkpoint-2 only
-    mkdirSync(part);
-    cpSync(join(whole, 'checkpoint-2'), join(part, 'checkpoint-2'), { recursive: true });
-    await graftOk([...argv(part), '--resume-from-checkpoint', 'latest'], work);
+    const { whole, resumed: part } = await resumedAndWhole(work, 'resume', argv, { step: 2 });
     const weights = (dir: string) => readFileSync(join(dir, 'checkpoint-4', 'model.safetensors'));
     expect(weights(part).equals(weights(whole))).toBe(true);
     const adapter = (dir: string) => readFileSync(join(dir, 'best', 'adapter_model.safetensors'));
