@@ -27,17 +27,10 @@ import { loadTrainingData } from '../training-data';
 import { pickTrainingArguments, trainingFlags } from '../training-flags';
 import { checkpointLabels } from './labels';
 import { columnOptions, configOption, maxLengthOption, resumeOption, resumeTarget, trainDataOptions } from './shared-options';
-import { cliDefaults } from './train';
+import { cliDefaults, SHOWN_DEFAULTS as TRAIN_DEFAULTS } from './train';
 
-const SHOWN_DEFAULTS = {
-  outputDir: 'runs/<teacher>-distilled-<data>-<date>-<time>',
-  evalStrategy: 'epoch',
-  saveStrategy: 'as --eval-strategy',
-  loggingSteps: 'about 1/50 of the steps',
-  saveTotalLimit: '2',
-  loadBestModelAtEnd: 'true when evaluating',
-  metricForBestModel: 'accuracy',
-};
+/** `graft train`'s defaults, but for where the run goes. */
+const SHOWN_DEFAULTS = { ...TRAIN_DEFAULTS, outputDir: 'runs/<teacher>-distilled-<data>-<date>-<time>' };
 
 const options = (): OptionSpec[] => [
   configOption,

@@ -26,8 +26,8 @@ import { abortCallback } from '../trainer-callbacks';
 import { pickTrainingArguments, trainingFlags } from '../training-flags';
 import { columnOptions, configOption, maxLengthOption, resumeOption, resumeTarget, tokenizerOption, trainDataOptions } from './shared-options';
 
-/** What `graft train` sets when a flag is not given (see {@link cliDefaults}), for `--help`. */
-const SHOWN_DEFAULTS = {
+/** What `graft train` sets when a flag is not given (see {@link cliDefaults}), for `--help`; `graft distill` shares them. */
+export const SHOWN_DEFAULTS = {
   outputDir: 'runs/<model>-<data>-<date>-<time>',
   evalStrategy: 'epoch',
   saveStrategy: 'as --eval-strategy',
