@@ -5,7 +5,7 @@
  * loss's terms; offline logits are computed once and then read back; and every wrong flag is one
  * line and exit 2 before anything trains.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSafetensors } from '@graft/core';
@@ -13,13 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../../test-utils/assets';
 import { fixtureModelWithTokenizer } from '../../../test-utils/model-tokenizers';
 import { EXIT } from './exit-codes';
-import { graftJson, graftOk, SMALL_RUN } from './test-in-process';
+import { graftJson, graftOk, resumedAndWhole, SMALL_RUN } from './test-in-process';
 import { readReportData } from './report/report-html';
 
 const work = mkdtempSync(join(tmpdir(), 'graft-cli-distill-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const small = SMALL_RUN;
 let teacher: string;
+
+/** `graft distill sst2` from the teacher into `student`: a small run with `flags`. */
+const distillArgv = (student: string, ...flags: string[]) => ['distill', 'sst2', '--teacher', teacher, '--student', student, ...small, ...flags];
 
 function tensorsOf(path: string): Map<string, string> {
   const { tensors } = loadSafetensors(new Uint8Array(readFileSync(path)));
@@ -37,23 +40,7 @@ describe('graft distill', () => {
   it('trains a one-layer student started from the teacher, saves it as an HF checkpoint and reports the terms', async () => {
     const out = join(work, 'student');
     const { result, stderr } = await graftOk(
-      [
-        'distill',
-        'sst2',
-        '--teacher',
-        teacher,
-        '--student',
-        'layers=1',
-        ...small,
-        '--max-steps',
-        '4',
-        '--alpha',
-        'linear:0.9:0.5',
-        '--hidden',
-        '--attention',
-        '--output-dir',
-        out,
-      ],
+      distillArgv('layers=1', '--max-steps', '4', '--alpha', 'linear:0.9:0.5', '--hidden', '--attention', '--output-dir', out),
       work,
     );
     expect(stderr).toMatch(/student starts from the teacher's layers 0 \(\d+ tensors copied\)/);
@@ -93,26 +80,7 @@ describe('graft distill', () => {
   it('offline: computes the teacher logits once, then reads them back and trains the same', async () => {
     const cache = join(work, 'cache');
     const run = async (name: string) =>
-      (
-        await graftOk(
-          [
-            'distill',
-            'sst2',
-            '--teacher',
-            teacher,
-            '--student',
-            'layers=1',
-            ...small,
-            '--max-steps',
-            '3',
-            '--cache-teacher-logits',
-            cache,
-            '--output-dir',
-            join(work, name),
-          ],
-          work,
-        )
-      ).result;
+      (await graftOk(distillArgv('layers=1', '--max-steps', '3', '--cache-teacher-logits', cache, '--output-dir', join(work, name)), work)).result;
     const first = await run('offline-1');
     const second = await run('offline-2');
     expect((first.cache as { hit: boolean }).hit).toBe(false);
@@ -129,10 +97,7 @@ describe('graft distill', () => {
     const narrow = join(work, 'narrow.json');
     const base = JSON.parse(readFileSync(join(teacher, 'config.json'), 'utf8'));
     writeFileSync(narrow, JSON.stringify({ ...base, hidden_size: 16, intermediate_size: 32, num_attention_heads: 2, num_hidden_layers: 1 }));
-    const { result, stderr } = await graftOk(
-      ['distill', 'sst2', '--teacher', teacher, '--student', narrow, ...small, '--max-steps', '2', '--hidden', '--output-dir', join(work, 'narrow')],
-      work,
-    );
+    const { result, stderr } = await graftOk(distillArgv(narrow, '--max-steps', '2', '--hidden', '--output-dir', join(work, 'narrow')), work);
     expect(stderr).toMatch(/student keeps its own initialisation/);
     expect(result.studentLayers).toBeNull();
     // the projection (16 → 32 and a bias) trains beside the student
@@ -144,32 +109,9 @@ describe('graft distill', () => {
     const narrow = join(work, 'narrow-resume.json');
     const base = JSON.parse(readFileSync(join(teacher, 'config.json'), 'utf8'));
     writeFileSync(narrow, JSON.stringify({ ...base, hidden_size: 16, intermediate_size: 32, num_attention_heads: 2, num_hidden_layers: 1 }));
-    const argv = (out: string) => [
-      'distill',
-      'sst2',
-      '--teacher',
-      teacher,
-      '--student',
-      narrow,
-      '--hidden',
-      ...small,
-      '--max-steps',
-      '4',
-      '--save-strategy',
-      'steps',
-      '--save-steps',
-      '2',
-      '--eval-strategy',
-      'no',
-      '--output-dir',
-      out,
-    ];
-    const whole = join(work, 'distill-whole');
-    const part = join(work, 'distill-part');
-    await graftOk(argv(whole), work);
-    mkdirSync(part);
-    cpSync(join(whole, 'checkpoint-2'), join(part, 'checkpoint-2'), { recursive: true });
-    await graftOk([...argv(part), '--resume-from-checkpoint', 'latest'], work);
+    const argv = (out: string) =>
+      distillArgv(narrow, '--hidden', '--max-steps', '4', '--save-strategy', 'steps', '--save-steps', '2', '--eval-strategy', 'no', '--output-dir', out);
+    const { whole, resumed: part } = await resumedAndWhole(work, 'distill', argv, { step: 2 });
     const weights = (dir: string) => readFileSync(join(dir, 'checkpoint-4', 'model.safetensors'));
     expect(weights(part).equals(weights(whole))).toBe(true);
     const student = (dir: string) => readFileSync(join(dir, 'best', 'model.safetensors'));

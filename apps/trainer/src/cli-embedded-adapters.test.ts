@@ -9,13 +9,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSafetensors, noGrad, tensor } from '@graft/core';
+import { loadSafetensors, noGrad } from '@graft/core';
 import { fromPretrained } from '@graft/models/node';
 import { getPeftModel } from '@graft/peft';
 import { PeftModel } from '@graft/peft/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../../test-utils/assets';
 import { graftOk, SMALL_RUN as small } from './test-in-process';
+import { paddedBatch } from './test-inputs';
 
 const work = mkdtempSync(join(tmpdir(), 'graft-cli-embedded-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -24,22 +25,11 @@ describe('on the embedded checkpoint', () => {
   // its pooler is not in the checkpoint (pretrained without next-sentence prediction): drawn at
   // random, frozen as in PEFT, and saved with the adapter so that the adapter is the trained model
   const embedded = assetPath('models', 'bert-tiny-imdb-mlm');
-  const inputs = () => ({
-    inputIds: tensor(
-      [
-        [101, 2023, 3185, 2001, 6429, 102],
-        [101, 6659, 102, 0, 0, 0],
-      ],
-      { dtype: 'int32' },
-    ),
-    attentionMask: tensor(
-      [
-        [1, 1, 1, 1, 1, 1],
-        [1, 1, 1, 0, 0, 0],
-      ],
-      { dtype: 'int32' },
-    ),
-  });
+  const inputs = () =>
+    paddedBatch([
+      [101, 2023, 3185, 2001, 6429, 102],
+      [101, 6659, 102, 0, 0, 0],
+    ]);
   /** A fresh base, its missing pooler and head drawn with another seed than the run's, so only what the adapter saved can match. */
   const base = () => fromPretrained(embedded, { task: 'sequence-classification', id2label: ['negative', 'positive'], seed: 11 });
 

@@ -6,18 +6,19 @@
  * adapter folder predicts and evaluates like the run that trained it; a merged LoRA computes the
  * adapter model's logits within 1e-5; and every wrong method or flag is one line and exit 2.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { loadSafetensors, noGrad, tensor } from '@graft/core';
+import { loadSafetensors, noGrad } from '@graft/core';
 import { fromPretrained } from '@graft/models/node';
 import { PeftModel } from '@graft/peft/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureModelWithTokenizer } from '../../../test-utils/model-tokenizers';
 import { EXIT } from './exit-codes';
 import { runCli } from './program';
-import { graftJson, graftOk, SMALL_RUN, sink } from './test-in-process';
+import { graftJson, graftOk, resumedAndWhole, SMALL_RUN, sink } from './test-in-process';
 import { readReportData } from './report/report-html';
+import { paddedBatch } from './test-inputs';
 
 const work = mkdtempSync(join(tmpdir(), 'graft-cli-methods-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -188,22 +189,10 @@ describe('graft merge', () => {
     expect(readdirSync(merged).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
     expect(JSON.parse(readFileSync(join(merged, 'config.json'), 'utf8')).id2label).toEqual({ 0: 'negative', 1: 'positive' });
 
-    const inputs = {
-      inputIds: tensor(
-        [
-          [2, 40, 512, 77, 901, 3],
-          [2, 15, 16, 3, 0, 0],
-        ],
-        { dtype: 'int32' },
-      ),
-      attentionMask: tensor(
-        [
-          [1, 1, 1, 1, 1, 1],
-          [1, 1, 1, 1, 0, 0],
-        ],
-        { dtype: 'int32' },
-      ),
-    };
+    const inputs = paddedBatch([
+      [2, 40, 512, 77, 901, 3],
+      [2, 15, 16, 3, 0, 0],
+    ]);
     const base = await fromPretrained(bert, { task: 'sequence-classification', id2label: ['negative', 'positive'] });
     const adapter = await PeftModel.fromPretrained(base, join(out, 'best'));
     const plain = await fromPretrained(merged);
@@ -254,13 +243,7 @@ describe('resuming an adapter run', () => {
       '--output-dir',
       out,
     ];
-    const whole = join(work, 'resume-whole');
-    const part = join(work, 'resume-part');
-    await graftOk(argv(whole), work);
-    // the run as it stood after step 2: checkpoint-2 only
-    mkdirSync(part);
-    cpSync(join(whole, 'checkpoint-2'), join(part, 'checkpoint-2'), { recursive: true });
-    await graftOk([...argv(part), '--resume-from-checkpoint', 'latest'], work);
+    const { whole, resumed: part } = await resumedAndWhole(work, 'resume', argv, { step: 2 });
     const weights = (dir: string) => readFileSync(join(dir, 'checkpoint-4', 'model.safetensors'));
     expect(weights(part).equals(weights(whole))).toBe(true);
     const adapter = (dir: string) => readFileSync(join(dir, 'best', 'adapter_model.safetensors'));

@@ -4,40 +4,15 @@
  * threshold the untrained classifier does not), and train, eval, predict, pretrain and inspect
  * run on the embedded model and on every fixture model. Full recipes are benchmarks, not tests.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../../test-utils/assets';
 import { fixtureModelWithTokenizer } from '../../../test-utils/model-tokenizers';
 import { EXIT } from './exit-codes';
-import { runCli } from './program';
 import { readReportData } from './report/report-html';
-
-function sink() {
-  let text = '';
-  return {
-    write: (s: string) => (text += s),
-    get text() {
-      return text;
-    },
-  };
-}
-
-/** Runs `graft <argv> --json` in process; returns the exit code and the parsed result. */
-async function graft(argv: string[], cwd: string): Promise<{ code: number; result: Record<string, unknown>; stderr: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await runCli([...argv, '--json'], { stdout, stderr, cwd });
-  let result: Record<string, unknown> = {};
-  try {
-    result = JSON.parse(stdout.text);
-  } catch {
-    throw new Error(`graft ${argv.join(' ')} printed no JSON (exit ${code}):\n${stderr.text}`);
-  }
-  if (code !== 0) throw new Error(`graft ${argv.join(' ')} exited ${code}: ${stderr.text}`);
-  return { code, result, stderr: stderr.text };
-}
+import { graftOk as graft, resumedAndWhole } from './test-in-process';
 
 const embedded = assetPath('models', 'bert-tiny-imdb-mlm');
 const work = mkdtempSync(join(tmpdir(), 'graft-cli-run-'));
@@ -253,15 +228,10 @@ describe('graft pretrain', () => {
 });
 
 describe('--resume-from-checkpoint', () => {
-  /** Runs `argv` to 6 steps in `a`; copies a's checkpoint-3 into `b` and resumes there; returns both final weights. */
+  /** Runs `argv` to 6 steps, and again resumed from the first run's checkpoint-3; returns both final weights. */
   async function interruptedAndWhole(name: string, argv: (out: string) => string[]) {
-    const a = join(work, `${name}-whole`);
-    const b = join(work, `${name}-resumed`);
-    await graft(argv(a), work);
-    mkdirSync(b, { recursive: true });
-    cpSync(join(a, 'checkpoint-3'), join(b, 'checkpoint-3'), { recursive: true });
-    await graft([...argv(b), '--resume-from-checkpoint', 'checkpoint-3'], work);
-    return [readFileSync(join(a, 'best', 'model.safetensors')), readFileSync(join(b, 'best', 'model.safetensors'))];
+    const { whole, resumed } = await resumedAndWhole(work, name, argv, { step: 3, from: 'checkpoint-3' });
+    return [readFileSync(join(whole, 'best', 'model.safetensors')), readFileSync(join(resumed, 'best', 'model.safetensors'))];
   }
   const steps = ['--max-steps', '6', '--save-strategy', 'steps', '--save-steps', '3', '--save-total-limit', '3', '--per-device-train-batch-size', '4'];
 

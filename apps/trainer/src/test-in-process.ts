@@ -1,7 +1,10 @@
 /**
  * Test support for the CLI's tests (not exported): runs `graft … --json` in process through
- * `runCli`, as the command tests do when they need the result object rather than a real shell.
+ * `runCli`, as the command tests do when they need the result object rather than a real shell,
+ * and the interrupted-and-resumed run that the resume tests compare with the whole one.
  */
+import { cpSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { runCli } from './program';
 
 /** A writable that keeps what it is given. */
@@ -38,3 +41,24 @@ export async function graftOk(argv: string[], cwd: string) {
 
 /** Small, quick training runs: a few dozen rows, short sequences, a fixed seed. */
 export const SMALL_RUN = ['--train-samples', '48', '--eval-samples', '24', '--max-length', '24', '--per-device-train-batch-size', '8', '--seed', '3'];
+
+/**
+ * An interrupted run and the uninterrupted one: runs `argv(<work>/<name>-whole)` to the end,
+ * copies its `checkpoint-<step>` alone into `<work>/<name>-resumed` (the run as it stood then) and
+ * resumes there with `--resume-from-checkpoint <from>`; returns both run directories.
+ */
+export async function resumedAndWhole(
+  work: string,
+  name: string,
+  argv: (out: string) => string[],
+  o: { step: number; from?: string },
+): Promise<{ whole: string; resumed: string }> {
+  const whole = join(work, `${name}-whole`);
+  const resumed = join(work, `${name}-resumed`);
+  await graftOk(argv(whole), work);
+  mkdirSync(resumed, { recursive: true });
+  const checkpoint = `checkpoint-${o.step}`;
+  cpSync(join(whole, checkpoint), join(resumed, checkpoint), { recursive: true });
+  await graftOk([...argv(resumed), '--resume-from-checkpoint', o.from ?? 'latest'], work);
+  return { whole, resumed };
+}

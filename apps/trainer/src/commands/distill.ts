@@ -6,7 +6,6 @@
  * `metrics.jsonl` (with the loss's terms, α and T) and `report.html`. The teacher fixes the
  * labels and the tokenizer; the data flags and training flags are `graft train`'s.
  */
-import { join } from 'node:path';
 import { padCollate } from '@graft/data';
 import { fingerprintFiles, prepareDistillation } from '@graft/distill/node';
 import { formatTrainableParameters } from '@graft/peft';
@@ -19,26 +18,19 @@ import { createStudent, readStudentSource } from '../distill/student';
 import { distillOptions, readDistillFlags } from '../distill/flags';
 import { usageError } from '../errors';
 import { checkMaxLength, loadModel, loadModelTokenizer, maxPositions, readModelDir } from '../model-loading';
-import { createProgress, formatMetrics } from '../progress/renderer';
-import { confusionMatrixOf, reportFor } from '../report/classification-report';
-import { tokenizerFiles, writeFiles, writeReport } from '../run-directory';
+import { createProgress } from '../progress/renderer';
+import { tokenizerFiles, writeFiles } from '../run-directory';
+import { finishClassificationRun } from '../run-summary';
 import { defaultRunDir, resolveRunDir } from '../run-name';
 import { abortCallback } from '../trainer-callbacks';
 import { loadTrainingData } from '../training-data';
 import { pickTrainingArguments, trainingFlags } from '../training-flags';
 import { checkpointLabels } from './labels';
 import { columnOptions, configOption, maxLengthOption, resumeOption, resumeTarget, trainDataOptions } from './shared-options';
-import { cliDefaults } from './train';
+import { cliDefaults, SHOWN_DEFAULTS as TRAIN_DEFAULTS } from './train';
 
-const SHOWN_DEFAULTS = {
-  outputDir: 'runs/<teacher>-distilled-<data>-<date>-<time>',
-  evalStrategy: 'epoch',
-  saveStrategy: 'as --eval-strategy',
-  loggingSteps: 'about 1/50 of the steps',
-  saveTotalLimit: '2',
-  loadBestModelAtEnd: 'true when evaluating',
-  metricForBestModel: 'accuracy',
-};
+/** `graft train`'s defaults, but for where the run goes. */
+const SHOWN_DEFAULTS = { ...TRAIN_DEFAULTS, outputDir: 'runs/<teacher>-distilled-<data>-<date>-<time>' };
 
 const options = (): OptionSpec[] => [
   configOption,
@@ -153,12 +145,6 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   if (ctx.signal.aborted) return { outputDir, interrupted: true, globalStep: trainer.state.globalStep };
 
   // ---- the student's final evaluation, best/, the report ----
-  const prediction = await trainer.predict(evalData);
-  const metrics = Object.fromEntries(Object.entries(prediction.metrics).map(([k, v]) => [k.replace(/^test_/, ''), v]));
-  const best = join(outputDir, 'best');
-  await writeFiles(best, new Map([...(await student.toPretrainedFilesAsync()), ...tokFiles]));
-  const confusion = confusionMatrixOf(prediction.logits, prediction.labels ?? new Int32Array(), names);
-  const timing = { trainSeconds, stepsPerSecond: progress.stepsPerSecond ?? undefined, samplesPerSecond: progress.samplesPerSecond ?? undefined };
   const methodSettings = {
     teacher: teacherDir,
     student: studentSource.kind === 'layers' ? studentArg : studentSource.path,
@@ -169,34 +155,25 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
     ...(settings.attention ? { attention: settings.attention.loss ?? 'kl' } : {}),
     ...(prepared.cache ? { cachedTeacherLogits: prepared.cache.path } : {}),
   };
-  const report = await writeReport(
+  const { best, report, metrics, confusion } = await finishClassificationRun({
+    ctx,
+    trainer,
+    args: targs,
     outputDir,
-    reportFor({
+    data,
+    maxLength,
+    trainSeconds,
+    progress,
+    saveBest: async (dir) => writeFiles(dir, new Map([...(await student.toPretrainedFilesAsync()), ...tokFiles])),
+    report: {
       title: `graft distill: ${teacherArg} → ${studentArg} on ${dataArg}`,
       model: student,
       modelPath: studentArg,
       method: { name: 'distill', ...counts, settings: methodSettings },
-      data: {
-        train: data.train.source,
-        eval: data.eval.source,
-        trainRows: trainData.length,
-        evalRows: evalData.length,
-        textColumn: data.textColumn,
-        labelColumn: data.labelColumn,
-        labels: names,
-        maxLength,
-      },
-      args: targs,
-      logHistory: trainer.state.logHistory,
-      final: metrics,
-      confusion,
-      timing,
-    }),
-  );
-  ctx.print(`dev: ${formatMetrics(metrics)}`);
-  ctx.print(`${trainer.state.globalStep} steps in ${trainSeconds.toFixed(1)} s`);
-  ctx.print(`student: ${best}`);
-  ctx.print(`report: ${report}`);
+    },
+    bestLabel: 'student',
+    showSpeed: false,
+  });
   return {
     outputDir,
     best,

@@ -6,7 +6,6 @@
  * method table in `methods/`): the whole model, part of it, or a PEFT adapter, which is then what
  * `best/` holds.
  */
-import { join } from 'node:path';
 import { padCollate } from '@graft/data';
 import { formatTrainableParameters } from '@graft/peft';
 import { classificationMetrics, ProgressCallback, Trainer, trainingArguments } from '@graft/train';
@@ -17,9 +16,9 @@ import { withConfig } from '../config-file';
 import { prepareDevice } from '../device';
 import { usageError } from '../errors';
 import { checkMaxLength, loadModel, loadModelTokenizer, maxPositions, readModelDir } from '../model-loading';
-import { createProgress, formatMetrics } from '../progress/renderer';
-import { confusionMatrixOf, reportFor } from '../report/classification-report';
-import { tokenizerFiles, writeReport } from '../run-directory';
+import { createProgress } from '../progress/renderer';
+import { tokenizerFiles } from '../run-directory';
+import { finishClassificationRun } from '../run-summary';
 import { resolveMethod, trainMethodOptions } from '../methods/index';
 import { defaultRunDir, resolveRunDir } from '../run-name';
 import { loadTrainingData } from '../training-data';
@@ -27,8 +26,8 @@ import { abortCallback } from '../trainer-callbacks';
 import { pickTrainingArguments, trainingFlags } from '../training-flags';
 import { columnOptions, configOption, maxLengthOption, resumeOption, resumeTarget, tokenizerOption, trainDataOptions } from './shared-options';
 
-/** What `graft train` sets when a flag is not given (see {@link cliDefaults}), for `--help`. */
-const SHOWN_DEFAULTS = {
+/** What `graft train` sets when a flag is not given (see {@link cliDefaults}), for `--help`; `graft distill` shares them. */
+export const SHOWN_DEFAULTS = {
   outputDir: 'runs/<model>-<data>-<date>-<time>',
   evalStrategy: 'epoch',
   saveStrategy: 'as --eval-strategy',
@@ -95,19 +94,8 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   trainingArguments({ ...cliDefaults(given, 1), ...given, outputDir: '.' });
 
   // ---- data: splits, columns, labels, subsamples, tokens ----
-  const {
-    train,
-    eval: evalSplit,
-    trainData,
-    evalData,
-    names,
-    textColumn,
-    labelColumn,
-  } = await loadTrainingData(dataArg, opts, ctx, {
-    tokenizer,
-    maxLength,
-    seed,
-  });
+  const data = await loadTrainingData(dataArg, opts, ctx, { tokenizer, maxLength, seed });
+  const { trainData, evalData, names } = data;
 
   // ---- model and arguments ----
   await prepareDevice(given.device as string | undefined);
@@ -162,43 +150,26 @@ async function run(input: CommandInput, ctx: CliContext): Promise<CommandResult>
   if (ctx.signal.aborted) return { outputDir, interrupted: true, globalStep: trainer.state.globalStep };
 
   // ---- the best model's final evaluation, best/, the report ----
-  const prediction = await trainer.predict(evalData);
-  const metrics = Object.fromEntries(Object.entries(prediction.metrics).map(([k, v]) => [k.replace(/^test_/, ''), v]));
-  const best = join(outputDir, 'best');
-  await prepared.save(best, tokFiles, names);
   const counts = prepared.counts();
-  const confusion = confusionMatrixOf(prediction.logits, prediction.labels ?? new Int32Array(), names);
-  const timing = { trainSeconds, stepsPerSecond: progress.stepsPerSecond ?? undefined, samplesPerSecond: progress.samplesPerSecond ?? undefined };
-  const report = await writeReport(
+  const { best, report, metrics, confusion } = await finishClassificationRun({
+    ctx,
+    trainer,
+    args: targs,
     outputDir,
-    reportFor({
+    data,
+    maxLength,
+    trainSeconds,
+    progress,
+    saveBest: (dir) => prepared.save(dir, tokFiles, names),
+    report: {
       title: `graft train: ${modelArg} on ${dataArg}`,
       model,
       modelPath: modelArg,
       method: { name: methodName, ...counts, settings: prepared.settings },
-      data: {
-        train: train.source,
-        eval: evalSplit.source,
-        trainRows: trainData.length,
-        evalRows: evalData.length,
-        textColumn,
-        labelColumn,
-        labels: names,
-        maxLength,
-      },
-      args: targs,
-      logHistory: trainer.state.logHistory,
-      final: metrics,
-      confusion,
-      timing,
-    }),
-  );
-  ctx.print(`dev: ${formatMetrics(metrics)}`);
-  ctx.print(
-    `${trainer.state.globalStep} steps in ${trainSeconds.toFixed(1)} s${timing.samplesPerSecond ? ` (${timing.samplesPerSecond.toFixed(1)} samples/s after warm-up)` : ''}`,
-  );
-  ctx.print(`${prepared.saves === 'adapter' ? 'adapter' : 'best model'}: ${best}`);
-  ctx.print(`report: ${report}`);
+    },
+    bestLabel: prepared.saves === 'adapter' ? 'adapter' : 'best model',
+    showSpeed: true,
+  });
   return {
     outputDir,
     best,
