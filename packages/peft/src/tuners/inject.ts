@@ -49,23 +49,32 @@ export function injectModules(method: PeftMethod, ctx: InjectContext): string[] 
   const internal = internalPrefixes(named);
   const targeted: string[] = [];
   const excluded: string[] = [];
+  const excludedTargets: string[] = [];
   const unmatched: string[] = [];
   for (const [key, module] of named) {
     if (key === '') continue;
+    const selector = method.selectsByDefault ? () => method.selectsByDefault!(key, module, ctx.config) : undefined;
+    // whether the targets name the module at all, exclusions aside: the error for an adapter that
+    // went nowhere says "excluded" only when a module the targets name was excluded
+    const targetsNameIt = matchTarget({ ...config, exclude_modules: null, modules_to_save: null, leave_out: null }, key, selector) !== 'unmatched';
     if (internal.some((p) => key.startsWith(p))) {
+      // inside a wrapper (modules_to_save's copies, an adapter layer): never adapted again
       excluded.push(key);
+      if (targetsNameIt) excludedTargets.push(key);
       continue;
     }
-    const result = matchTarget(config, key, method.selectsByDefault ? () => method.selectsByDefault!(key, module, ctx.config) : undefined);
-    if (result === 'excluded') excluded.push(key);
-    else if (result === 'unmatched') unmatched.push(key);
+    const result = matchTarget(config, key, selector);
+    if (result === 'excluded') {
+      excluded.push(key);
+      if (targetsNameIt) excludedTargets.push(key);
+    } else if (result === 'unmatched') unmatched.push(key);
     else {
       const layer = method.adaptModule(module, { ...ctx, key });
       if (layer !== module) model.setSubmodule(key, layer);
       targeted.push(key);
     }
   }
-  if (targeted.length === 0) throw nothingAdapted(method, config, excluded.length > 0, unmatched.length > 0);
+  if (targeted.length === 0) throw nothingAdapted(method, config, excludedTargets.length > 0, unmatched.length > 0);
   const ex = config.exclude_modules;
   if (ex && ex.length > 0 && !excluded.some((k) => !internal.some((p) => k.startsWith(p)))) {
     ctx.warn(`You have passed exclude_modules=${JSON.stringify(ex)} but no modules were excluded. Please check that exclude_modules was set correctly.`);

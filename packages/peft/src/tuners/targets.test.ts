@@ -153,6 +153,9 @@ describe('targets that go nowhere', () => {
     const keys = Object.keys(model.stateDict());
     const attempt = (config: PeftConfigInput) => thrown(() => getPeftModel(model, config, quiet), PeftTargetError);
     expect(attempt({ peft_type: 'LORA', target_modules: ['nope'] }).code).toBe('peft_target_not_found');
+    // the classifier's modules_to_save copy does not turn a name found nowhere into "excluded"
+    expect(attempt({ peft_type: 'LORA', task_type: 'SEQ_CLS', target_modules: ['nope'] }).code).toBe('peft_target_not_found');
+    expect(attempt({ peft_type: 'LORA', task_type: 'SEQ_CLS', target_modules: ['classifier'] }).code).toBe('peft_target_excluded');
     expect(attempt({ peft_type: 'LORA', target_modules: ['query'], exclude_modules: ['query'] }).code).toBe('peft_target_excluded');
     expect(attempt({ peft_type: 'LORA', target_modules: ['query'], layers_to_transform: [7] }).message).toMatch(/layers_to_transform is \[7\]/);
     const unsupported = attempt({ peft_type: 'LORA', target_modules: ['query', 'LayerNorm'] });
