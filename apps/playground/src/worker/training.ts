@@ -69,9 +69,27 @@ export class RunControl implements TrainerCallback {
   }
 
   async onStepEnd(ctx: CallbackContext): Promise<void> {
+    // a CPU step may never leave the worker's event loop (its kernels are synchronous), so the
+    // page's pause and cancel would wait for the next checkpoint write: give them a turn here
+    await nextTask();
     while (this.#paused) await this.#paused.promise;
     if (this.cancelled) ctx.control.shouldStop = true;
   }
+}
+
+/**
+ * Resolves in a new task of the event loop, after the messages already queued. A MessageChannel,
+ * not setTimeout, whose nested calls browsers clamp to 4 ms.
+ */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /** The Trainer's arguments for a run's settings. */
